@@ -1,0 +1,50 @@
+// Typed configuration from the environment. Every default points at the embedded stack that
+// `lake stack up` starts; every setting can point at a real cluster instead (see README).
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+/** The repository root: everything relative (runtime folder, infra poms) hangs from it. */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface LakeConfig {
+  /** Spark Connect endpoint, `sc://host:port/;param=value`. */
+  sparkRemote: string;
+  /** Root URI of the lake in HDFS. */
+  lakeRoot: string;
+  /** WebHDFS base URL of the NameNode, used to land files from the client's disk. */
+  webHdfs: string;
+  /** Kafka bootstrap servers, comma-separated. */
+  kafkaBrokers: string[];
+  /** Topic of the ad-event stream. */
+  kafkaTopic: string;
+  /** Folder holding the file sources (`transactions/`, `server_logs/`, `social/`). */
+  inputDir: string;
+  /** Runtime folder of the embedded stack: jars, data, pid files, logs. Ignored by git. */
+  homeDir: string;
+  /** `spark.master` of the embedded Connect server: the embedded standalone Master, or `local[*]`. */
+  sparkMaster: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function setting(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  return value ? value : fallback;
+}
+
+export function loadConfig(env: Env = process.env): LakeConfig {
+  const homeDir = path.resolve(repoRoot, setting(env, 'LAKE_HOME', '.lake'));
+  return {
+    sparkRemote: setting(env, 'SPARK_REMOTE', 'sc://127.0.0.1:15002'),
+    lakeRoot: setting(env, 'LAKE_ROOT', 'hdfs://127.0.0.1:8020/lake').replace(/\/+$/, ''),
+    webHdfs: setting(env, 'LAKE_WEBHDFS', 'http://127.0.0.1:9870').replace(/\/+$/, ''),
+    kafkaBrokers: setting(env, 'KAFKA_BROKERS', '127.0.0.1:9092')
+      .split(',')
+      .map((broker) => broker.trim())
+      .filter(Boolean),
+    kafkaTopic: setting(env, 'LAKE_KAFKA_TOPIC', 'ad-events'),
+    inputDir: path.resolve(process.cwd(), setting(env, 'LAKE_INPUT', 'data/input')),
+    homeDir,
+    sparkMaster: setting(env, 'SPARK_MASTER', 'spark://127.0.0.1:7077'),
+  };
+}
