@@ -1,0 +1,165 @@
+// `lake stack up | down | status`: the embedded stack as a whole. Up is idempotent (a running
+// component is left alone), down stops only what our pid files name, status verifies each pid.
+import { mkdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import type { LakeConfig } from '../config.js';
+import { LakeError } from '../errors.js';
+import type { Component, ComponentName, StackContext } from './components.js';
+import { components, launchCommand, usesStandaloneCluster } from './components.js';
+import { findJava } from './java.js';
+import { stackLayout } from './layout.js';
+import { resolveJars } from './maven.js';
+import { daemonMarker, isAlive, runningPid, startDaemon, stopDaemon } from './processes.js';
+import { portOpen, waitUntil } from './probes.js';
+import { generateProtocol } from '../setup/protos.js';
+
+export type ComponentState = 'healthy' | 'unhealthy' | 'stopped' | 'not used';
+
+export interface ComponentStatus {
+  name: ComponentName;
+  title: string;
+  pid: number | undefined;
+  address: string;
+  state: ComponentState;
+  /** Set by `up`: what it did to this component. */
+  action?: 'started' | 'already running';
+}
+
+export type Log = (line: string) => void;
+
+/** The components this configuration runs: the standalone Master and Worker only when used. */
+function activeComponents(config: LakeConfig): Component[] {
+  return components.filter(
+    (component) => usesStandaloneCluster(config) || (component.name !== 'spark-master' && component.name !== 'spark-worker'),
+  );
+}
+
+function marker(component: Component, config: LakeConfig): string {
+  return daemonMarker(component.name, config.homeDir);
+}
+
+async function pidOf(component: Component, config: LakeConfig): Promise<number | undefined> {
+  return runningPid(stackLayout(config.homeDir).pidFile(component.name), marker(component, config));
+}
+
+/** Resolves the jars and generates the protocol code when missing: the part of `up` that needs no daemon. */
+export async function setup(config: LakeConfig, log: Log) {
+  const layout = stackLayout(config.homeDir);
+  const java = await findJava();
+  await resolveJars(layout, log);
+  if (await generateProtocol(layout.jars('spark'))) log('generated the Spark Connect protocol code from the resolved jar');
+  return { layout, java };
+}
+
+export async function stackStatus(config: LakeConfig): Promise<ComponentStatus[]> {
+  const active = new Set(activeComponents(config));
+  return Promise.all(
+    components.map(async (component): Promise<ComponentStatus> => {
+      const base = { name: component.name, title: component.title, address: component.address };
+      if (!active.has(component)) return { ...base, pid: undefined, state: 'not used' };
+      const pid = await pidOf(component, config);
+      if (pid === undefined) return { ...base, pid, state: 'stopped' };
+      const healthy = await component.healthy();
+      return { ...base, pid, state: healthy ? 'healthy' : 'unhealthy' };
+    }),
+  );
+}
+
+async function ensurePortsFree(component: Component): Promise<void> {
+  for (const port of component.ports) {
+    if (await portOpen(port)) {
+      throw new LakeError(
+        `port ${port} needed by the ${component.title} is already in use by another process`,
+        `stop that process (find it with \`ss -ltnp 'sport = :${port}'\`) or stop the other stack, then run \`npm run lake -- stack up\` again`,
+      );
+    }
+  }
+}
+
+async function lastLogLines(file: string, count: number): Promise<string> {
+  if (!existsSync(file)) return '';
+  const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
+  return lines.slice(-count).join('\n');
+}
+
+async function startComponent(component: Component, ctx: StackContext, log: Log): Promise<number> {
+  await ensurePortsFree(component);
+  const { layout } = ctx;
+  await mkdir(layout.data(), { recursive: true });
+  try {
+    await component.prepare?.(ctx);
+  } catch (error) {
+    throw new LakeError(`could not prepare the ${component.title}: ${(error as Error).message.split('\n')[0]}`, undefined, {
+      cause: error,
+    });
+  }
+  const { command, args, env } = await launchCommand(component, ctx);
+  const pid = await startDaemon({
+    name: component.name,
+    command,
+    args,
+    env,
+    cwd: layout.data('run', component.name),
+    pidFile: layout.pidFile(component.name),
+    logFile: layout.logFile(component.name),
+  });
+  log(`started ${component.title} (pid ${pid}), waiting until it is healthy…`);
+  const outcome = await waitUntil(() => component.healthy(), {
+    timeoutMs: component.readyTimeoutMs,
+    stillRunning: () => isAlive(pid),
+  });
+  if (outcome !== 'ready') {
+    const tail = await lastLogLines(layout.logFile(component.name), 15);
+    throw new LakeError(
+      `the ${component.title} ${outcome === 'died' ? 'exited during start-up' : `was not healthy after ${component.readyTimeoutMs / 1000} s`}; last lines of its log:\n${tail}`,
+      `see the whole log with \`npm run lake -- stack logs ${component.name}\``,
+    );
+  }
+  return pid;
+}
+
+/**
+ * Starts whatever is not running, each component as soon as the ones it waits for are healthy
+ * (HDFS, Kafka and the Spark chain come up side by side). Returns the status of every component.
+ */
+export async function stackUp(config: LakeConfig, log: Log): Promise<ComponentStatus[]> {
+  const { layout, java } = await setup(config, log);
+  const ctx: StackContext = { layout, java, config };
+  const active = activeComponents(config);
+  const actions = new Map<ComponentName, ComponentStatus['action']>();
+  const started = new Map<ComponentName, Promise<void>>();
+
+  const bringUp = (component: Component): Promise<void> => {
+    let promise = started.get(component.name);
+    if (!promise) {
+      promise = (async () => {
+        const prerequisites = active.filter((other) => component.after.includes(other.name));
+        await Promise.all(prerequisites.map(bringUp));
+        if ((await pidOf(component, config)) !== undefined) {
+          actions.set(component.name, 'already running');
+          return;
+        }
+        await startComponent(component, ctx, log);
+        actions.set(component.name, 'started');
+      })();
+      started.set(component.name, promise);
+    }
+    return promise;
+  };
+
+  const results = await Promise.allSettled(active.map(bringUp));
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure) throw failure.reason;
+  return (await stackStatus(config)).map((status) => ({ ...status, action: actions.get(status.name) }));
+}
+
+/** Stops, in reverse start order, the components our pid files name. Data is kept. */
+export async function stackDown(config: LakeConfig, log: Log): Promise<void> {
+  const layout = stackLayout(config.homeDir);
+  for (const component of [...components].reverse()) {
+    const pid = await pidOf(component, config);
+    if (pid === undefined) continue;
+    const outcome = await stopDaemon(pid, layout.pidFile(component.name));
+    log(`${component.title}: ${outcome === 'stopped' ? 'stopped' : 'did not stop within 30 s, killed'} (pid ${pid})`);
+  }
+}
