@@ -19,8 +19,10 @@ export interface LakeConfig {
   kafkaTopic: string;
   /** Folder holding the file sources (`transactions/`, `server_logs/`, `social/`). */
   inputDir: string;
-  /** Runtime folder of the embedded stack: jars, data, pid files, logs. Ignored by git. */
+  /** Runtime folder of the embedded stack: data, pid files, logs, secrets. Ignored by git. */
   homeDir: string;
+  /** Where the resolved jars are kept (default: `cache/` in the runtime folder). */
+  cacheDir: string;
   /** `spark.master` of the embedded Connect server: the embedded standalone Master, or `local[*]`. */
   sparkMaster: string;
 }
@@ -45,6 +47,7 @@ export function loadConfig(env: Env = process.env): LakeConfig {
     kafkaTopic: setting(env, 'LAKE_KAFKA_TOPIC', 'ad-events'),
     inputDir: path.resolve(process.cwd(), setting(env, 'LAKE_INPUT', 'data/input')),
     homeDir,
+    cacheDir: path.resolve(repoRoot, setting(env, 'LAKE_CACHE', path.join(homeDir, 'cache'))),
     sparkMaster: setting(env, 'SPARK_MASTER', 'spark://127.0.0.1:7077'),
   };
 }

@@ -1,25 +1,12 @@
 #!/usr/bin/env node
-// The `lake` command. Each subcommand lives in its own file and is registered here;
-// npm scripts (`npm run stack:up`, `npm run demo`, ...) are thin aliases of these commands.
-import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { repoRoot } from '../config.js';
+// Entry point of `lake`. The Spark Connect client is generated code that exists only after setup,
+// so on a fresh clone setup runs first, then the commands (which import the client) are loaded.
+import { loadConfig } from '../config.js';
+import { protocolGenerated, setup } from '../setup/setup.js';
 import { runCommand } from './run-command.js';
-import { stackCommand } from './stack.js';
-import { setupCommand } from './setup.js';
-import { sqlCommand } from './sql.js';
-import { demoCommand } from './demo.js';
 
-const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
-
-const program = new Command('lake')
-  .description('A medallion data lake on Apache Spark, driven over Spark Connect.')
-  .version(version)
-  .showHelpAfterError()
-  .addCommand(setupCommand())
-  .addCommand(stackCommand())
-  .addCommand(sqlCommand())
-  .addCommand(demoCommand());
-
-await runCommand(() => program.parseAsync(process.argv));
+await runCommand(async () => {
+  if (!protocolGenerated()) await setup(loadConfig(), (line) => process.stderr.write(`${line}\n`));
+  const { program } = await import('./program.js');
+  await program.parseAsync(process.argv);
+});

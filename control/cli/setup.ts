@@ -1,7 +1,7 @@
 // `lake setup`: what the project needs before anything runs, done once and cached.
 import { Command } from 'commander';
 import { loadConfig } from '../config.js';
-import { setup } from '../stack/stack.js';
+import { setup } from '../setup/setup.js';
 
 export function setupCommand(): Command {
   return new Command('setup')

@@ -56,7 +56,7 @@ export function stackCommand(): Command {
     .option('-f, --follow', 'keep printing new lines as they are written')
     .action(async (name: string, options: { lines: string; follow?: boolean }) => {
       const component = componentNamed(name);
-      const file = stackLayout(loadConfig().homeDir).logFile(component.name);
+      const file = stackLayout(loadConfig()).logFile(component.name);
       if (!existsSync(file)) throw new LakeError(`no log for ${component.name} yet (${file})`, 'start the stack with `npm run lake -- stack up`');
       const args = ['-n', String(Number(options.lines) || 100), ...(options.follow ? ['-F'] : []), file];
       await new Promise<void>((resolve) => spawn('tail', args, { stdio: 'inherit' }).once('close', () => resolve()));

@@ -1,6 +1,7 @@
 // Where the embedded stack keeps its things, all under the runtime folder (`.lake/` by default,
 // ignored by git): resolved jars, daemon data, generated config, pid files and logs.
 import path from 'node:path';
+import type { LakeConfig } from '../config.js';
 import { repoRoot } from '../config.js';
 
 export type JarSet = 'spark' | 'hadoop' | 'kafka';
@@ -19,8 +20,8 @@ export interface StackLayout {
   logFile(component: string): string;
 }
 
-export function stackLayout(home: string): StackLayout {
-  const cache = path.join(home, 'cache');
+export function stackLayout(config: Pick<LakeConfig, 'homeDir' | 'cacheDir'>): StackLayout {
+  const { homeDir: home, cacheDir: cache } = config;
   return {
     home,
     sparkHome: path.join(cache, 'spark'),

@@ -4,14 +4,13 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { LakeConfig } from '../config.js';
 import { LakeError } from '../errors.js';
+import type { Log } from '../setup/setup.js';
 import type { Component, ComponentName, StackContext } from './components.js';
 import { components, launchCommand, usesStandaloneCluster } from './components.js';
-import { findJava } from './java.js';
 import { stackLayout } from './layout.js';
-import { resolveJars } from './maven.js';
 import { daemonMarker, isAlive, runningPid, startDaemon, stopDaemon } from './processes.js';
 import { portOpen, waitUntil } from './probes.js';
-import { generateProtocol } from '../setup/protos.js';
+import { setup } from '../setup/setup.js';
 
 export type ComponentState = 'healthy' | 'unhealthy' | 'stopped' | 'not used';
 
@@ -25,7 +24,6 @@ export interface ComponentStatus {
   action?: 'started' | 'already running';
 }
 
-export type Log = (line: string) => void;
 
 /** The components this configuration runs: the standalone Master and Worker only when used. */
 function activeComponents(config: LakeConfig): Component[] {
@@ -39,16 +37,7 @@ function marker(component: Component, config: LakeConfig): string {
 }
 
 async function pidOf(component: Component, config: LakeConfig): Promise<number | undefined> {
-  return runningPid(stackLayout(config.homeDir).pidFile(component.name), marker(component, config));
-}
-
-/** Resolves the jars and generates the protocol code when missing: the part of `up` that needs no daemon. */
-export async function setup(config: LakeConfig, log: Log) {
-  const layout = stackLayout(config.homeDir);
-  const java = await findJava();
-  await resolveJars(layout, log);
-  if (await generateProtocol(layout.jars('spark'))) log('generated the Spark Connect protocol code from the resolved jar');
-  return { layout, java };
+  return runningPid(stackLayout(config).pidFile(component.name), marker(component, config));
 }
 
 export async function stackStatus(config: LakeConfig): Promise<ComponentStatus[]> {
@@ -104,18 +93,21 @@ async function startComponent(component: Component, ctx: StackContext, log: Log)
     logFile: layout.logFile(component.name),
   });
   log(`started ${component.title} (pid ${pid}), waiting until it is healthy…`);
+  await awaitHealthy(component, pid, ctx);
+  return pid;
+}
+
+async function awaitHealthy(component: Component, pid: number, ctx: StackContext): Promise<void> {
   const outcome = await waitUntil(() => component.healthy(), {
     timeoutMs: component.readyTimeoutMs,
     stillRunning: () => isAlive(pid),
   });
-  if (outcome !== 'ready') {
-    const tail = await lastLogLines(layout.logFile(component.name), 15);
-    throw new LakeError(
-      `the ${component.title} ${outcome === 'died' ? 'exited during start-up' : `was not healthy after ${component.readyTimeoutMs / 1000} s`}; last lines of its log:\n${tail}`,
-      `see the whole log with \`npm run lake -- stack logs ${component.name}\``,
-    );
-  }
-  return pid;
+  if (outcome === 'ready') return;
+  const tail = await lastLogLines(ctx.layout.logFile(component.name), 15);
+  throw new LakeError(
+    `the ${component.title} ${outcome === 'died' ? 'exited during start-up' : `was not healthy after ${component.readyTimeoutMs / 1000} s`}; last lines of its log:\n${tail}`,
+    `see the whole log with \`npm run lake -- stack logs ${component.name}\``,
+  );
 }
 
 /**
@@ -135,7 +127,10 @@ export async function stackUp(config: LakeConfig, log: Log): Promise<ComponentSt
       promise = (async () => {
         const prerequisites = active.filter((other) => component.after.includes(other.name));
         await Promise.all(prerequisites.map(bringUp));
-        if ((await pidOf(component, config)) !== undefined) {
+        const pid = await pidOf(component, config);
+        if (pid !== undefined) {
+          // Running already: leave it alone, but its dependants still need it healthy.
+          await awaitHealthy(component, pid, ctx);
           actions.set(component.name, 'already running');
           return;
         }
@@ -154,9 +149,10 @@ export async function stackUp(config: LakeConfig, log: Log): Promise<ComponentSt
 }
 
 /** Stops, in reverse start order, the components our pid files name. Data is kept. */
-export async function stackDown(config: LakeConfig, log: Log): Promise<void> {
-  const layout = stackLayout(config.homeDir);
+export async function stackDown(config: LakeConfig, log: Log, only?: readonly ComponentName[]): Promise<void> {
+  const layout = stackLayout(config);
   for (const component of [...components].reverse()) {
+    if (only && !only.includes(component.name)) continue;
     const pid = await pidOf(component, config);
     if (pid === undefined) continue;
     const outcome = await stopDaemon(pid, layout.pidFile(component.name));

@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../config.js';
+import { componentNamed, components, launchCommand } from './components.js';
+import { stackLayout } from './layout.js';
+
+const config = loadConfig({ LAKE_HOME: '/tmp/lake-home', LAKE_CACHE: '/tmp/lake-cache' });
+const ctx = { layout: stackLayout(config), java: { java: '/jdk/bin/java', home: '/jdk', major: 17 }, config };
+
+describe('stack components', () => {
+  it('starts dependants after what they need, and never share a port', () => {
+    const names = components.map((c) => c.name);
+    for (const component of components) {
+      for (const dependency of component.after) expect(names.indexOf(dependency)).toBeLessThan(names.indexOf(component.name));
+    }
+    const ports = components.flatMap((c) => c.ports);
+    expect(new Set(ports).size).toBe(ports.length);
+  });
+
+  it('launches the Connect server against the standalone Master with the spark-defaults settings', async () => {
+    const { command, args, env } = await launchCommand(componentNamed('spark-connect'), ctx);
+    expect(command).toBe('/jdk/bin/java');
+    expect(args).toContain('-Dlake.daemon=spark-connect@/tmp/lake-home');
+    expect(args).toContain('-Dspark.master=spark://127.0.0.1:7077');
+    expect(args).toContain('-Dspark.connect.grpc.binding.port=15002');
+    expect(args).toContain('-Dspark.local.dir=/tmp/lake-home/data/spark/tmp');
+    expect(args).toContain('--add-opens=java.base/sun.nio.ch=ALL-UNNAMED');
+    expect(args.at(-1)).toBe('org.apache.spark.sql.connect.service.SparkConnectServer');
+    expect(args[args.indexOf('-cp') + 1]).toBe(path.join('/tmp/lake-cache/spark/jars', '*'));
+    expect(env).toMatchObject({ SPARK_HOME: '/tmp/lake-cache/spark', SPARK_SCALA_VERSION: '2.13', JAVA_HOME: '/jdk' });
+  });
+
+  it('honours SPARK_MASTER for the lightest mode', async () => {
+    const local = loadConfig({ LAKE_HOME: '/tmp/lake-home', SPARK_MASTER: 'local[*]' });
+    const { args } = await launchCommand(componentNamed('spark-connect'), { ...ctx, config: local });
+    expect(args).toContain('-Dspark.master=local[*]');
+  });
+
+  it('gives HDFS its committed configuration and its data folder', async () => {
+    const { args } = await launchCommand(componentNamed('namenode'), ctx);
+    const classpath = args[args.indexOf('-cp') + 1]?.split(path.delimiter);
+    expect(classpath?.[0]).toMatch(/infra\/hadoop\/conf$/);
+    expect(args).toContain('-Dlake.hdfs.dir=/tmp/lake-home/data/hdfs');
+    expect(args.at(-1)).toBe('org.apache.hadoop.hdfs.server.namenode.NameNode');
+  });
+
+  it('names the valid components when asked for an unknown one', () => {
+    expect(() => componentNamed('zookeeper')).toThrow(/no stack component named "zookeeper"/);
+  });
+});
