@@ -1,0 +1,226 @@
+// What a failed call to Spark Connect becomes. A gRPC status alone says little ("INTERNAL"); Spark
+// adds an ErrorInfo (error class, SQLSTATE, message parameters) and keeps the full exception chain
+// for FetchErrorDetails. These classes turn that into a LakeError a user can act on, while keeping
+// every detail a program needs (errorClass, sqlState, messageParameters).
+import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { LakeError } from '../errors.js';
+import type { FetchErrorDetailsResponse } from './gen/spark/connect/base_pb.js';
+import { decodeStatusDetails, type ErrorInfo } from './status-details.js';
+
+const STACK_UP_HINT =
+  'is the stack up? run `npm run lake -- stack up`, or point SPARK_REMOTE at a running Spark Connect server';
+
+/** The server cannot be reached (refused, timed out, or the connection dropped and retries ran out). */
+export class SparkUnreachableError extends LakeError {
+  constructor(
+    readonly remote: string,
+    detail?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot reach Spark Connect at ${remote}${detail ? ` (${detail})` : ''}`, STACK_UP_HINT, options);
+  }
+}
+
+/** The server turned the client away: no token, a wrong token, or no permission. */
+export class SparkAuthError extends LakeError {
+  constructor(
+    readonly remote: string,
+    hadToken: boolean,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      hadToken ? `Spark Connect at ${remote} refused the token: ${detail}` : `Spark Connect at ${remote} requires a token: ${detail}`,
+      hadToken
+        ? 'check the token=... parameter of SPARK_REMOTE against the server setting spark.connect.authenticate.token'
+        : 'add ;token=<token> to SPARK_REMOTE (sc://host:port/;token=...)',
+      options,
+    );
+  }
+}
+
+/** The operation was cancelled by the caller (an AbortSignal, Ctrl-C). */
+export class SparkInterruptedError extends LakeError {
+  constructor(
+    readonly operationId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Spark operation ${operationId} was interrupted`, undefined, options);
+  }
+}
+
+export interface SparkErrorInit {
+  message: string;
+  hint?: string;
+  grpcCode: number;
+  errorClass?: string;
+  sqlState?: string;
+  messageParameters?: Record<string, string>;
+  /** Spark's own message, untouched. */
+  serverMessage: string;
+  /** JVM class of the server-side exception, e.g. org.apache.spark.sql.AnalysisException. */
+  exceptionClass?: string;
+  /** The part of the SQL text the error points at, when Spark knows it. */
+  fragment?: string;
+  serverStackTrace?: string;
+}
+
+/** An error Spark raised while running a request: a bad query, a missing table, a failed job. */
+export class SparkError extends LakeError {
+  readonly grpcCode: number;
+  readonly errorClass?: string;
+  readonly sqlState?: string;
+  readonly messageParameters: Readonly<Record<string, string>>;
+  readonly serverMessage: string;
+  readonly exceptionClass?: string;
+  readonly fragment?: string;
+  readonly serverStackTrace?: string;
+
+  constructor(init: SparkErrorInit, options?: { cause?: unknown }) {
+    super(init.message, init.hint, options);
+    this.grpcCode = init.grpcCode;
+    this.errorClass = init.errorClass;
+    this.sqlState = init.sqlState;
+    this.messageParameters = init.messageParameters ?? {};
+    this.serverMessage = init.serverMessage;
+    this.exceptionClass = init.exceptionClass;
+    this.fragment = init.fragment;
+    this.serverStackTrace = init.serverStackTrace;
+    // The JVM stack trace is noise to a user, and gold when debugging the client or the server.
+    if (process.env.LAKE_DEBUG && init.serverStackTrace) {
+      this.stack = `${this.stack ?? this.message}\nServer-side stack trace:\n${init.serverStackTrace}`;
+    }
+  }
+}
+
+export function isServiceError(error: unknown): error is ServiceError {
+  return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number' && 'metadata' in error;
+}
+
+/** The ErrorInfo Spark attached to a failed call, if any. */
+export function errorInfoOf(error: ServiceError): ErrorInfo | undefined {
+  const [raw] = error.metadata?.get('grpc-status-details-bin') ?? [];
+  if (!raw || typeof raw === 'string') return undefined;
+  try {
+    return decodeStatusDetails(raw).errorInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ErrorContext {
+  /** `sc://host:port`, for messages. */
+  remote: string;
+  hasToken: boolean;
+}
+
+/** Maps a failed gRPC call to the LakeError a user should see. */
+export function toLakeError(error: ServiceError, context: ErrorContext, details?: FetchErrorDetailsResponse): LakeError {
+  switch (error.code) {
+    case GrpcStatus.UNAVAILABLE:
+      return new SparkUnreachableError(context.remote, error.details || undefined, { cause: error });
+    case GrpcStatus.UNAUTHENTICATED:
+    case GrpcStatus.PERMISSION_DENIED:
+      return new SparkAuthError(context.remote, context.hasToken, error.details, { cause: error });
+  }
+  return sparkErrorOf(error, details);
+}
+
+function sparkErrorOf(error: ServiceError, details: FetchErrorDetailsResponse | undefined): SparkError {
+  const info = errorInfoOf(error)?.metadata ?? {};
+  const root = details?.errors[details.rootErrorIdx ?? 0];
+  const throwable = root?.sparkThrowable;
+  const errorClass = throwable?.errorClass ?? info.errorClass;
+  const sqlState = throwable?.sqlState ?? info.sqlState;
+  const messageParameters = throwable?.messageParameters ?? parseJsonObject(info.messageParameters);
+  const serverMessage = root?.message ?? error.details;
+  const curated = errorClass ? describeErrorClass(errorClass, messageParameters, serverMessage) : undefined;
+  return new SparkError(
+    {
+      message: curated?.message ?? firstLine(stripDecorations(serverMessage)) ?? `Spark request failed (${GrpcStatus[error.code]})`,
+      hint: curated?.hint,
+      grpcCode: error.code,
+      errorClass,
+      sqlState,
+      messageParameters,
+      serverMessage,
+      exceptionClass: root?.errorTypeHierarchy[0] ?? parseJsonArray(info.classes)[0],
+      fragment: throwable?.queryContexts.find((context) => context.fragment)?.fragment,
+      serverStackTrace: root && root.stackTrace.length > 0 ? formatStack(details, root) : info.stackTrace,
+    },
+    { cause: error },
+  );
+}
+
+/** Short messages for the errors a lake user meets most; anything else keeps Spark's first line. */
+function describeErrorClass(
+  errorClass: string,
+  params: Record<string, string>,
+  serverMessage: string,
+): { message: string; hint?: string } | undefined {
+  const base = errorClass.split('.')[0];
+  switch (base) {
+    case 'TABLE_OR_VIEW_NOT_FOUND':
+      return {
+        message: `table or view not found: ${params.relationName ?? '?'}`,
+        hint: 'lake tables are registered as views named <layer>_<table> (e.g. silver_transactions); `SHOW VIEWS` lists them',
+      };
+    case 'UNRESOLVED_COLUMN':
+      return {
+        message: `column not found: ${params.objectName ?? '?'}`,
+        hint: params.proposal ? `did you mean one of ${params.proposal}?` : undefined,
+      };
+    case 'UNRESOLVED_ROUTINE':
+      return { message: `function not found: ${params.routineName ?? '?'}`, hint: 'SHOW FUNCTIONS lists them' };
+    case 'PATH_NOT_FOUND':
+      return { message: `path does not exist: ${params.path ?? '?'}` };
+    case 'PARSE_SYNTAX_ERROR': {
+      const sql = /== SQL ==\n([\s\S]*)$/.exec(serverMessage)?.[1]?.trimEnd();
+      return { message: `SQL syntax error at or near ${params.error ?? '?'}${params.hint ?? ''}`, hint: sql ? `\n${sql}` : undefined };
+    }
+    case 'OPERATION_CANCELED':
+      return { message: 'the operation was cancelled on the Spark server' };
+  }
+  return undefined;
+}
+
+/** `[ERROR_CLASS] Text. SQLSTATE: 42P01; line 1 pos 14` → `Text.` */
+function stripDecorations(message: string): string {
+  return message.replace(/^\[[A-Z0-9_.]+\]\s*/, '').replace(/\s*SQLSTATE: \w+.*$/m, '');
+}
+
+function firstLine(text: string): string | undefined {
+  return text.split('\n').find((line) => line.trim())?.trim();
+}
+
+function formatStack(details: FetchErrorDetailsResponse | undefined, root: FetchErrorDetailsResponse['errors'][number]): string {
+  const lines: string[] = [];
+  for (let error: typeof root | undefined = root, depth = 0; error && depth < 10; depth++) {
+    lines.push(`${depth ? 'Caused by: ' : ''}${error.errorTypeHierarchy[0] ?? 'Error'}: ${error.message}`);
+    for (const frame of error.stackTrace) {
+      lines.push(`    at ${frame.declaringClass}.${frame.methodName}(${frame.fileName ?? 'Unknown'}:${frame.lineNumber})`);
+    }
+    error = error.causeIdx === undefined ? undefined : details?.errors[error.causeIdx];
+  }
+  return lines.join('\n');
+}
+
+function parseJsonObject(text: string | undefined): Record<string, string> {
+  if (!text) return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' ? (value as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function parseJsonArray(text: string | undefined): string[] {
+  if (!text) return [];
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value.map(String) : [];
+  } catch {
+    return [];
+  }
+}

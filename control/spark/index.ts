@@ -1,0 +1,14 @@
+// The Spark Connect client of lake: the public API. Import from here, not from the modules.
+export { SparkSession, RuntimeConfig, type ConnectOptions, type CommandResult, type ExplainMode } from './session.js';
+export { DataFrame, GroupedData, type QueryOptions } from './plan/dataframe.js';
+export { DataFrameReader, type OptionValue } from './plan/reader.js';
+export { DataFrameWriter, type SaveMode } from './plan/writer.js';
+export { Column, col, lit, expr, fn, distinctFn, type ColumnOrName, type ColumnOrValue } from './plan/expressions.js';
+export type { LiteralValue } from './plan/literals.js';
+export type { JoinType } from './plan/relations.js';
+export type { ExecuteOptions, ReattachEvent } from './execute.js';
+export type { Progress, ProgressListener, StageProgress } from './progress.js';
+export { rowsOf, decodeArrowBatches, describeColumns, type Row } from './arrow.js';
+export { SparkError, SparkUnreachableError, SparkAuthError, SparkInterruptedError } from './errors.js';
+export { InvalidRemoteError, parseRemote, redactRemote, type RemoteSpec } from './connection-string.js';
+export type { RetryPolicy } from './retry.js';
