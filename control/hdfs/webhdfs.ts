@@ -1,0 +1,146 @@
+// A small WebHDFS client: the CLI lands files in HDFS over HTTP, so it works when Spark and HDFS run
+// on machines that cannot see the client's disk. Uploads go to a temporary name and are renamed
+// into place, so a reader never sees half a file.
+import { createReadStream } from 'node:fs';
+import http from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import { LakeError } from '../errors.js';
+
+export interface HdfsFileStatus {
+  pathSuffix: string;
+  type: 'FILE' | 'DIRECTORY' | 'SYMLINK';
+  length: number;
+  modificationTime: number;
+}
+
+interface RemoteException {
+  RemoteException?: { exception: string; message: string };
+}
+
+/** The path part of an `hdfs://host:port/path` URI (a bare absolute path is returned as is). */
+export function hdfsPath(uri: string): string {
+  if (uri.startsWith('/')) return uri;
+  const url = new URL(uri);
+  if (url.protocol !== 'hdfs:') throw new LakeError(`not an HDFS URI: ${uri}`, 'use hdfs://namenode:8020/path');
+  return decodeURIComponent(url.pathname) || '/';
+}
+
+/**
+ * PUTs the bytes to the DataNode URL the NameNode handed out. node:http rather than fetch: the
+ * DataNode answers `100 Continue` before its final status, which fetch (undici) rejects.
+ */
+async function sendToDataNode(location: string, content: Buffer | string | { file: string }): Promise<void> {
+  const request = http.request(location, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' } });
+  const answered = new Promise<http.IncomingMessage>((resolve, reject) => {
+    request.once('response', resolve);
+    request.once('error', reject);
+  });
+  if (typeof content === 'object' && 'file' in content) await pipeline(createReadStream(content.file), request);
+  else request.end(content);
+  const response = await answered;
+  const body: Buffer[] = [];
+  for await (const chunk of response) body.push(chunk as Buffer);
+  if (response.statusCode !== 201) {
+    let remote: RemoteException['RemoteException'];
+    try {
+      remote = (JSON.parse(Buffer.concat(body).toString()) as RemoteException).RemoteException;
+    } catch {
+      remote = undefined;
+    }
+    throw new Error(remote ? `${remote.exception}: ${remote.message.split('\n')[0]}` : `HTTP ${response.statusCode}`);
+  }
+}
+
+export class WebHdfs {
+  constructor(
+    readonly baseUrl: string,
+    private readonly user = 'lake',
+  ) {}
+
+  private url(path: string, op: string, params: Record<string, string> = {}): string {
+    const query = new URLSearchParams({ op, 'user.name': this.user, ...params });
+    const encoded = path.split('/').map(encodeURIComponent).join('/');
+    return `${this.baseUrl}/webhdfs/v1${encoded}?${query}`;
+  }
+
+  private async call(method: string, path: string, op: string, params: Record<string, string> = {}, init: RequestInit = {}): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(this.url(path, op, params), { method, ...init });
+    } catch (error) {
+      throw new LakeError(
+        `cannot reach WebHDFS at ${this.baseUrl} (${op} ${path}): ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`,
+        'is the stack up? run `npm run lake -- stack up` (or set LAKE_WEBHDFS to your NameNode)',
+        { cause: error },
+      );
+    }
+    if (!response.ok && response.status !== 404) await this.fail(response, op, path);
+    return response;
+  }
+
+  private async fail(response: Response, op: string, path: string): Promise<never> {
+    const body = (await response.json().catch(() => ({}))) as RemoteException;
+    const remote = body.RemoteException;
+    throw new LakeError(
+      `HDFS refused ${op} ${path}: ${remote ? `${remote.exception}: ${remote.message.split('\n')[0]}` : `HTTP ${response.status}`}`,
+    );
+  }
+
+  /** The status of a file or folder, or undefined when nothing is there. */
+  async status(path: string): Promise<HdfsFileStatus | undefined> {
+    const response = await this.call('GET', path, 'GETFILESTATUS');
+    if (response.status === 404) return undefined;
+    return ((await response.json()) as { FileStatus: HdfsFileStatus }).FileStatus;
+  }
+
+  /** The entries of a folder; empty when the folder does not exist. */
+  async list(path: string): Promise<HdfsFileStatus[]> {
+    const response = await this.call('GET', path, 'LISTSTATUS');
+    if (response.status === 404) return [];
+    return ((await response.json()) as { FileStatuses: { FileStatus: HdfsFileStatus[] } }).FileStatuses.FileStatus;
+  }
+
+  async mkdirs(path: string): Promise<void> {
+    await this.call('PUT', path, 'MKDIRS');
+  }
+
+  /** Renames within HDFS, atomically; false when the source is missing or the target exists. */
+  async rename(from: string, to: string): Promise<boolean> {
+    const response = await this.call('PUT', from, 'RENAME', { destination: to });
+    return response.ok && ((await response.json()) as { boolean: boolean }).boolean;
+  }
+
+  async delete(path: string, recursive = false): Promise<boolean> {
+    const response = await this.call('DELETE', path, 'DELETE', { recursive: String(recursive) });
+    return response.ok && ((await response.json()) as { boolean: boolean }).boolean;
+  }
+
+  /** Writes bytes (a buffer or a local file, streamed) to `path`, visible there only once complete. */
+  async write(path: string, content: Buffer | string | { file: string }, options: { overwrite?: boolean } = {}): Promise<void> {
+    const staging = `${path}._landing_${process.pid}_${Date.now()}`;
+    // Step 1: the NameNode names the DataNode to send the bytes to.
+    const created = await this.call('PUT', staging, 'CREATE', { overwrite: 'true', noredirect: 'true' });
+    const { Location } = (await created.json()) as { Location: string };
+    try {
+      await sendToDataNode(Location, content);
+    } catch (error) {
+      await this.delete(staging).catch(() => undefined);
+      throw new LakeError(`upload of ${path} to the DataNode failed: ${(error as Error).message}`, 'check `npm run lake -- stack status`', {
+        cause: error,
+      });
+    }
+    // Step 2: make it visible under its name in one step.
+    if (options.overwrite) await this.delete(path);
+    if (!(await this.rename(staging, path))) {
+      await this.delete(staging).catch(() => undefined);
+      throw new LakeError(`could not move the uploaded file into place at ${path}: something is already there`);
+    }
+  }
+
+  /** The whole content of a file (for small files: manifests, pointers). */
+  async read(path: string): Promise<Buffer | undefined> {
+    const response = await this.call('GET', path, 'OPEN');
+    if (response.status === 404) return undefined;
+    return Buffer.from(await response.arrayBuffer());
+  }
+}
