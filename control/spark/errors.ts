@@ -42,10 +42,10 @@ export class SparkAuthError extends LakeError {
 /** The operation was cancelled by the caller (an AbortSignal, Ctrl-C). */
 export class SparkInterruptedError extends LakeError {
   constructor(
-    readonly operationId: string,
+    readonly operationId?: string,
     options?: { cause?: unknown },
   ) {
-    super(`Spark operation ${operationId} was interrupted`, undefined, options);
+    super(operationId ? `Spark operation ${operationId} was interrupted` : 'the Spark operation was interrupted', undefined, options);
   }
 }
 
@@ -176,7 +176,8 @@ function describeErrorClass(
       return { message: `path does not exist: ${params.path ?? '?'}` };
     case 'PARSE_SYNTAX_ERROR': {
       const sql = /== SQL ==\n([\s\S]*)$/.exec(serverMessage)?.[1]?.trimEnd();
-      return { message: `SQL syntax error at or near ${params.error ?? '?'}${params.hint ?? ''}`, hint: sql ? `\n${sql}` : undefined };
+      const snippet = sql?.split('\n').map((line) => `    ${line}`).join('\n');
+      return { message: `SQL syntax error at or near ${params.error ?? '?'}${params.hint ?? ''}`, hint: snippet ? `here:\n${snippet}` : undefined };
     }
     case 'OPERATION_CANCELED':
       return { message: 'the operation was cancelled on the Spark server' };

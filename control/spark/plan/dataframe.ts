@@ -6,6 +6,7 @@ import { PlanSchema, type ExecutePlanResponse_Metrics, type Plan } from '../gen/
 import type { Relation } from '../gen/spark/connect/relations_pb.js';
 import type { DataType } from '../gen/spark/connect/types_pb.js';
 import { decodeArrowBatches, rowsOf, type Row } from '../arrow.js';
+import { RowStream } from '../row-stream.js';
 import type { ExecuteOptions } from '../execute.js';
 import type { ExplainMode, SparkSession } from '../session.js';
 import { col, columnOrName, expr, fn, lit, type Column, type ColumnOrName } from './expressions.js';
@@ -127,14 +128,14 @@ export class DataFrame {
    * The result row by row, streamed: only the batch being read is in memory. See arrow.ts for how
    * Spark types map to JavaScript values; `T` is an unchecked claim about the row shape.
    */
-  async *rows<T extends Row = Row>(options: QueryOptions = {}): AsyncGenerator<T> {
-    for await (const batch of this.batches(options)) yield* rowsOf(batch) as Generator<T>;
+  rows<T extends Row = Row>(options: QueryOptions = {}): RowStream<T> {
+    return new RowStream<T>(this.batches(options));
   }
 
   /** The whole result in memory: for small results. */
   async collect<T extends Row = Row>(options: QueryOptions = {}): Promise<T[]> {
     const rows: T[] = [];
-    for await (const row of this.rows<T>(options)) rows.push(row);
+    for await (const batch of this.batches(options)) for (const row of rowsOf(batch)) rows.push(row as T);
     return rows;
   }
 

@@ -1,0 +1,101 @@
+// `lake sql "<query>" [--json | --csv]`: runs SQL on the cluster, with every lake table available
+// as a view named <layer>_<table>. Ctrl-C interrupts the query on the server too.
+import { Command, Option } from 'commander';
+import type { RecordBatch } from 'apache-arrow';
+import { loadConfig } from '../config.js';
+import { createProgressBar } from '../spark/progress-bar.js';
+import { registerLakeViews } from '../spark/lake-views.js';
+import { SparkInterruptedError, SparkSession, rowsOf, tuplesOf, type DataFrame, type QueryOptions } from '../spark/index.js';
+import { cellText, csvLine, toJson } from '../spark/row-format.js';
+import { formatTable } from './table.js';
+
+type Format = 'table' | 'json' | 'csv';
+
+const FORMAT_HELP = `
+Output (stdout):
+  default  an aligned text table, NULL for nulls, then the row count
+  --json   one JSON array of row objects, nothing else. BIGINT is a number when a double
+           holds it exactly (|n| <= 2^53 - 1), else a string; DECIMAL is a string with its
+           exact digits ("12.50"); DATE is "YYYY-MM-DD"; TIMESTAMP an ISO-8601 UTC string
+           (milliseconds); BINARY base64; arrays, structs and maps nest as JSON
+  --csv    RFC 4180: a header line, CRLF line ends, quotes only where needed, empty for NULL
+
+Lake tables are views named <layer>_<table>, e.g. silver_transactions; SHOW VIEWS lists them.
+Progress goes to stderr (on a terminal, for queries over a second). Ctrl-C cancels the query on
+the server and exits with status 130.
+
+Examples:
+  npm run lake -- sql "SHOW VIEWS"
+  npm run lake -- sql "SELECT * FROM gold_daily_revenue ORDER BY day DESC LIMIT 10"
+  npm run lake -- sql --csv "SELECT * FROM silver_transactions" > transactions.csv`;
+
+export function sqlCommand(): Command {
+  return new Command('sql')
+    .description('run a SQL query on the cluster and print its rows; lake tables are views named <layer>_<table>')
+    .argument('<query>', 'the SQL statement, quoted')
+    .addOption(new Option('--json', 'print one JSON array of row objects').conflicts('csv'))
+    .addOption(new Option('--csv', 'print RFC 4180 CSV with a header line'))
+    .addHelpText('after', FORMAT_HELP)
+    .action(async (query: string, options: { json?: boolean; csv?: boolean }) => {
+      await runSql(query, options.json ? 'json' : options.csv ? 'csv' : 'table');
+    });
+}
+
+async function runSql(query: string, format: Format): Promise<void> {
+  const config = loadConfig();
+  const session = await SparkSession.connect(config.sparkRemote);
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort();
+  // Only the first Ctrl-C is ours; a second one kills the process the usual way.
+  process.once('SIGINT', onSigint);
+  const progress = createProgressBar();
+  try {
+    const { warnings } = await registerLakeViews(session, config);
+    for (const warning of warnings) process.stderr.write(`lake: warning: lake view not registered: ${warning}\n`);
+    const execution: QueryOptions = { signal: interrupt.signal, onProgress: progress.onProgress };
+    if (interrupt.signal.aborted) throw new SparkInterruptedError();
+    const df = await session.sql(query, undefined, execution);
+    await print(df, format, execution, progress.stop);
+  } catch (error) {
+    if (!(error instanceof SparkInterruptedError)) throw error;
+    progress.stop();
+    process.stderr.write('lake: interrupted; the query was cancelled on the server\n');
+    process.exitCode = 130;
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSigint);
+    await session.close();
+  }
+}
+
+async function print(df: DataFrame, format: Format, execution: QueryOptions, stopProgress: () => void): Promise<void> {
+  const out = (text: string) => process.stdout.write(text);
+  let columns: string[] | undefined;
+  let count = 0;
+  const table: string[][] = [];
+  const onBatch = (batch: RecordBatch) => {
+    if (!columns) {
+      columns = batch.schema.fields.map((field) => field.name);
+      if (format === 'json') out('[');
+      if (format === 'csv') out(csvLine(columns));
+    }
+    if (format === 'json') for (const row of rowsOf(batch)) out(`${count++ > 0 ? ',' : ''}\n${toJson(row)}`);
+    else {
+      for (const values of tuplesOf(batch)) {
+        if (format === 'csv') out(csvLine(values));
+        else table.push(values.map(cellText));
+      }
+      count += batch.numRows;
+    }
+  };
+  for await (const batch of df.batches(execution)) onBatch(batch);
+  stopProgress();
+
+  if (format === 'json') out(columns ? '\n]\n' : '[]\n');
+  if (format !== 'table') return;
+  if (!columns || columns.length === 0) {
+    process.stderr.write('OK\n');
+    return;
+  }
+  out(`${formatTable(columns, table)}\n(${count} row${count === 1 ? '' : 's'})\n`);
+}
