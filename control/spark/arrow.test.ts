@@ -110,7 +110,7 @@ describe('rowsOf', () => {
     );
     const map = vectorFromArray(
       [new Map([['k', 1]]), new Map(), null],
-      new Map_(new Field('entries', new Struct([new Field('key', new Utf8(), false), new Field('value', new Int32(), true)]), false)),
+      new Map_(new Field('entries', new Struct<{ key: Utf8; value: Int32 }>([new Field('key', new Utf8(), false), new Field('value', new Int32(), true)]), false)),
     );
     const rows = roundTrip({ list, struct, map });
     expect(rows.map((row) => row.list)).toEqual([[1, 2, null], [], null]);

@@ -23,9 +23,13 @@ function recordingSession() {
 const { session } = recordingSession();
 const source = new DataFrame(session, rel.namedTable('sales'));
 
-function relType<K extends Relation['relType']['case']>(relation: Relation, kind: K) {
+type RelType = Exclude<Relation['relType'], { case: undefined }>;
+type RelValues = { [R in RelType as R['case']]: R['value'] };
+
+/** The relation's node, checking it is of the given kind. */
+function relType<K extends keyof RelValues>(relation: Relation, kind: K): RelValues[K] {
   expect(relation.relType.case).toBe(kind);
-  return (relation.relType as Extract<Relation['relType'], { case: K }>).value;
+  return relation.relType.value as RelValues[K];
 }
 
 function attribute(expression: Expression | undefined): string | undefined {
