@@ -1,0 +1,29 @@
+// The ad-event topic, created when missing.
+import type { Admin, PartitionMetadata } from 'kafkajs';
+import { LakeError } from '../errors.js';
+
+export interface TopicState {
+  created: boolean;
+  partitions: PartitionMetadata[];
+}
+
+/**
+ * Makes sure `topic` exists, creating it with `partitions` partitions (and the broker's default
+ * replication) if not. An existing topic is left as it is, whatever its partition count.
+ */
+export async function ensureTopic(admin: Admin, topic: string, partitions: number): Promise<TopicState> {
+  // Listed first: asking a broker for the metadata of a missing topic may auto-create it with the broker's defaults.
+  let created = false;
+  if (!(await admin.listTopics()).includes(topic)) {
+    try {
+      // False (not an error) when someone else created it meanwhile.
+      created = await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    } catch (error) {
+      throw new LakeError(`cannot create the Kafka topic ${JSON.stringify(topic)}: ${error instanceof Error ? error.message : String(error)}`, 'check the topic name (LAKE_KAFKA_TOPIC) and the broker log (`npm run lake -- stack logs kafka`)', {
+        cause: error,
+      });
+    }
+  }
+  const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+  return { created, partitions: metadata.topics[0]?.partitions ?? [] };
+}
