@@ -3,13 +3,6 @@
 import { LakeError, describeError } from '../errors.js';
 
 export async function runCommand(action: () => Promise<unknown>): Promise<void> {
-  let finished = false;
-  // Node exits quietly when nothing is left to wait for; a command must never end half-done unnoticed.
-  process.once('exit', () => {
-    if (finished) return;
-    process.stderr.write('lake: the command stopped before it finished (a promise was left pending); please report this\n');
-    process.exitCode = 70;
-  });
   try {
     await action();
   } catch (error) {
@@ -19,7 +12,5 @@ export async function runCommand(action: () => Promise<unknown>): Promise<void> 
       process.stderr.write(`lake: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     }
     process.exitCode = 1;
-  } finally {
-    finished = true;
   }
 }

@@ -1,7 +1,14 @@
 // Readiness of the Spark Connect server: it answers an AnalyzePlan for the Spark version.
-import { portOpen } from './probes.js';
+import { SparkSession } from '../spark/index.js';
 
 export async function sparkConnectAnswers(remote: string): Promise<boolean> {
-  const url = new URL(remote.replace(/^sc:/, 'http:'));
-  return portOpen(Number(url.port || 15002), url.hostname);
+  let session: SparkSession | undefined;
+  try {
+    session = await SparkSession.connect(remote, { connectTimeoutMs: 2000, retryPolicy: { maxRetries: 0 } });
+    return (await session.version()).length > 0;
+  } catch {
+    return false;
+  } finally {
+    await session?.close().catch(() => undefined);
+  }
 }
