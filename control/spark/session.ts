@@ -278,10 +278,11 @@ export class RuntimeConfig {
     await this.run({ case: 'unset', value: { keys } });
   }
 
-  /** Every set value, optionally only those whose key starts with `prefix`. */
+  /** Every set value by full key, optionally only those whose key starts with `prefix`. */
   async getAll(prefix?: string): Promise<Record<string, string>> {
     const pairs = await this.run({ case: 'getAll', value: { prefix } });
-    return Object.fromEntries(pairs.map((pair) => [pair.key, pair.value ?? '']));
+    // The server strips the prefix off the keys it returns; put it back.
+    return Object.fromEntries(pairs.map((pair) => [`${prefix ?? ''}${pair.key}`, pair.value ?? '']));
   }
 
   private async run(opType: MessageInitShape<typeof ConfigRequest_OperationSchema>['opType']) {
