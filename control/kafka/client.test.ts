@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { LakeError, describeError } from '../errors.js';
+import { connectOrExplain } from './client.js';
+
+describe('connecting to Kafka', () => {
+  it('turns a refused connection into a LakeError naming the brokers and the fix', async () => {
+    let disconnected = false;
+    const refused = new Error('Connection error: connect ECONNREFUSED 127.0.0.1:1');
+    const client = {
+      connect: () => Promise.reject(new Error('Connection timeout', { cause: refused })),
+      disconnect: async () => {
+        disconnected = true;
+      },
+    };
+    const error = await connectOrExplain(client, ['127.0.0.1:1']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LakeError);
+    expect(describeError(error)).toBe(
+      'cannot reach Kafka at 127.0.0.1:1 (Connection error: connect ECONNREFUSED 127.0.0.1:1)\n  → is the stack up? run `npm run lake -- stack up`',
+    );
+    expect(disconnected).toBe(true);
+  });
+
+  it('gives up at the deadline when the broker never answers', async () => {
+    const client = { connect: () => new Promise<void>(() => undefined), disconnect: async () => undefined };
+    const started = Date.now();
+    const error = await connectOrExplain(client, ['10.0.0.1:9092'], 200).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect((error as Error).message).toBe('cannot reach Kafka at 10.0.0.1:9092 (no answer in 0.2 s)');
+  });
+});

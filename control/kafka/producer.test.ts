@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { type OutgoingRecord, type PartitionOffsets, type SettledBatch, produceLoop } from './producer.js';
+
+type Numbered = OutgoingRecord & { n: number };
+
+function source(): () => Numbered {
+  let n = 0;
+  return () => ({ key: 'k', value: Buffer.from(`v${n}`), n: n++ });
+}
+
+/** A broker double: acknowledges each batch after `delay(batchNumber)` ms, at offsets following one another. */
+function broker(delay: (batch: number) => number, fail?: (batch: number) => boolean) {
+  let batches = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let nextOffset = 0;
+  const send = async (records: readonly Numbered[]): Promise<PartitionOffsets[]> => {
+    const batch = batches++;
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    await new Promise((resolve) => setTimeout(resolve, delay(batch)));
+    inFlight -= 1;
+    if (fail?.(batch)) throw new Error(`batch ${batch} refused`);
+    const firstOffset = nextOffset;
+    nextOffset += records.length;
+    return [{ partition: 0, firstOffset, lastOffset: nextOffset - 1 }];
+  };
+  return { send, stats: () => ({ batches, maxInFlight }) };
+}
+
+describe('produce loop', () => {
+  it('sends the total in batches, never more than the in-flight bound, settling in send order', async () => {
+    // Later batches are acknowledged sooner than earlier ones.
+    const fake = broker((batch) => 20 - (batch % 4) * 5);
+    const settled: number[][] = [];
+    const result = await produceLoop({
+      total: 1_050,
+      next: source(),
+      send: fake.send,
+      batchSize: 100,
+      maxInFlightBatches: 3,
+      onSettled: (batch) => settled.push(batch.records.map((r) => r.n)),
+    });
+    expect(result).toMatchObject({ sent: 1_050, acknowledged: 1_050, failed: 0, interrupted: false });
+    expect(result.error).toBeUndefined();
+    expect(fake.stats()).toEqual({ batches: 11, maxInFlight: 3 });
+    expect(settled.flat()).toEqual(Array.from({ length: 1_050 }, (_, i) => i));
+    expect(result.offsets).toEqual([{ partition: 0, firstOffset: 0, lastOffset: 1_049, records: 1_050 }]);
+    expect(result.acknowledgedBytes).toBeGreaterThan(1_050 * 3);
+  });
+
+  it('stops generating at the first failure, still settling what was sent', async () => {
+    const fake = broker(() => 5, (batch) => batch === 2);
+    const outcomes: boolean[] = [];
+    const result = await produceLoop({
+      total: 10_000,
+      next: source(),
+      send: fake.send,
+      batchSize: 100,
+      maxInFlightBatches: 2,
+      onSettled: (batch: SettledBatch<Numbered>) => outcomes.push(batch.ok),
+    });
+    expect(String(result.error)).toMatch(/batch 2 refused/);
+    expect(outcomes.slice(0, 3)).toEqual([true, true, false]);
+    expect(result.sent).toBe(outcomes.length * 100);
+    expect(result.sent).toBeLessThanOrEqual(400);
+    expect(result.failed).toBe(outcomes.filter((ok) => !ok).length * 100);
+    expect(result.acknowledged + result.failed).toBe(result.sent);
+  });
+
+  it('on abort, stops generating and awaits the batches in flight', async () => {
+    const fake = broker(() => 30);
+    const interrupt = new AbortController();
+    setTimeout(() => interrupt.abort(), 100);
+    const result = await produceLoop({
+      total: 1_000_000,
+      next: source(),
+      send: fake.send,
+      batchSize: 10,
+      maxInFlightBatches: 2,
+      signal: interrupt.signal,
+    });
+    expect(result.interrupted).toBe(true);
+    expect(result.sent).toBeGreaterThan(0);
+    expect(result.sent).toBeLessThan(200);
+    expect(result.acknowledged).toBe(result.sent);
+  });
+
+  it('paces a steady flow and reports progress', async () => {
+    const fake = broker(() => 1);
+    const progress: number[] = [];
+    const result = await produceLoop({
+      total: 120,
+      ratePerSecond: 300,
+      next: source(),
+      send: fake.send,
+      batchSize: 1_000,
+      maxInFlightBatches: 1,
+      onProgress: (p) => progress.push(p.acknowledged),
+      progressIntervalMs: 100,
+    });
+    expect(result.acknowledged).toBe(120);
+    // 120 events at 300/s: 0.4 s, sent as they fall due (batched per 50 ms tick), not in one burst.
+    expect(result.elapsedMs).toBeGreaterThan(350);
+    expect(result.elapsedMs).toBeLessThan(1_500);
+    expect(fake.stats().batches).toBeGreaterThan(4);
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+});
