@@ -9,7 +9,7 @@ import { formatTable } from './table.js';
 
 function parseSeed(value: string): number {
   const seed = Number(value);
-  if (!/^\d+$/.test(value) || seed >= 2 ** 32) throw new InvalidArgumentError(`an integer from 0 to ${2 ** 32 - 1}`);
+  if (!/^\d+$/.test(value) || seed >= 2 ** 32) throw new InvalidArgumentError(`Expected an integer from 0 to ${2 ** 32 - 1}.`);
   return seed;
 }
 
@@ -18,14 +18,16 @@ function parseDirtyRate(value: string): number {
   const number = Number(percent ? value.slice(0, -1) : value);
   const rate = percent ? number / 100 : number;
   if (value.trim() === '' || !(rate >= 0 && rate <= maxDirtyRate)) {
-    throw new InvalidArgumentError(`a fraction from 0 to ${maxDirtyRate} (0.02) or a percentage (2%)`);
+    throw new InvalidArgumentError(`Expected a share from 0 to ${maxDirtyRate}, as a fraction (0.02) or a percentage (2%).`);
   }
   return rate;
 }
 
 const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);
 
-const scaleChoices = Object.entries(scales).map(([name, scale]) => `${name} (${scale.records.toLocaleString('en')} records a source, ${scale.files} files)`);
+const scaleLines = Object.entries(scales)
+  .map(([name, scale]) => `  ${name.padEnd(3)}${scale.records.toLocaleString('en').padStart(11)} records a source, over ${scale.files} files`)
+  .join('\n');
 
 export function generateCommand(): Command {
   return new Command('generate')
@@ -36,18 +38,19 @@ export function generateCommand(): Command {
     .option('--seed <n>', 'seed of the generator: the same seed and scale give byte-identical files', parseSeed, 1)
     .option('--dirty-rate <rate>', 'share of invalid records in each source, as a fraction or a percentage', parseDirtyRate, 0.02)
     .option('--out <dir>', 'folder to write into (default: LAKE_INPUT, or data/input)')
-    .option('--force', `replace ${generatedFolders.map((f) => `${f}/`).join(', ')} in the folder when they already hold files`)
+    .option('--force', `replace ${generatedFolders.map((f) => `${f}/`).join(', ')} and ${expectedFilePath} when they already exist`)
     .addHelpText(
       'after',
       `
-Scales: ${scaleChoices.join('; ')}.
+Scales:
+${scaleLines}
 
 Writes into the folder:
   transactions/ventes-YYYY-MM.csv    CSV exports: BOM, CRLF, header spelling, column order and
                                      extra columns vary between files
   server_logs/access-YYYY-MM-DD.log  Combined Log Format access logs, some Common Log Format lines
   social/posts-YYYY-MM.json          JSON Lines, the second file one JSON array
-  ${expectedFilePath.padEnd(33)}what the pipeline must find: per source the bronze records, blank
+  ${expectedFilePath.padEnd(35)}what the pipeline must find: per source the bronze records, blank
                                      lines, silver rows and quarantined rows per reason; the gold
                                      metrics of the file sources (type ExpectedFiles in control/sample)
 
@@ -55,8 +58,9 @@ Invalid records cover every quarantine reason of the contract that a file source
 each of them occurs at least once whatever the scale (unless --dirty-rate is 0). Hidden files
 (names starting with ".") are written too: sources must ignore them.
 
-Without --force, the command refuses to write when one of its folders already holds files; with
-it, those folders are replaced and nothing else in the folder is touched.`,
+Without --force, the command refuses to write when one of its source folders already holds files
+or ${expectedFilePath} exists; with it, those are replaced and nothing else in the folder is
+touched (the other files of _expected/, e.g. those of \`lake produce\`, stay).`,
     )
     .action(async (options: { scale: string; seed: number; dirtyRate: number; out?: string; force?: boolean }) => {
       const outDir = path.resolve(options.out ?? loadConfig().inputDir);

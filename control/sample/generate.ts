@@ -1,6 +1,7 @@
 // `lake generate`: writes the sample input of the three file sources and, beside it, what the
 // pipeline must make of it (`_expected/files.json`). Everything is written into a staging folder
 // first and moved into place at the end, so an interrupted run never leaves half a sample behind.
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LakeError } from '../errors.js';
@@ -37,9 +38,10 @@ export interface GenerateSummary {
   elapsedMs: number;
 }
 
-/** The folders `generate` owns in the input folder: it replaces them, and touches nothing else. */
-export const generatedFolders = ['transactions', 'server_logs', 'social', '_expected'] as const;
+/** The source folders `generate` owns in the input folder: it replaces them. */
+export const generatedFolders = ['transactions', 'server_logs', 'social'] as const;
 
+/** Its expected results. Other files of `_expected/` (those of `lake produce`) are left alone. */
 export const expectedFilePath = '_expected/files.json';
 
 export const maxDirtyRate = 0.5;
@@ -56,16 +58,18 @@ function checkOptions(options: GenerateOptions): void {
   }
 }
 
-async function occupiedFolders(outDir: string): Promise<string[]> {
-  const occupied: string[] = [];
+/** The generated folders that hold files, and the expected file if it exists. */
+async function occupied(outDir: string): Promise<string[]> {
+  const found: string[] = [];
   for (const folder of generatedFolders) {
     const entries = await readdir(path.join(outDir, folder)).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return [];
       throw error;
     });
-    if (entries.length > 0) occupied.push(`${folder}/`);
+    if (entries.length > 0) found.push(`${folder}/`);
   }
-  return occupied;
+  if (existsSync(path.join(outDir, expectedFilePath))) found.push(expectedFilePath);
+  return found;
 }
 
 export async function generateSample(options: GenerateOptions): Promise<GenerateSummary> {
@@ -73,23 +77,24 @@ export async function generateSample(options: GenerateOptions): Promise<Generate
   const started = performance.now();
   const outDir = path.resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
-  const occupied = await occupiedFolders(outDir);
-  if (occupied.length > 0 && !options.force) {
+  const existing = await occupied(outDir);
+  if (existing.length > 0 && !options.force) {
     throw new LakeError(
-      `${outDir} already holds ${occupied.join(', ')}: a new sample would mix with those files`,
-      'pass --force to replace these folders (nothing else in the folder is touched), or choose another folder with --out',
+      `${outDir} already holds ${existing.join(', ')}: a new sample would mix with those files`,
+      'pass --force to replace them (nothing else in the folder is touched), or choose another folder with --out',
     );
   }
 
   const staging = await mkdtemp(path.join(outDir, '.lake-generate-'));
   try {
     const { expected, summary } = await writeSources(staging, options);
-    await mkdir(path.join(staging, '_expected'));
-    await writeFile(path.join(staging, expectedFilePath), `${JSON.stringify(expected, null, 2)}\n`);
+    await writeFile(path.join(staging, 'files.json'), `${JSON.stringify(expected, null, 2)}\n`);
     for (const folder of generatedFolders) {
       await rm(path.join(outDir, folder), { recursive: true, force: true });
       await rename(path.join(staging, folder), path.join(outDir, folder));
     }
+    await mkdir(path.join(outDir, path.dirname(expectedFilePath)), { recursive: true });
+    await rename(path.join(staging, 'files.json'), path.join(outDir, expectedFilePath));
     return { outDir, expectedFile: path.join(outDir, expectedFilePath), sources: summary, elapsedMs: performance.now() - started };
   } finally {
     await rm(staging, { recursive: true, force: true });
