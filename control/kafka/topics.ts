@@ -7,6 +7,13 @@ export interface TopicState {
   partitions: PartitionMetadata[];
 }
 
+/** kafkajs reports a refused creation as "Topic creation errors", the broker's reasons inside. */
+function creationFailure(error: unknown): string {
+  const reasons = (error as { errors?: unknown[] } | undefined)?.errors;
+  if (Array.isArray(reasons) && reasons.length > 0) return reasons.map((reason) => (reason instanceof Error ? reason.message : String(reason))).join('; ');
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * Makes sure `topic` exists, creating it with `partitions` partitions (and the broker's default
  * replication) if not. An existing topic is left as it is, whatever its partition count.
@@ -19,7 +26,7 @@ export async function ensureTopic(admin: Admin, topic: string, partitions: numbe
       // False (not an error) when someone else created it meanwhile.
       created = await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
     } catch (error) {
-      throw new LakeError(`cannot create the Kafka topic ${JSON.stringify(topic)}: ${error instanceof Error ? error.message : String(error)}`, 'check the topic name (LAKE_KAFKA_TOPIC) and the broker log (`npm run lake -- stack logs kafka`)', {
+      throw new LakeError(`cannot create the Kafka topic ${JSON.stringify(topic)}: ${creationFailure(error)}`, 'check the topic name (LAKE_KAFKA_TOPIC) and the broker log (`npm run lake -- stack logs kafka`)', {
         cause: error,
       });
     }
