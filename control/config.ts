@@ -15,6 +15,11 @@ export interface LakeConfig {
   webHdfs: string;
   /** Kafka bootstrap servers, comma-separated. */
   kafkaBrokers: string[];
+  /**
+   * Kafka bootstrap servers as the Spark cluster sees them (its executors read the topic);
+   * differs from `kafkaBrokers` when the client reaches Kafka through another address.
+   */
+  sparkKafkaBrokers: string[];
   /** Topic of the ad-event stream. */
   kafkaTopic: string;
   /** Folder holding the file sources (`transactions/`, `server_logs/`, `social/`). */
@@ -34,16 +39,21 @@ function setting(env: Env, name: string, fallback: string): string {
   return value ? value : fallback;
 }
 
+function brokerList(value: string): string[] {
+  return value
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter(Boolean);
+}
+
 export function loadConfig(env: Env = process.env): LakeConfig {
   const homeDir = path.resolve(repoRoot, setting(env, 'LAKE_HOME', '.lake'));
   return {
     sparkRemote: setting(env, 'SPARK_REMOTE', 'sc://127.0.0.1:15002'),
     lakeRoot: setting(env, 'LAKE_ROOT', 'hdfs://127.0.0.1:8020/lake').replace(/\/+$/, ''),
     webHdfs: setting(env, 'LAKE_WEBHDFS', 'http://127.0.0.1:9870').replace(/\/+$/, ''),
-    kafkaBrokers: setting(env, 'KAFKA_BROKERS', '127.0.0.1:9092')
-      .split(',')
-      .map((broker) => broker.trim())
-      .filter(Boolean),
+    kafkaBrokers: brokerList(setting(env, 'KAFKA_BROKERS', '127.0.0.1:9092')),
+    sparkKafkaBrokers: brokerList(setting(env, 'LAKE_SPARK_KAFKA_BROKERS', setting(env, 'KAFKA_BROKERS', '127.0.0.1:9092'))),
     kafkaTopic: setting(env, 'LAKE_KAFKA_TOPIC', 'ad-events'),
     inputDir: path.resolve(process.cwd(), setting(env, 'LAKE_INPUT', 'data/input')),
     homeDir,

@@ -8,6 +8,8 @@ import { stackCommand } from './stack.js';
 import { setupCommand } from './setup.js';
 import { sqlCommand } from './sql.js';
 import { demoCommand } from './demo.js';
+import { jobCommand } from './job.js';
+import { runsCommand } from './runs.js';
 
 const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
 
@@ -17,5 +19,7 @@ export const program = new Command('lake')
   .showHelpAfterError()
   .addCommand(setupCommand())
   .addCommand(stackCommand())
+  .addCommand(jobCommand())
+  .addCommand(runsCommand())
   .addCommand(sqlCommand())
   .addCommand(demoCommand());

@@ -1,0 +1,57 @@
+// One run of a layer at a time: a lock file in the lake, created only if absent (HDFS creates
+// atomically). A lock left by a crashed run on this machine is taken over; one held by a live
+// process, or by another machine, stops the run with a message saying whose it is.
+import { hostname } from 'node:os';
+import { LakeError } from '../errors.js';
+import type { WebHdfs } from '../hdfs/webhdfs.js';
+
+interface LockOwner {
+  runId: string;
+  host: string;
+  pid: number;
+  since: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class LayerLock {
+  private constructor(
+    private readonly hdfs: WebHdfs,
+    private readonly path: string,
+  ) {}
+
+  static async acquire(hdfs: WebHdfs, root: string, layer: string, runId: string): Promise<LayerLock> {
+    const path = `${root}/_locks/${layer}`;
+    const owner: LockOwner = { runId, host: hostname(), pid: process.pid, since: new Date().toISOString() };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await hdfs.write(path, JSON.stringify(owner));
+        return new LayerLock(hdfs, path);
+      } catch (error) {
+        const held = (await hdfs.read(path))?.toString('utf8');
+        if (held === undefined) throw error;
+        const current = JSON.parse(held) as LockOwner;
+        if (current.host === owner.host && !alive(current.pid)) {
+          await hdfs.delete(path);
+          continue;
+        }
+        throw new LakeError(
+          `another ${layer} run (${current.runId}, pid ${current.pid} on ${current.host}, since ${current.since}) is in progress`,
+          `wait for it to finish; if it is gone, remove the lock: it is ${path} in HDFS`,
+        );
+      }
+    }
+    throw new LakeError(`could not take the ${layer} lock at ${path}`);
+  }
+
+  async release(): Promise<void> {
+    await this.hdfs.delete(this.path);
+  }
+}

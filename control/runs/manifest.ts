@@ -1,0 +1,91 @@
+// Run manifests: one JSON document per run of a layer, in the lake at `_runs/<runId>.json`.
+// A bronze batch counts as landed only when its run's manifest says `succeeded`: the manifest is
+// the commit. It is written once, at the end, atomically (WebHDFS upload + rename).
+import { LakeError } from '../errors.js';
+import type { WebHdfs } from '../hdfs/webhdfs.js';
+import { runIdPattern } from './run-id.js';
+
+export type Layer = 'bronze' | 'silver' | 'gold';
+export type Outcome = 'succeeded' | 'failed' | 'nothing new';
+
+export interface LandedFile {
+  /** Path relative to the source folder of the input. */
+  path: string;
+  /** Where it landed, relative to the lake root. */
+  landedAt: string;
+  size: number;
+  sha256: string;
+  lines: number;
+  blankLines: number;
+}
+
+export interface FileSourceManifest {
+  landed: LandedFile[];
+  /** Files of the input already in the lake (same SHA-256), not landed again. */
+  skipped: Array<{ path: string; sha256: string; sameAs: string }>;
+}
+
+export interface KafkaManifest {
+  topic: string;
+  /** Offsets landed by this run, per partition: [from, until). */
+  ranges: Record<string, { from: number; until: number }>;
+  records: number;
+  /** Offsets landed by this run and all before it: where the next run starts. */
+  committed: Record<string, number>;
+  landedAt?: string;
+}
+
+export interface RunManifest {
+  runId: string;
+  layer: Layer;
+  startedAt: string;
+  endedAt: string;
+  outcome: Outcome;
+  error?: string;
+  files?: Record<string, FileSourceManifest>;
+  kafka?: KafkaManifest;
+}
+
+/** How long a run took, for people: `12.3 s`. */
+export function runDuration(run: Pick<RunManifest, 'startedAt' | 'endedAt'>): string {
+  return `${((Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s`;
+}
+
+export class RunStore {
+  constructor(
+    private readonly hdfs: WebHdfs,
+    /** Path of the lake root inside HDFS, e.g. `/lake`. */
+    private readonly root: string,
+  ) {}
+
+  private path(runId: string): string {
+    return `${this.root}/_runs/${runId}.json`;
+  }
+
+  async save(manifest: RunManifest): Promise<void> {
+    await this.hdfs.write(this.path(manifest.runId), `${JSON.stringify(manifest, null, 2)}\n`);
+  }
+
+  /** Every run, oldest first (run ids sort by start time). */
+  async list(): Promise<RunManifest[]> {
+    const names = (await this.hdfs.list(`${this.root}/_runs`))
+      .map((status) => status.pathSuffix)
+      .filter((name) => name.endsWith('.json') && runIdPattern.test(name.slice(0, -5)))
+      .sort();
+    return Promise.all(
+      names.map(async (name) => {
+        const text = (await this.hdfs.read(`${this.root}/_runs/${name}`))?.toString('utf8') ?? '';
+        try {
+          return JSON.parse(text) as RunManifest;
+        } catch {
+          throw new LakeError(`run manifest ${this.root}/_runs/${name} is not valid JSON`, 'the lake was modified by hand: restore or remove that file');
+        }
+      }),
+    );
+  }
+
+  /** The committed runs of a layer, oldest first. */
+  async succeeded(layer: Layer): Promise<RunManifest[]> {
+    return (await this.list()).filter((run) => run.layer === layer && run.outcome === 'succeeded');
+  }
+}

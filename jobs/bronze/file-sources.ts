@@ -1,0 +1,95 @@
+// The file sources of the input folder, and what bronze learns of each file before landing it:
+// its SHA-256 (how the lake knows a file it already has), size, lines and blank lines.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { LakeError } from '../../control/errors.js';
+
+/** Bronze table → folder of the input that feeds it. */
+export const fileSources = {
+  transactions: 'transactions',
+  server_logs: 'server_logs',
+  social_posts: 'social',
+} as const;
+
+export type FileTable = keyof typeof fileSources;
+
+export interface InputFile {
+  /** Path relative to the source folder, with `/` separators. */
+  relativePath: string;
+  absolutePath: string;
+}
+
+export interface FileFacts {
+  size: number;
+  sha256: string;
+  lines: number;
+  blankLines: number;
+}
+
+/**
+ * Every regular file under a source folder, names starting with `.` aside, in lexicographic
+ * order of their relative path (the order in which silver breaks ties). A missing folder has none.
+ */
+export async function listInputFiles(folder: string): Promise<InputFile[]> {
+  const found: InputFile[] = [];
+  const walk = async (dir: string, prefix: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && prefix === '') return;
+      throw new LakeError(`cannot read the input folder ${dir}: ${(error as Error).message}`, 'check its permissions');
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const relativePath = prefix ? `${prefix}/${entry.name}` : entry.name;
+      const absolutePath = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(absolutePath, relativePath);
+      else if (entry.isFile() || (entry.isSymbolicLink() && (await stat(absolutePath)).isFile())) found.push({ relativePath, absolutePath });
+    }
+  };
+  await walk(folder, '');
+  return found.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+}
+
+const NEWLINE = 0x0a;
+// Whitespace as a blank line may hold it: space, tab, CR, vertical tab, form feed.
+const WHITESPACE = new Set([0x20, 0x09, 0x0d, 0x0b, 0x0c]);
+
+/** Reads a file once, streamed: its hash, size, line count and blank-line count. */
+export async function factsOf(file: string): Promise<FileFacts> {
+  const hash = createHash('sha256');
+  let size = 0;
+  let lines = 0;
+  let blankLines = 0;
+  let lineHasText = false;
+  let lineHasBytes = false;
+  try {
+    for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      size += chunk.length;
+      for (let i = 0; i < chunk.length; i++) {
+        const byte = chunk[i] as number;
+        if (byte === NEWLINE) {
+          lines++;
+          if (!lineHasText) blankLines++;
+          lineHasText = false;
+          lineHasBytes = false;
+        } else {
+          lineHasBytes = true;
+          if (!lineHasText && !WHITESPACE.has(byte)) lineHasText = true;
+        }
+      }
+    }
+  } catch (error) {
+    throw new LakeError(`cannot read input file ${file}: ${(error as Error).message}`, 'check that it exists and is readable');
+  }
+  // A last line without a newline is a line too.
+  if (lineHasBytes) {
+    lines++;
+    if (!lineHasText) blankLines++;
+  }
+  return { size, sha256: hash.digest('hex'), lines, blankLines };
+}

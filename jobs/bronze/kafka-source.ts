@@ -1,0 +1,70 @@
+// The ad-event stream into bronze: a Spark *batch* read of the topic between the offsets already
+// landed and end offsets pinned before the read (every partition named), written as Parquet into
+// this run's batch folder. The new offsets are committed by the run manifest, after the write.
+import type { LakeConfig } from '../../control/config.js';
+import { connectOrExplain, createKafka } from '../../control/kafka/client.js';
+import type { KafkaManifest } from '../../control/runs/manifest.js';
+import { col, type ExecuteOptions, type SparkSession } from '../../control/spark/index.js';
+
+export interface OffsetPlan {
+  topic: string;
+  ranges: Record<string, { from: number; until: number }>;
+  /** Offsets below the partition's earliest one were deleted by retention before we landed them. */
+  lost: Record<string, number>;
+}
+
+/** Where to read from and to, per partition; undefined when the topic does not exist yet. */
+export async function planOffsets(config: LakeConfig, committed: Record<string, number>): Promise<OffsetPlan | undefined> {
+  const admin = createKafka(config, 'lake-bronze').admin();
+  await connectOrExplain(admin, config.kafkaBrokers);
+  try {
+    if (!(await admin.listTopics()).includes(config.kafkaTopic)) return undefined;
+    const offsets = await admin.fetchTopicOffsets(config.kafkaTopic);
+    const ranges: OffsetPlan['ranges'] = {};
+    const lost: OffsetPlan['lost'] = {};
+    for (const { partition, low, high } of offsets) {
+      const landed = committed[partition] ?? 0;
+      const from = Math.max(landed, Number(low));
+      if (from > landed) lost[partition] = from - landed;
+      ranges[partition] = { from, until: Number(high) };
+    }
+    return { topic: config.kafkaTopic, ranges, lost };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export function hasNewRecords(plan: OffsetPlan): boolean {
+  return Object.values(plan.ranges).some(({ from, until }) => until > from);
+}
+
+/**
+ * Lands the planned range as Parquet at `target` (overwritten: a retried batch id rewrites its own
+ * folder, never adds a second copy) and returns what the manifest records of it.
+ */
+export async function landKafka(
+  session: SparkSession,
+  config: LakeConfig,
+  plan: OffsetPlan,
+  committed: Record<string, number>,
+  target: string,
+  execution: ExecuteOptions,
+): Promise<KafkaManifest> {
+  const offsets = (pick: 'from' | 'until') =>
+    JSON.stringify({ [plan.topic]: Object.fromEntries(Object.entries(plan.ranges).map(([p, range]) => [p, range[pick]])) });
+  const records = session.read
+    .format('kafka')
+    .option('kafka.bootstrap.servers', config.sparkKafkaBrokers.join(','))
+    .option('subscribe', plan.topic)
+    .option('startingOffsets', offsets('from'))
+    .option('endingOffsets', offsets('until'))
+    .option('failOnDataLoss', 'true')
+    .load()
+    .select(col('key'), col('value'), col('topic'), col('partition'), col('offset'), col('timestamp'));
+  await records.write.format('parquet').mode('overwrite').save(target, execution);
+  const written = await session.read.format('parquet').load(target).count(execution);
+
+  const next = { ...committed };
+  for (const [partition, { until }] of Object.entries(plan.ranges)) next[partition] = Math.max(next[partition] ?? 0, until);
+  return { topic: plan.topic, ranges: plan.ranges, records: Number(written), committed: next };
+}
