@@ -57,7 +57,8 @@ const EXPLAIN_MODES: Record<ExplainMode, AnalyzePlanRequest_Explain_ExplainMode>
 };
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
-const ERROR_DETAILS_DEADLINE_MS = 5_000;
+// For calls around the real work (error details, session release): never worth a long wait.
+const HOUSEKEEPING_DEADLINE_MS = 5_000;
 
 const CLIENT_VERSION = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -183,7 +184,7 @@ export class SparkSession implements ExecutionContext {
       await this.rpc.unary(
         'releaseSession',
         { sessionId: this.sessionId, userContext: this.userContext, clientType: this.clientType },
-        { deadline: new Date(Date.now() + ERROR_DETAILS_DEADLINE_MS) },
+        { deadline: new Date(Date.now() + HOUSEKEEPING_DEADLINE_MS) },
       );
     } catch {
       // The server drops idle sessions by itself; closing must not fail because it is gone.
@@ -216,7 +217,7 @@ export class SparkSession implements ExecutionContext {
         details = await this.rpc.unary(
           'fetchErrorDetails',
           { ...this.requestBase(), errorId },
-          { deadline: new Date(Date.now() + ERROR_DETAILS_DEADLINE_MS) },
+          { deadline: new Date(Date.now() + HOUSEKEEPING_DEADLINE_MS) },
         );
       } catch {
         // The ErrorInfo alone still makes a good error.

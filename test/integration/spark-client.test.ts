@@ -203,6 +203,14 @@ describe('Spark Connect client', () => {
     expect(await (await spark.sql('SELECT 2 AS still_here')).collect()).toEqual([{ still_here: 2 }]);
   });
 
+  it('interrupts operations by tag from elsewhere; the reader sees OPERATION_CANCELED', async () => {
+    const endless = await spark.sql('SELECT count(*) AS n FROM range(0, 100000000000000, 1, 2)');
+    const running = endless.collect({ tags: ['lake-test-nightly'] }).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await spark.interruptTag('lake-test-nightly')).toHaveLength(1);
+    expect(await running).toMatchObject({ errorClass: 'OPERATION_CANCELED' });
+  });
+
   it('turns a missing table and bad SQL into typed, actionable errors', async () => {
     const missing = await spark.sql('SELECT * FROM no_such_table_here').catch((error: unknown) => error);
     expect(missing).toBeInstanceOf(SparkError);
