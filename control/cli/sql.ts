@@ -3,9 +3,16 @@
 import { Command, Option } from 'commander';
 import type { RecordBatch } from 'apache-arrow';
 import { loadConfig } from '../config.js';
-import { createProgressBar } from '../spark/progress-bar.js';
-import { registerLakeViews } from '../spark/lake-views.js';
-import { SparkInterruptedError, SparkSession, rowsOf, tuplesOf, type DataFrame, type QueryOptions } from '../spark/index.js';
+import {
+  SparkInterruptedError,
+  SparkSession,
+  createProgressBar,
+  registerLakeViews,
+  rowsOf,
+  tuplesOf,
+  type DataFrame,
+  type QueryOptions,
+} from '../spark/index.js';
 import { cellText, csvLine, toJson } from '../spark/row-format.js';
 import { formatTable } from './table.js';
 

@@ -93,12 +93,15 @@ export class SparkSession implements ExecutionContext {
   static async connect(remote: string, options: ConnectOptions = {}): Promise<SparkSession> {
     const spec = parseRemote(remote);
     const rpc = new SparkRpc(spec, { interceptors: options.interceptors });
+    const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     try {
-      await rpc.waitUntilConnected(new Date(Date.now() + (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS)));
+      await rpc.waitUntilConnected(new Date(Date.now() + timeoutMs));
     } catch (error) {
       rpc.close();
-      const detail = error instanceof Error && error.message.includes('deadline') ? `no answer within ${(options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) / 1000} s` : 'connection refused or failed';
-      throw new SparkUnreachableError(describeRemote(spec), detail, { cause: error });
+      const timedOut = error instanceof Error && error.message.includes('deadline');
+      throw new SparkUnreachableError(describeRemote(spec), timedOut ? `no answer within ${timeoutMs / 1000} s` : 'connection refused', {
+        cause: error,
+      });
     }
     return new SparkSession(rpc, spec, options);
   }
