@@ -1,7 +1,7 @@
 // `lake sql "<query>" [--json | --csv]`: runs SQL on the cluster, with every lake table available
 // as a view named <layer>_<table>. Ctrl-C interrupts the query on the server too.
+import { once } from 'node:events';
 import { Command, Option } from 'commander';
-import type { RecordBatch } from 'apache-arrow';
 import { loadConfig } from '../config.js';
 import {
   SparkInterruptedError,
@@ -78,33 +78,31 @@ async function runSql(query: string, format: Format): Promise<void> {
 }
 
 async function print(df: DataFrame, format: Format, execution: QueryOptions, stopProgress: () => void): Promise<void> {
-  const out = (text: string) => process.stdout.write(text);
   let columns: string[] | undefined;
   let count = 0;
   const table: string[][] = [];
-  const onBatch = (batch: RecordBatch) => {
+  for await (const batch of df.batches(execution)) {
+    let chunk = '';
     if (!columns) {
       columns = batch.schema.fields.map((field) => field.name);
-      if (format === 'json') out('[');
-      if (format === 'csv') out(csvLine(columns));
+      if (format === 'json') chunk += '[';
+      if (format === 'csv') chunk += csvLine(columns);
     }
-    if (format === 'json') for (const row of rowsOf(batch)) out(`${count++ > 0 ? ',' : ''}\n${toJson(row)}`);
-    else {
-      for (const values of tuplesOf(batch)) {
-        if (format === 'csv') out(csvLine(values));
-        else table.push(values.map(cellText));
-      }
-      count += batch.numRows;
-    }
-  };
-  for await (const batch of df.batches(execution)) onBatch(batch);
+    if (format === 'json') for (const row of rowsOf(batch)) chunk += `${count++ > 0 ? ',' : ''}\n${toJson(row)}`;
+    else if (format === 'csv') for (const values of tuplesOf(batch)) chunk += csvLine(values);
+    else for (const values of tuplesOf(batch)) table.push(values.map(cellText));
+    if (format !== 'json') count += batch.numRows;
+    await write(chunk);
+  }
   stopProgress();
 
-  if (format === 'json') out(columns ? '\n]\n' : '[]\n');
+  if (format === 'json') await write(columns ? '\n]\n' : '[]\n');
   if (format !== 'table') return;
-  if (!columns || columns.length === 0) {
-    process.stderr.write('OK\n');
-    return;
-  }
-  out(`${formatTable(columns, table)}\n(${count} row${count === 1 ? '' : 's'})\n`);
+  if (!columns || columns.length === 0) process.stderr.write('OK\n');
+  else await write(`${formatTable(columns, table)}\n(${count} row${count === 1 ? '' : 's'})\n`);
+}
+
+/** Writes to stdout, waiting when a slow reader (a pipe, a file on a slow disk) is behind. */
+async function write(text: string): Promise<void> {
+  if (text && !process.stdout.write(text)) await once(process.stdout, 'drain');
 }
