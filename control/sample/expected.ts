@@ -85,11 +85,13 @@ export class SourceTally {
   private silver = 0;
   private readonly reasons = new Map<string, number>();
   private readonly kinds = new Map<string, number>();
+  private plain = 0;
   private readonly files: ExpectedFile[] = [];
 
   record(kind: string, reason: string | null): void {
     this.bronze++;
-    this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + 1);
+    if (kind === 'plain') this.plain++;
+    else this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + 1);
     if (reason === null) this.silver++;
     else this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
   }
@@ -120,27 +122,38 @@ export class SourceTally {
       silver_rows: this.silver,
       quarantined: this.quarantined,
       quarantine: sorted(this.reasons),
-      variants: sorted(this.kinds),
+      variants: sorted(this.plain > 0 ? new Map([...this.kinds, ['plain', this.plain]]) : this.kinds),
     };
   }
 }
 
 /** Gold `total_sales_per_product` from the kept transactions. */
 export class SalesTally {
-  private readonly byProduct = new Map<string, { cents: bigint; transactions: number; quantity: number }>();
+  private readonly byProduct = new Map<string, { cents: bigint; pendingCents: number; transactions: number; quantity: number }>();
 
   add(product: string, quantity: number, priceCents: number): void {
-    const sales = this.byProduct.get(product) ?? { cents: 0n, transactions: 0, quantity: 0 };
-    // quantite ≤ 10⁶ and prix ≤ 10⁸ cents: the product stays below 2⁵³, exact as a number.
-    sales.cents += BigInt(quantity * priceCents);
+    let sales = this.byProduct.get(product);
+    if (!sales) this.byProduct.set(product, (sales = { cents: 0n, pendingCents: 0, transactions: 0, quantity: 0 }));
+    // quantite ≤ 10⁶ and prix ≤ 10⁸ cents: a row's amount is below 2⁴⁷, exact as a number. Amounts
+    // add up as a number while the sum stays below 2⁵² (still exact), then move to the bigint:
+    // exact at any scale, without a bigint a row.
+    sales.pendingCents += quantity * priceCents;
+    if (sales.pendingCents >= 2 ** 52) {
+      sales.cents += BigInt(sales.pendingCents);
+      sales.pendingCents = 0;
+    }
     sales.transactions++;
     sales.quantity += quantity;
-    this.byProduct.set(product, sales);
   }
 
   expected(): ExpectedGold['total_sales_per_product'] {
     return [...this.byProduct]
-      .map(([produit, s]) => ({ produit, total_ventes: formatCents(s.cents), nb_transactions: s.transactions, quantite_totale: s.quantity }))
+      .map(([produit, s]) => ({
+        produit,
+        total_ventes: formatCents(s.cents + BigInt(s.pendingCents)),
+        nb_transactions: s.transactions,
+        quantite_totale: s.quantity,
+      }))
       .sort(byKey((row) => row.produit));
   }
 }
@@ -160,18 +173,19 @@ export class StatusTally {
 
 /** Gold `avg_likes_per_product` from the kept posts. */
 export class LikesTally {
-  private readonly bySubject = new Map<string, { likes: bigint; posts: number }>();
+  // Sums of likes stay far below 2⁵³ (10⁷ posts of at most ~10⁴ likes): exact as numbers.
+  private readonly bySubject = new Map<string, { likes: number; posts: number }>();
 
   add(subject: string, likes: number): void {
-    const tally = this.bySubject.get(subject) ?? { likes: 0n, posts: 0 };
-    tally.likes += BigInt(likes);
+    let tally = this.bySubject.get(subject);
+    if (!tally) this.bySubject.set(subject, (tally = { likes: 0, posts: 0 }));
+    tally.likes += likes;
     tally.posts++;
-    this.bySubject.set(subject, tally);
   }
 
   expected(): ExpectedGold['avg_likes_per_product'] {
     return [...this.bySubject]
-      .map(([contenu, t]) => ({ contenu, avg_likes: formatMean(t.likes, BigInt(t.posts)), nb_posts: t.posts }))
+      .map(([contenu, t]) => ({ contenu, avg_likes: formatMean(BigInt(t.likes), BigInt(t.posts)), nb_posts: t.posts }))
       .sort(byKey((row) => row.contenu));
   }
 }

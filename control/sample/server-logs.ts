@@ -90,12 +90,14 @@ export function serverLogsSource(random: Random, fileRecords: readonly number[],
   let assetHash = '';
   let lastLine: { text: string; status: number } | undefined;
 
-  const expandPath = (template: string): string =>
-    template
+  const expandPath = (template: string): string => {
+    if (!template.includes('{')) return template;
+    return template
       .replace('{slug}', () => random.pick(productSlugs))
       .replace('{n}', () => String(random.int(1, 24)))
       .replace('{q}', () => random.pick(searchTerms))
       .replace('{hash}', assetHash);
+  };
 
   const sizeOf = (path: string, status: number): number => {
     if (status >= 300) return random.int(150, 620);

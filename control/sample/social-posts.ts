@@ -27,9 +27,11 @@ import { localDateTime, monthStart, offsetText, parisOffset } from './time.js';
 
 interface Post {
   id: number;
+  /** Letters, digits, `.` and `_`: its JSON needs no escape. */
   user: string;
   subject: string;
-  text: string;
+  /** The text of the post, as JSON. */
+  textJson: string;
   likes: number;
   shares: number;
   /** Epoch seconds. */
@@ -39,8 +41,10 @@ interface Post {
 /** A post as JSON: values already as JSON text, keys in the order they are written. */
 type Fields = Map<string, string>;
 
+type Key = (typeof standardKeys)[number];
+
 interface Style {
-  keys: readonly string[];
+  keys: readonly Key[];
   spaced: boolean;
   /** Publication times in UTC (`Z`) or with the Paris offset. */
   dates: 'utc' | 'paris';
@@ -48,7 +52,7 @@ interface Style {
   extra?: readonly [string, string];
 }
 
-const standardKeys = ['post_id', 'utilisateur', 'contenu', 'texte', 'likes', 'partages', 'date_publication'];
+const standardKeys = ['post_id', 'utilisateur', 'contenu', 'texte', 'likes', 'partages', 'date_publication'] as const;
 
 // The tools writing JSON Lines, used in turn, and the one that exports a JSON array.
 const jsonLinesStyles: readonly Style[] = [
@@ -61,6 +65,22 @@ const arrayStyle: Style = { keys: standardKeys, spaced: true, dates: 'paris' };
 const subjectsWithAccents = postSubjects.filter((subject) => /[^\x20-\x7e]/.test(subject.name));
 
 const json = (value: string | number | null) => JSON.stringify(value);
+
+// Subjects, texts and keys come from short lists: their JSON is made once.
+const jsonOfText = new Map<string, string>();
+function cachedJson(text: string): string {
+  let encoded = jsonOfText.get(text);
+  if (encoded === undefined) jsonOfText.set(text, (encoded = json(text)));
+  return encoded;
+}
+
+const textsBySubject = new Map<Product, string[]>();
+/** The texts of posts about a subject, as JSON. */
+function textsAbout(subject: Product): string[] {
+  let texts = textsBySubject.get(subject);
+  if (!texts) textsBySubject.set(subject, (texts = postTexts.map((text) => json(text.replace('{p}', subject.name)))));
+  return texts;
+}
 
 /** JSON string with every non-ASCII character as a `\uXXXX` escape. */
 function asciiJson(text: string): string {
@@ -97,7 +117,7 @@ export function socialPostsSource(random: Random, fileRecords: readonly number[]
       id: 100_000_000 + ++counter,
       user: random.chance(0.7) ? random.pick(userNames) : `${random.pick(userNames)}${random.int(1, 99)}`,
       subject: subject.name,
-      text: random.pick(postTexts).replace('{p}', subject.name),
+      textJson: random.pick(textsAbout(subject)),
       likes: postLikes,
       shares: Math.floor(postLikes * random.float() * 0.15),
       time,
@@ -107,30 +127,52 @@ export function socialPostsSource(random: Random, fileRecords: readonly number[]
   const dateText = (time: number): string =>
     style.dates === 'paris' ? localDateTime(time, parisOffset(time)) + offsetText(parisOffset(time), true) : `${localDateTime(time)}Z`;
 
+  const valueOf = (post: Post, key: Key): string => {
+    switch (key) {
+      case 'post_id':
+        return `"${post.id}"`;
+      case 'utilisateur':
+        return `"${post.user}"`;
+      case 'contenu':
+        return cachedJson(post.subject);
+      case 'texte':
+        return post.textJson;
+      case 'likes':
+        return String(post.likes);
+      case 'partages':
+        return String(post.shares);
+      case 'date_publication':
+        return `"${dateText(post.time)}"`;
+    }
+  };
+
+  /** A post's fields, to be changed before it is written. */
   const fields = (post: Post): Fields => {
-    const values: Record<string, string> = {
-      post_id: json(String(post.id)),
-      utilisateur: json(post.user),
-      contenu: json(post.subject),
-      texte: json(post.text),
-      likes: String(post.likes),
-      partages: String(post.shares),
-      date_publication: json(dateText(post.time)),
-    };
-    const map: Fields = new Map(style.keys.map((key) => [key, values[key] as string]));
+    const map: Fields = new Map(style.keys.map((key) => [key, valueOf(post, key)]));
     if (style.extra) map.set(...style.extra);
     return map;
   };
 
+  const separators = () => (style.spaced ? { colon: ': ', comma: ', ' } : { colon: ':', comma: ',' });
+
   const render = (map: Fields): string => {
-    const [colon, comma] = style.spaced ? [': ', ', '] : [':', ','];
-    return `{${[...map].map(([key, value]) => `${json(key)}${colon}${value}`).join(comma)}}`;
+    const { colon, comma } = separators();
+    return `{${[...map].map(([key, value]) => `${cachedJson(key)}${colon}${value}`).join(comma)}}`;
   };
 
-  const keep = (post: Post, map: Fields = fields(post)): string => {
+  // What `render(fields(post))` gives, without building the fields: most posts are plain.
+  let prefixes: string[] = [];
+  let suffix = '}';
+  const text = (post: Post): string => {
+    let out = '';
+    for (let i = 0; i < style.keys.length; i++) out += prefixes[i] + valueOf(post, style.keys[i] as Key);
+    return out + suffix;
+  };
+
+  const keep = (post: Post, map?: Fields): string => {
     likes.add(post.subject, post.likes);
     memory.kept(post);
-    return render(map);
+    return map ? render(map) : text(post);
   };
 
   const validWith = (change: (map: Fields, post: Post) => void): string => {
@@ -182,9 +224,9 @@ export function socialPostsSource(random: Random, fileRecords: readonly number[]
 
   const kinds: RecordKind[] = [
     // First: the array file is the second file only, and forced kinds are tried in this order.
-    dirty('duplicate-in-array-file', 'duplicate:post_id', 1, () => render(fields(memory.fromThisFile() as Post)), () => file.jsonArray && memory.hasThisFile),
+    dirty('duplicate-in-array-file', 'duplicate:post_id', 1, () => text(memory.fromThisFile() as Post), () => file.jsonArray && memory.hasThisFile),
     dirty('json-not-an-object', malformed, 2, () =>
-      random.pick([json('Produit A trop bien'), '42', 'null', 'true', `[${render(fields(fresh()))}]`]),
+      random.pick([json('Produit A trop bien'), '42', 'null', 'true', `[${text(fresh())}]`]),
     ),
 
     valid('post-id-integer', 4, () => validWith((map, post) => map.set('post_id', String(post.id)))),
@@ -246,7 +288,7 @@ export function socialPostsSource(random: Random, fileRecords: readonly number[]
     ),
     dirty('json-unquoted-keys', malformed, 1, () => rejectAs((map) => render(map).replace(/"(\w+)":/g, '$1:')), jsonLines),
     dirty('json-nan', malformed, 1, () => rejectWith((map) => map.set('likes', 'NaN')), jsonLines),
-    dirty('json-two-objects', malformed, 1, () => rejectAs((map) => render(map) + render(fields(fresh()))), jsonLines),
+    dirty('json-two-objects', malformed, 1, () => rejectAs((map) => render(map) + text(fresh())), jsonLines),
     dirty('plain-text-line', malformed, 1, () => random.pick(['Export interrompu : délai dépassé', 'ERROR 502 Bad Gateway', '<html><body>Too Many Requests</body></html>']), jsonLines),
     dirty('json-truncated-duplicate', malformed, 1, () => repeatKeptIdAs(memory.any(), (map) => truncate(render(map))), () => jsonLines() && hasKept()),
     dirty('post-id-missing', 'missing_required:post_id', 2, () => rejectWith((map) => missing(map, 'post_id'))),
@@ -299,7 +341,7 @@ export function socialPostsSource(random: Random, fileRecords: readonly number[]
         );
       }),
     ),
-    dirty('duplicate-repost', 'duplicate:post_id', 3, () => render(fields(memory.fromThisFile() as Post)), () => memory.hasThisFile),
+    dirty('duplicate-repost', 'duplicate:post_id', 3, () => text(memory.fromThisFile() as Post), () => memory.hasThisFile),
     dirty('duplicate-updated', 'duplicate:post_id', 3, () => repeatKeptIdAs(memory.any()), hasKept),
     dirty('duplicate-across-files', 'duplicate:post_id', 3, () => repeatKeptIdAs(memory.fromEarlierFiles()), () => memory.hasEarlierFiles),
     dirty('duplicate-integer-id', 'duplicate:post_id', 1, () =>
@@ -319,6 +361,9 @@ export function socialPostsSource(random: Random, fileRecords: readonly number[]
     startFile(next, index) {
       file = next;
       style = next.jsonArray ? arrayStyle : (jsonLinesStyles[index % jsonLinesStyles.length] as Style);
+      const { colon, comma } = separators();
+      prefixes = style.keys.map((key, i) => `${i === 0 ? '{' : comma}${json(key)}${colon}`);
+      suffix = `${style.extra ? `${comma}${json(style.extra[0])}${colon}${style.extra[1]}` : ''}}`;
       memory.startFile();
       fileStart = monthStart(2024, index + 1);
       step = (monthStart(2024, index + 2) - fileStart) / next.records;

@@ -30,7 +30,8 @@ import type { Random } from './random.js';
 import type { SampleFile, SampleSource } from './source.js';
 import { localDateTime, monthStart, offsetText, parisOffset } from './time.js';
 
-type Column = 'transaction_id' | 'client_id' | 'produit' | 'quantite' | 'prix' | 'date_transaction' | 'canal' | 'magasin' | 'remarque';
+const allColumns = ['transaction_id', 'client_id', 'produit', 'quantite', 'prix', 'date_transaction', 'canal', 'magasin', 'remarque'] as const;
+type Column = (typeof allColumns)[number];
 
 interface Sale {
   id: string;
@@ -184,31 +185,50 @@ export function transactionsSource(random: Random, fileRecords: readonly number[
     return localDateTime(time).replace('T', ' ');
   };
 
-  const row = (sale: Sale): Row => ({
-    transaction_id: { text: sale.id },
-    client_id: { text: sale.client },
-    produit: { text: sale.product },
-    quantite: { text: String(sale.quantity) },
-    prix: { text: cents(sale.priceCents, layout.shortPrices, '.') },
-    date_transaction: { text: dateText(sale.time) },
-    canal: { text: sale.canal },
-    magasin: { text: sale.magasin },
-    remarque: { text: sale.remarque },
-  });
+  const valueOf = (sale: Sale, column: Column): string => {
+    switch (column) {
+      case 'transaction_id':
+        return sale.id;
+      case 'client_id':
+        return sale.client;
+      case 'produit':
+        return sale.product;
+      case 'quantite':
+        return String(sale.quantity);
+      case 'prix':
+        return cents(sale.priceCents, layout.shortPrices, '.');
+      case 'date_transaction':
+        return dateText(sale.time);
+      default:
+        return sale[column];
+    }
+  };
 
-  const cells = (fields: Row): string[] =>
-    layout.columns.map((column) => {
-      const field = fields[column];
-      return (field.quoted ?? (layout.quoteAll || /[",\r\n]/.test(field.text))) ? quote(field.text) : field.text;
-    });
+  const cell = (text: string, quoted = layout.quoteAll || /[",\r\n]/.test(text)): string => (quoted ? quote(text) : text);
+
+  /** A sale's row as the file's tool writes it. */
+  const line = (sale: Sale): string => {
+    let out = cell(valueOf(sale, layout.columns[0] as Column));
+    for (let i = 1; i < layout.columns.length; i++) out += `,${cell(valueOf(sale, layout.columns[i] as Column))}`;
+    return out;
+  };
+
+  /** A sale's row as fields, to be changed before it is written. */
+  const row = (sale: Sale): Row => {
+    const fields = {} as Row;
+    for (const column of allColumns) fields[column] = { text: valueOf(sale, column) };
+    return fields;
+  };
+
+  const cells = (fields: Row): string[] => layout.columns.map((column) => cell(fields[column].text, fields[column].quoted));
 
   const render = (fields: Row): string => cells(fields).join(',');
 
   /** A valid row: counted in gold and remembered for duplicates. */
-  const keep = (sale: Sale, fields: Row = row(sale)): string => {
+  const keep = (sale: Sale, fields?: Row): string => {
     sales.add(sale.product, sale.quantity, sale.priceCents);
     memory.kept(sale);
-    return render(fields);
+    return fields ? render(fields) : line(sale);
   };
 
   /** A row with a fresh id quarantined for some reason: a later valid row may reuse its id. */
@@ -362,7 +382,7 @@ export function transactionsSource(random: Random, fileRecords: readonly number[
       }),
     ),
     dirty('date-invalid-duplicate', 'bad_timestamp:date_transaction', 1, () => repeatKeptId(memory.any(), (f) => (f.date_transaction.text = 'hier')), hasKept),
-    dirty('duplicate-resend', 'duplicate:transaction_id', 4, () => render(row(memory.fromThisFile() as Sale)), () => memory.hasThisFile),
+    dirty('duplicate-resend', 'duplicate:transaction_id', 4, () => line(memory.fromThisFile() as Sale), () => memory.hasThisFile),
     dirty('duplicate-changed', 'duplicate:transaction_id', 3, () => repeatKeptId(memory.any()), hasKept),
     dirty('duplicate-across-files', 'duplicate:transaction_id', 3, () => repeatKeptId(memory.fromEarlierFiles()), () => memory.hasEarlierFiles),
     dirty('duplicate-padded-id', 'duplicate:transaction_id', 1, () => repeatKeptId(memory.any(), (f) => (f.transaction_id.text = ` ${f.transaction_id.text}  `)), hasKept),
