@@ -2,7 +2,7 @@
 // idempotent producer (acks=-1), compared with a leader-only, non-idempotent one (acks=1). Each run
 // writes to a fresh topic, deleted afterwards.
 //
-//   npx tsx bench/producer.ts [events, default 1000000] [batch size, default 1000]
+//   npx tsx bench/producer.ts [events, default 1000000] [batch size, default 2500]
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';

@@ -53,7 +53,8 @@ export interface ProduceAdEventsReport extends ProduceLoopResult {
   expectedFile: string;
 }
 
-export const defaultBatchSize = 1_000;
+/** Measured on the embedded broker: 2 500 gave ~20 % more events/s than 1 000; the requests stay far below 1 MB. */
+export const defaultBatchSize = 2_500;
 
 /** Ids sort in time order: `20260131T120000Z-1a2b3c4d`. */
 function newRunId(at: Date): string {
