@@ -5,7 +5,7 @@ import type { LakeConfig } from '../config.js';
 import { LakeError } from '../errors.js';
 
 /** A connection attempt gives up after this long, whatever kafkajs's retries would do. */
-export const connectDeadlineMs = 10_000;
+const connectDeadlineMs = 10_000;
 
 const levelNames: Partial<Record<logLevel, string>> = {
   [logLevel.ERROR]: 'error',
@@ -46,7 +46,7 @@ function rootMessage(error: unknown): string {
   return current instanceof Error ? current.message : String(error);
 }
 
-export function unreachable(brokers: readonly string[], cause: unknown): LakeError {
+function unreachable(brokers: readonly string[], cause: unknown): LakeError {
   return new LakeError(`cannot reach Kafka at ${brokers.join(',')} (${rootMessage(cause)})`, 'is the stack up? run `npm run lake -- stack up`', {
     cause,
   });

@@ -75,10 +75,11 @@ export async function produceAdEvents(config: LakeConfig, options: ProduceAdEven
   const admin = kafka.admin();
   const producer = kafka.producer({
     idempotent: acks === -1,
-    // kafkajs's limit for an idempotent producer; it serialises requests per broker anyway.
+    // What kafkajs's idempotence was built for (KIP-98's original rule); kafkajs does not enforce it.
     maxInFlightRequests: 1,
     createPartitioner: Partitioners.DefaultPartitioner,
-    // A failing send is retried for about a minute (the Java client gives up after two), then the run stops.
+    // A failing send is retried for about a minute (the Java client gives up after two), then the run
+    // stops. Explicit: through Kafka.producer(), kafkajs's "unlimited retries when idempotent" is 5.
     retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 30_000 },
   });
 
