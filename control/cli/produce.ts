@@ -60,7 +60,7 @@ function progressPrinter(): { print: (progress: ProduceProgress) => void; note: 
 function printSummary(report: ProduceAdEventsReport): void {
   const { expected } = report;
   const seconds = (report.elapsedMs / 1000).toFixed(1);
-  const quarantined = Object.entries(expected.quarantine).filter(([, count]) => count > 0);
+  const quarantined = Object.entries(expected.quarantine);
   const lines = [
     `run ${report.runId}: topic ${report.topic}${report.topicCreated ? ' (created)' : ''}, seed ${report.seed}${report.interrupted ? ', interrupted' : ''}`,
     `sent ${report.sent}, acknowledged ${report.acknowledged}, failed ${report.failed} in ${seconds} s (${rate(report.acknowledged, report.elapsedMs)})`,
@@ -74,7 +74,7 @@ function printSummary(report: ProduceAdEventsReport): void {
     );
   }
   lines.push(
-    `valid ${expected.valid_records}, quarantined ${expected.total_records - expected.valid_records}` +
+    `silver rows ${expected.silver_rows}, quarantined ${expected.quarantined}` +
       (quarantined.length > 0 ? ` (${quarantined.map(([reason, count]) => `${reason} ${count}`).join(', ')})` : ''),
     `expected metrics: ${report.expectedFile}`,
   );

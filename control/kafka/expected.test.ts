@@ -10,6 +10,8 @@ const run = {
   runId: '20260131T120000Z-0000abcd',
   topic: 'ad-events',
   seed: 5,
+  dirtyRate: 0.05,
+  now: new Date('2026-01-31T12:00:00Z'),
   startedAt: new Date('2026-01-31T12:00:00Z'),
   finishedAt: new Date('2026-01-31T12:00:10Z'),
   interrupted: false,
@@ -32,14 +34,15 @@ describe('expected metrics of a run', () => {
     const expected = tally.result(run, []);
     const truth = recount(records.map((r) => r.value));
 
-    expect(expected.total_records).toBe(20_000);
-    expect(expected.valid_records).toBe(truth.valid);
-    expect(expected.campaign_metrics).toEqual(truth.campaigns);
-    expect(Object.keys(expected.quarantine)).toEqual([...adEventReasons]);
-    expect(Object.fromEntries(Object.entries(expected.quarantine).filter(([, n]) => n > 0))).toEqual(truth.quarantine);
-    expect(expected.valid_records + Object.values(expected.quarantine).reduce((a, b) => a + b, 0)).toBe(expected.total_records);
-    expect(expected.exact).toBe(true);
-    expect(expected.campaign_metrics.map((m) => m.campaign_id).slice(0, 3)).toEqual(['Campagne 1', 'Campagne 10', 'Campagne 11']);
+    expect(expected.bronze_records).toBe(20_000);
+    expect(expected.silver_rows).toBe(truth.valid);
+    expect(expected.gold.campaign_metrics).toEqual(truth.campaigns);
+    expect(expected.quarantine).toEqual(truth.quarantine);
+    expect(Object.keys(expected.quarantine)).toEqual([...adEventReasons].sort());
+    expect(Object.values(expected.quarantine).reduce((a, b) => a + b, 0)).toBe(expected.quarantined);
+    expect(expected.silver_rows + expected.quarantined).toBe(expected.bronze_records);
+    expect(expected).toMatchObject({ exact: true, generator: { seed: 5, dirty_rate: 0.05, now: '2026-01-31T12:00:00.000Z' } });
+    expect(expected.gold.campaign_metrics.map((m) => m.campaign_id).slice(0, 3)).toEqual(['Campagne 1', 'Campagne 10', 'Campagne 11']);
   });
 
   it('counts only acknowledged records, and a redelivery whose original failed as the first copy', () => {
@@ -60,10 +63,10 @@ describe('expected metrics of a run', () => {
 
     expect(expected.failed_records).toBe(100);
     expect(expected.exact).toBe(false);
-    expect(expected.total_records).toBe(5_900);
-    expect(expected.valid_records).toBe(truth.valid);
-    expect(expected.campaign_metrics).toEqual(truth.campaigns);
-    expect(expected.quarantine['duplicate:event_id']).toBe(truth.quarantine['duplicate:event_id'] ?? 0);
+    expect(expected.bronze_records).toBe(5_900);
+    expect(expected.silver_rows).toBe(truth.valid);
+    expect(expected.gold.campaign_metrics).toEqual(truth.campaigns);
+    expect(expected.quarantine).toEqual(truth.quarantine);
   });
 
   it('takes only the first acknowledged redelivery of a failed record as valid', () => {
@@ -75,9 +78,9 @@ describe('expected metrics of a run', () => {
     tally.acknowledged([redelivery(1)]);
     tally.acknowledged([redelivery(2)]);
     const expected = tally.result(run, []);
-    expect(expected.valid_records).toBe(1);
-    expect(expected.quarantine['duplicate:event_id']).toBe(1);
-    expect(expected.campaign_metrics).toEqual([{ campaign_id: 'Campagne 1', total_clicks: 1, total_impressions: 0 }]);
+    expect(expected.silver_rows).toBe(1);
+    expect(expected.quarantine).toEqual({ 'duplicate:event_id': 1 });
+    expect(expected.gold.campaign_metrics).toEqual([{ campaign_id: 'Campagne 1', total_clicks: 1, total_impressions: 0 }]);
   });
 
   it('writes the file whole, under <input>/_expected/ad-events-<run id>.json', async () => {

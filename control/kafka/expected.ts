@@ -20,11 +20,15 @@ export interface WrittenOffsets {
   records: number;
 }
 
-/** The content of `<LAKE_INPUT>/_expected/ad-events-<run_id>.json`. */
+/**
+ * The content of `<LAKE_INPUT>/_expected/ad-events-<run_id>.json`. Named like the file sources'
+ * `_expected/files.json`: `bronze_records = silver_rows + quarantined`, gold under `gold`.
+ */
 export interface ExpectedAdEvents {
   run_id: string;
   topic: string;
-  seed: number;
+  /** How the events were made: the same seed, dirty rate and anchor time give the same bytes. */
+  generator: { seed: number; dirty_rate: number; now: string };
   started_at: string;
   finished_at: string;
   /**
@@ -34,15 +38,16 @@ export interface ExpectedAdEvents {
   exact: boolean;
   /** Stopped early by Ctrl-C; the counts still cover every acknowledged record. */
   interrupted: boolean;
-  /** Records acknowledged by Kafka: the bronze records this run adds. */
-  total_records: number;
-  /** Records that will be silver rows: valid, and not a redelivery of one already there. */
-  valid_records: number;
   failed_records: number;
-  /** Records that will be quarantined, per reason; every reason is listed, zeros included. */
-  quarantine: Record<AdEventReason, number>;
-  /** The gold `campaign_metrics` rows of this run alone, sorted by campaign_id. */
-  campaign_metrics: ExpectedCampaignMetrics[];
+  /** Records acknowledged by Kafka: what bronze gains from this run. */
+  bronze_records: number;
+  /** Valid records, redeliveries of ones already there aside. */
+  silver_rows: number;
+  quarantined: number;
+  /** Quarantined records per reason code (codes of the contract, sorted); only reasons that occur. */
+  quarantine: Partial<Record<AdEventReason, number>>;
+  /** The gold rows of this run alone, sorted by key (code-point order: "Campagne 10" before "Campagne 2"). */
+  gold: { campaign_metrics: ExpectedCampaignMetrics[] };
   /** Where the acknowledged records are, per partition, sorted by partition. */
   offsets: WrittenOffsets[];
 }
@@ -51,10 +56,15 @@ export interface ExpectedRunInfo {
   runId: string;
   topic: string;
   seed: number;
+  dirtyRate: number;
+  /** The anchor of event times. */
+  now: Date;
   startedAt: Date;
   finishedAt: Date;
   interrupted: boolean;
 }
+
+const codePointOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Counts what silver and gold will make of the records, fed batch by batch in the order they were
@@ -91,22 +101,27 @@ export class ExpectedTally {
   }
 
   result(run: ExpectedRunInfo, offsets: readonly WrittenOffsets[]): ExpectedAdEvents {
+    const quarantine = Object.entries(this.reasons)
+      .filter(([, count]) => count > 0)
+      .sort(([a], [b]) => codePointOrder(a, b));
     return {
       run_id: run.runId,
       topic: run.topic,
-      seed: run.seed,
+      generator: { seed: run.seed, dirty_rate: run.dirtyRate, now: run.now.toISOString() },
       started_at: run.startedAt.toISOString(),
       finished_at: run.finishedAt.toISOString(),
       exact: this.failed === 0,
       interrupted: run.interrupted,
-      total_records: this.total,
-      valid_records: this.valid,
       failed_records: this.failed,
-      quarantine: { ...this.reasons },
-      campaign_metrics: [...this.metrics.entries()]
-        // Code-unit order, as Spark sorts strings: "Campagne 10" before "Campagne 2".
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([campaign_id, { clicks, impressions }]) => ({ campaign_id, total_clicks: clicks, total_impressions: impressions })),
+      bronze_records: this.total,
+      silver_rows: this.valid,
+      quarantined: this.total - this.valid,
+      quarantine: Object.fromEntries(quarantine),
+      gold: {
+        campaign_metrics: [...this.metrics.entries()]
+          .sort(([a], [b]) => codePointOrder(a, b))
+          .map(([campaign_id, { clicks, impressions }]) => ({ campaign_id, total_clicks: clicks, total_impressions: impressions })),
+      },
       offsets: [...offsets].sort((a, b) => a.partition - b.partition),
     };
   }

@@ -120,7 +120,16 @@ export async function produceAdEvents(config: LakeConfig, options: ProduceAdEven
     });
 
     const expected = tally.result(
-      { runId, topic, seed: options.seed, startedAt, finishedAt: new Date(), interrupted: result.interrupted },
+      {
+        runId,
+        topic,
+        seed: options.seed,
+        dirtyRate: options.dirtyRate,
+        now: new Date(nowMs),
+        startedAt,
+        finishedAt: new Date(),
+        interrupted: result.interrupted,
+      },
       result.offsets.map(({ partition, firstOffset, lastOffset, records }) => ({ partition, first_offset: firstOffset, last_offset: lastOffset, records })),
     );
     const expectedFile = options.expectedFile ?? expectedFilePath(config.inputDir, runId);
