@@ -10,6 +10,7 @@ import { sqlCommand } from './sql.js';
 import { demoCommand } from './demo.js';
 import { jobCommand } from './job.js';
 import { runsCommand } from './runs.js';
+import { produceCommand } from './produce.js';
 
 const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
 
@@ -19,6 +20,7 @@ export const program = new Command('lake')
   .showHelpAfterError()
   .addCommand(setupCommand())
   .addCommand(stackCommand())
+  .addCommand(produceCommand())
   .addCommand(jobCommand())
   .addCommand(runsCommand())
   .addCommand(sqlCommand())
