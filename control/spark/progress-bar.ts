@@ -21,24 +21,29 @@ export function createProgressBar(options: ProgressBarOptions = {}): ProgressBar
   const stream = options.stream ?? process.stderr;
   if (!stream.isTTY) return { onProgress: () => {}, stop: () => {} };
 
+  const started = Date.now();
   let latest: Progress | undefined;
   let bar: SingleBar | undefined;
   let stopped = false;
   let due = false;
+  // The elapsed time counts from the start of the operation, not from when the bar appeared, and
+  // ticks even while Spark reports nothing new.
+  const clock = setInterval(() => bar?.update({ elapsed: formatSeconds(Date.now() - started) }), 1_000);
+  clock.unref();
   const show = () => {
     due = true;
     if (stopped || bar || !latest) return;
     bar = new SingleBar(
       {
         stream,
-        format: ' {bar} {percentage}% | tasks {value}/{total} | stages {stagesDone}/{stages} | {bytes} read | {duration_formatted}',
+        format: ' {bar} {percentage}% | tasks {value}/{total} | stages {stagesDone}/{stages} | {bytes} read | {elapsed}',
         hideCursor: true,
         clearOnComplete: true,
         barsize: 30,
       },
       Presets.shades_classic,
     );
-    bar.start(latest.totalTasks, latest.completedTasks, payload(latest));
+    bar.start(latest.totalTasks, latest.completedTasks, { ...payload(latest), elapsed: formatSeconds(Date.now() - started) });
   };
   const timer = setTimeout(show, options.delayMs ?? 1_000);
   timer.unref();
@@ -53,6 +58,7 @@ export function createProgressBar(options: ProgressBarOptions = {}): ProgressBar
     stop() {
       stopped = true;
       clearTimeout(timer);
+      clearInterval(clock);
       bar?.stop();
     },
   };
@@ -60,6 +66,11 @@ export function createProgressBar(options: ProgressBarOptions = {}): ProgressBar
 
 function payload(progress: Progress) {
   return { stagesDone: progress.stagesDone, stages: progress.stages.length, bytes: formatBytes(progress.inputBytesRead) };
+}
+
+function formatSeconds(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
 }
 
 export function formatBytes(bytes: number): string {
