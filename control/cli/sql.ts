@@ -60,7 +60,7 @@ async function runSql(query: string, format: Format): Promise<void> {
     // Progress every half second rather than Spark's default 2 s, when there is a bar to feed.
     if (process.stderr.isTTY) await session.config.set('spark.connect.progress.reportInterval', '500ms');
     const { warnings } = await registerLakeViews(session, config);
-    for (const warning of warnings) process.stderr.write(`lake: warning: lake view not registered: ${warning}\n`);
+    for (const warning of warnings) process.stderr.write(`lake: warning: ${warning}\n`);
     const execution: QueryOptions = { signal: interrupt.signal, onProgress: progress.onProgress };
     if (interrupt.signal.aborted) throw new SparkInterruptedError();
     const df = await session.sql(query, undefined, execution);

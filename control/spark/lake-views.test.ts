@@ -38,7 +38,7 @@ describe('registerLakeViews', () => {
     const result = await registerLakeViews(session, { lakeRoot, webHdfs: 'http://unused' });
     expect(result.views.sort()).toEqual(['bronze_transactions', 'gold_daily_revenue', 'silver_transactions']);
     expect(created).toContainEqual({ path: `${lakeRoot}/gold/daily_revenue`, view: 'gold_daily_revenue' });
-    expect(result.warnings).toEqual(['gold/bad-name: not a valid table name, skipped', 'gold/empty: UNABLE_TO_INFER_SCHEMA']);
+    expect(result.warnings).toEqual(['gold/bad-name: not a valid table name, no view', 'gold/empty: no view: UNABLE_TO_INFER_SCHEMA']);
   });
 
   it('finds nothing, quietly, when the lake does not exist yet', async () => {
@@ -48,7 +48,11 @@ describe('registerLakeViews', () => {
     expect(created).toEqual([]);
   });
 
-  it('refuses roots it cannot list', async () => {
+  it('refuses roots it cannot list, which registering turns into a warning', async () => {
     await expect(listDirectories('s3a://bucket/lake/bronze', 'http://unused')).rejects.toBeInstanceOf(LakeError);
+    const { session } = recordingSession();
+    const result = await registerLakeViews(session, { lakeRoot: 's3a://bucket/lake', webHdfs: 'http://unused' });
+    expect(result.views).toEqual([]);
+    expect(result.warnings).toEqual([expect.stringContaining('cannot list the lake at s3a://bucket/lake/bronze')]);
   });
 });

@@ -4,7 +4,7 @@
 // for an hdfs:// root, on the local disk for a file:// root.
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { LakeError } from '../errors.js';
+import { LakeError, describeError } from '../errors.js';
 import { loadConfig, type LakeConfig } from '../config.js';
 import { WebHdfs, hdfsPath } from '../hdfs/webhdfs.js';
 import type { SparkSession } from './session.js';
@@ -20,7 +20,10 @@ export interface LakeViews {
 
 const TABLE_NAME = /^[A-Za-z0-9_]+$/;
 
-/** Registers the lake's tables as temp views of `session`. A lake that does not exist yet has none. */
+/**
+ * Registers the lake's tables as temp views of `session`. A lake that does not exist yet has none;
+ * a lake that cannot be listed (HDFS down) is a warning, so that queries not about it still run.
+ */
 export async function registerLakeViews(
   session: SparkSession,
   config: Pick<LakeConfig, 'lakeRoot' | 'webHdfs'> = loadConfig(),
@@ -28,10 +31,17 @@ export async function registerLakeViews(
   const result: LakeViews = { views: [], warnings: [] };
   const tables: { layer: string; table: string }[] = [];
   for (const layer of LAYERS) {
-    for (const table of await listDirectories(`${config.lakeRoot}/${layer}`, config.webHdfs)) {
+    let directories: string[];
+    try {
+      directories = await listDirectories(`${config.lakeRoot}/${layer}`, config.webHdfs);
+    } catch (error) {
+      result.warnings.push(error instanceof LakeError ? describeError(error) : `cannot list ${config.lakeRoot}/${layer}: ${String(error)}`);
+      return result;
+    }
+    for (const table of directories) {
       if (table.startsWith('_') || table.startsWith('.')) continue;
       if (TABLE_NAME.test(table)) tables.push({ layer, table });
-      else result.warnings.push(`${layer}/${table}: not a valid table name, skipped`);
+      else result.warnings.push(`${layer}/${table}: not a valid table name, no view`);
     }
   }
   const outcomes = await Promise.allSettled(
@@ -42,7 +52,7 @@ export async function registerLakeViews(
   outcomes.forEach((outcome, index) => {
     const { layer, table } = tables[index] as { layer: string; table: string };
     if (outcome.status === 'fulfilled') result.views.push(`${layer}_${table}`);
-    else result.warnings.push(`${layer}/${table}: ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`);
+    else result.warnings.push(`${layer}/${table}: no view: ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`);
   });
   return result;
 }
