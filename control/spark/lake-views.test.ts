@@ -41,6 +41,16 @@ describe('registerLakeViews', () => {
     expect(result.warnings).toEqual(['gold/bad-name: not a valid table name, no view', 'gold/empty: no view: UNABLE_TO_INFER_SCHEMA']);
   });
 
+  it('reads each table the way the reader says, or leaves it out', async () => {
+    const { session, created } = recordingSession();
+    const lakeRoot = pathToFileURL(root).href;
+    const result = await registerLakeViews(session, { lakeRoot, webHdfs: 'http://unused' }, (s, table) =>
+      table.layer === 'bronze' ? undefined : s.read.parquet(table.uri),
+    );
+    expect(result.views.sort()).toEqual(['gold_daily_revenue', 'gold_empty', 'silver_transactions']);
+    expect(created.map((view) => view.view)).not.toContain('bronze_transactions');
+  });
+
   it('finds nothing, quietly, when the lake does not exist yet', async () => {
     const { session, created } = recordingSession();
     const lakeRoot = pathToFileURL(path.join(root, 'missing')).href;

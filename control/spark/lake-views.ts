@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { LakeError, describeError } from '../errors.js';
 import { loadConfig, type LakeConfig } from '../config.js';
 import { WebHdfs, hdfsPath } from '../hdfs/webhdfs.js';
+import type { DataFrame } from './plan/dataframe.js';
 import type { SparkSession } from './session.js';
 
 export const LAYERS = ['bronze', 'silver', 'gold'] as const;
@@ -18,6 +19,21 @@ export interface LakeViews {
   warnings: string[];
 }
 
+export interface LakeTable {
+  layer: string;
+  table: string;
+  /** `<lakeRoot>/<layer>/<table>` */
+  uri: string;
+}
+
+/**
+ * How a table's files are read; undefined leaves the table without a view. By default every table
+ * is read as Parquet: a layer stored otherwise (raw CSV in bronze, say) passes its own reader.
+ */
+export type LakeTableReader = (session: SparkSession, table: LakeTable) => DataFrame | undefined;
+
+const readParquet: LakeTableReader = (session, { uri }) => session.read.parquet(uri);
+
 const TABLE_NAME = /^[A-Za-z0-9_]+$/;
 
 /**
@@ -27,9 +43,10 @@ const TABLE_NAME = /^[A-Za-z0-9_]+$/;
 export async function registerLakeViews(
   session: SparkSession,
   config: Pick<LakeConfig, 'lakeRoot' | 'webHdfs'> = loadConfig(),
+  reader: LakeTableReader = readParquet,
 ): Promise<LakeViews> {
   const result: LakeViews = { views: [], warnings: [] };
-  const tables: { layer: string; table: string }[] = [];
+  const tables: LakeTable[] = [];
   for (const layer of LAYERS) {
     let directories: string[];
     try {
@@ -40,19 +57,23 @@ export async function registerLakeViews(
     }
     for (const table of directories) {
       if (table.startsWith('_') || table.startsWith('.')) continue;
-      if (TABLE_NAME.test(table)) tables.push({ layer, table });
+      if (TABLE_NAME.test(table)) tables.push({ layer, table, uri: `${config.lakeRoot}/${layer}/${table}` });
       else result.warnings.push(`${layer}/${table}: not a valid table name, no view`);
     }
   }
   const outcomes = await Promise.allSettled(
-    tables.map(({ layer, table }) =>
-      session.read.parquet(`${config.lakeRoot}/${layer}/${table}`).createOrReplaceTempView(`${layer}_${table}`),
-    ),
+    tables.map(async (table) => {
+      const df = reader(session, table);
+      if (!df) return false;
+      await df.createOrReplaceTempView(`${table.layer}_${table.table}`);
+      return true;
+    }),
   );
   outcomes.forEach((outcome, index) => {
-    const { layer, table } = tables[index] as { layer: string; table: string };
-    if (outcome.status === 'fulfilled') result.views.push(`${layer}_${table}`);
-    else result.warnings.push(`${layer}/${table}: no view: ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`);
+    const { layer, table } = tables[index] as LakeTable;
+    if (outcome.status === 'rejected') {
+      result.warnings.push(`${layer}/${table}: no view: ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`);
+    } else if (outcome.value) result.views.push(`${layer}_${table}`);
   });
   return result;
 }
