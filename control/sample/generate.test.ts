@@ -148,10 +148,12 @@ describe('generateSample', () => {
     expect((await readdir(outDir)).filter((name) => name.startsWith('.'))).toEqual([]);
   });
 
-  it('writes into an empty source folder without force', async () => {
+  it('writes into an empty source folder without force, and clears what an interrupted run left', async () => {
     await mkdir(path.join(dir, 'input', 'transactions'), { recursive: true });
+    await mkdir(path.join(dir, 'input', '.lake-generate-abc123', 'social'), { recursive: true });
     const expected = await generate('input');
     expect(expected.sources.transactions.files.length).toBe(4);
+    expect((await readdir(path.join(dir, 'input'))).sort()).toEqual(['_expected', 'server_logs', 'social', 'transactions']);
   });
 
   it('rejects options out of range with a LakeError', async () => {

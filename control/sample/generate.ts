@@ -46,6 +46,8 @@ export const expectedFilePath = '_expected/files.json';
 
 export const maxDirtyRate = 0.5;
 
+const stagingPrefix = '.lake-generate-';
+
 function checkOptions(options: GenerateOptions): void {
   if (!isScale(options.scale)) {
     throw new LakeError(`unknown scale "${options.scale}"`, `use one of ${Object.keys(scales).join(', ')}`);
@@ -85,7 +87,11 @@ export async function generateSample(options: GenerateOptions): Promise<Generate
     );
   }
 
-  const staging = await mkdtemp(path.join(outDir, '.lake-generate-'));
+  // A run stopped half-way (Ctrl-C) leaves its staging folder: the next run clears it.
+  for (const name of await readdir(outDir)) {
+    if (name.startsWith(stagingPrefix)) await rm(path.join(outDir, name), { recursive: true, force: true });
+  }
+  const staging = await mkdtemp(path.join(outDir, stagingPrefix));
   try {
     const { expected, summary } = await writeSources(staging, options);
     await writeFile(path.join(staging, 'files.json'), `${JSON.stringify(expected, null, 2)}\n`);

@@ -183,10 +183,10 @@ export function socialPostsSource(random: Random, fileRecords: readonly number[]
   };
 
   /** The text of a fresh post, quarantined; a later valid post may reuse its id. */
-  const rejectAs = (text: (map: Fields, post: Post) => string): string => {
+  const rejectAs = (toText: (map: Fields, post: Post) => string): string => {
     const post = fresh();
     memory.quarantined(String(post.id));
-    return text(fields(post), post);
+    return toText(fields(post), post);
   };
 
   const rejectWith = (change: (map: Fields, post: Post) => void): string =>
@@ -196,8 +196,8 @@ export function socialPostsSource(random: Random, fileRecords: readonly number[]
     });
 
   /** The text of a fresh post carrying a kept post's id. */
-  const repeatKeptIdAs = (kept: Post | undefined, text: (map: Fields) => string = render): string =>
-    text(fields({ ...fresh(), id: (kept as Post).id }));
+  const repeatKeptIdAs = (kept: Post | undefined, toText: (map: Fields) => string = render): string =>
+    toText(fields({ ...fresh(), id: (kept as Post).id }));
 
   const repeatKeptIdWith = (kept: Post | undefined, change: (map: Fields) => void): string =>
     repeatKeptIdAs(kept, (map) => {
@@ -205,8 +205,9 @@ export function socialPostsSource(random: Random, fileRecords: readonly number[]
       return render(map);
     });
 
-  const truncate = (text: string): string => {
-    const characters = [...text];
+  /** A proper prefix of a JSON text, never splitting a character: never valid JSON. */
+  const truncate = (encoded: string): string => {
+    const characters = [...encoded];
     return characters.slice(0, random.int(1, characters.length - 2)).join('');
   };
 
