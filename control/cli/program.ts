@@ -11,6 +11,7 @@ import { demoCommand } from './demo.js';
 import { jobCommand } from './job.js';
 import { runsCommand } from './runs.js';
 import { produceCommand } from './produce.js';
+import { generateCommand } from './generate.js';
 
 const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
 
@@ -20,6 +21,7 @@ export const program = new Command('lake')
   .showHelpAfterError()
   .addCommand(setupCommand())
   .addCommand(stackCommand())
+  .addCommand(generateCommand())
   .addCommand(produceCommand())
   .addCommand(jobCommand())
   .addCommand(runsCommand())
