@@ -4,6 +4,10 @@
 //
 //   npm run bench:spark-client              (against SPARK_REMOTE, by default the embedded stack)
 //   BENCH_ROWS=1000000 npm run bench:spark-client
+//
+// Spark Connect does not slow the query down to the client's pace: a result the client has not
+// read yet waits in the driver's heap. 5 M rows (~200 MB of Arrow) need a driver of 2 GB or more;
+// lower BENCH_ROWS for a smaller one.
 import { loadConfig } from '../control/config.js';
 import { SparkSession, col, decodeArrowBatches, rowsOf, type DataFrame } from '../control/spark/index.js';
 
