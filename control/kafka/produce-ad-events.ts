@@ -1,6 +1,5 @@
 // One run of the ad-event producer: connect, make sure the topic exists, send generated events with
 // an idempotent producer, and write what the lake must compute from the acknowledged ones.
-import { randomUUID } from 'node:crypto';
 import { CompressionTypes, Partitioners } from 'kafkajs';
 import type { LakeConfig } from '../config.js';
 import { LakeError } from '../errors.js';
@@ -10,6 +9,7 @@ import { connectOrExplain, createKafka } from './client.js';
 import { type ExpectedAdEvents, ExpectedTally, expectedFilePath, writeExpected } from './expected.js';
 import { type ProduceLoopResult, type ProduceProgress, type SettledBatch, produceLoop } from './producer.js';
 import { ensureTopic } from './topics.js';
+import { newRunId } from '../runs/run-id.js';
 
 export interface ProduceAdEventsOptions {
   /** Events to produce; or give `ratePerSecond` and `durationMs`. */
@@ -56,10 +56,6 @@ export interface ProduceAdEventsReport extends ProduceLoopResult {
 /** Measured on the embedded broker: 2 500 gave ~20 % more events/s than 1 000; the requests stay far below 1 MB. */
 export const defaultBatchSize = 2_500;
 
-/** Ids sort in time order: `20260131T120000Z-1a2b3c4d`. */
-function newRunId(at: Date): string {
-  return `${at.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z-${randomUUID().slice(0, 8)}`;
-}
 
 function plannedTotal(options: ProduceAdEventsOptions): number {
   if (options.count !== undefined) return options.count;
