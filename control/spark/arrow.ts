@@ -29,7 +29,6 @@ import {
   type Decimal,
   type Float,
   type RecordBatch,
-  type Schema,
   type Timestamp,
 } from 'apache-arrow';
 
@@ -80,11 +79,6 @@ function rowFactory(names: string[]): RowFactory {
     rowFactories.set(key, factory);
   }
   return factory;
-}
-
-/** Column names and readable type names of a result, e.g. for a header line. */
-export function describeColumns(schema: Schema): { name: string; type: string }[] {
-  return schema.fields.map((field) => ({ name: field.name, type: String(field.type) }));
 }
 
 type Reader = (index: number) => unknown;

@@ -10,7 +10,7 @@ export type { ExecuteOptions, ReattachEvent } from './execute.js';
 export type { Progress, ProgressListener, StageProgress } from './progress.js';
 export { createProgressBar, type ProgressBar, type ProgressBarOptions } from './progress-bar.js';
 export { registerLakeViews, type LakeTable, type LakeTableReader, type LakeViews } from './lake-views.js';
-export { rowsOf, tuplesOf, decodeArrowBatches, describeColumns, type Row } from './arrow.js';
+export { rowsOf, tuplesOf, decodeArrowBatches, type Row } from './arrow.js';
 export { RowStream } from './row-stream.js';
 export { SparkError, SparkUnreachableError, SparkAuthError, SparkInterruptedError } from './errors.js';
 export { InvalidRemoteError, parseRemote, redactRemote, type RemoteSpec } from './connection-string.js';
