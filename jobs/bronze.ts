@@ -65,10 +65,8 @@ export async function runBronze(config: LakeConfig, options: BronzeOptions = {})
         log(`warning: ${lost} records of partition ${partition} expired in Kafka before they were landed`);
       }
       session = await SparkSession.connect(config.sparkRemote);
-      const target = `${config.lakeRoot}/bronze/ad_events/${BATCH_PREFIX}${runId}`;
       log(`landing ad events ${describeRanges(offsetPlan.ranges)} from Kafka through Spark`);
-      manifest.kafka = await landKafka(session, config, offsetPlan, committedOffsets, target, options.execution ?? {});
-      manifest.kafka.landedAt = `bronze/ad_events/${BATCH_PREFIX}${runId}`;
+      manifest.kafka = await landKafka(session, config, offsetPlan, committedOffsets, runId, options.execution ?? {});
     } else if (offsetPlan) {
       manifest.kafka = { topic: offsetPlan.topic, ranges: {}, records: 0, committed: committedOffsets };
     }

@@ -4,7 +4,7 @@
 import type { LakeConfig } from '../../control/config.js';
 import { connectOrExplain, createKafka } from '../../control/kafka/client.js';
 import type { KafkaManifest } from '../../control/runs/manifest.js';
-import { col, type ExecuteOptions, type SparkSession } from '../../control/spark/index.js';
+import { col, lit, type ExecuteOptions, type SparkSession } from '../../control/spark/index.js';
 
 export interface OffsetPlan {
   topic: string;
@@ -39,19 +39,21 @@ export function hasNewRecords(plan: OffsetPlan): boolean {
 }
 
 /**
- * Lands the planned range as Parquet at `target` (overwritten: a retried batch id rewrites its own
- * folder, never adds a second copy) and returns what the manifest records of it.
+ * Lands the planned range as Parquet in the `batch_id=<runId>` partition of `bronze/ad_events`.
+ * Dynamic partition overwrite replaces only that partition: a retried batch id rewrites its own
+ * folder, never adds a second copy, and other batches are untouched.
  */
 export async function landKafka(
   session: SparkSession,
   config: LakeConfig,
   plan: OffsetPlan,
   committed: Record<string, number>,
-  target: string,
+  runId: string,
   execution: ExecuteOptions,
 ): Promise<KafkaManifest> {
   const offsets = (pick: 'from' | 'until') =>
     JSON.stringify({ [plan.topic]: Object.fromEntries(Object.entries(plan.ranges).map(([p, range]) => [p, range[pick]])) });
+  const table = `${config.lakeRoot}/bronze/ad_events`;
   const records = session.read
     .format('kafka')
     .option('kafka.bootstrap.servers', config.sparkKafkaBrokers.join(','))
@@ -60,11 +62,11 @@ export async function landKafka(
     .option('endingOffsets', offsets('until'))
     .option('failOnDataLoss', 'true')
     .load()
-    .select(col('key'), col('value'), col('topic'), col('partition'), col('offset'), col('timestamp'));
-  await records.write.format('parquet').mode('overwrite').save(target, execution);
-  const written = await session.read.format('parquet').load(target).count(execution);
+    .select(col('key'), col('value'), col('topic'), col('partition'), col('offset'), col('timestamp'), lit(runId).as('batch_id'));
+  await records.write.format('parquet').mode('overwrite').option('partitionOverwriteMode', 'dynamic').partitionBy('batch_id').save(table, execution);
+  const written = await session.read.format('parquet').load(`${table}/batch_id=${runId}`).count(execution);
 
   const next = { ...committed };
   for (const [partition, { until }] of Object.entries(plan.ranges)) next[partition] = Math.max(next[partition] ?? 0, until);
-  return { topic: plan.topic, ranges: plan.ranges, records: Number(written), committed: next };
+  return { topic: plan.topic, ranges: plan.ranges, records: Number(written), committed: next, landedAt: `bronze/ad_events/batch_id=${runId}` };
 }

@@ -96,7 +96,7 @@ describe('bronze', () => {
     const committed = (await new RunStore(hdfs, hdfsPath(config().lakeRoot)).succeeded('bronze')).findLast((r) => r.kafka)?.kafka?.committed ?? {};
     const plan = await planOffsets(config(), committed);
     // The crashed run: its batch is written, its manifest never was.
-    await landKafka(session, config(), plan!, committed, `${config().lakeRoot}/bronze/ad_events/batch_id=20260101T000000Z-dead00`, {});
+    await landKafka(session, config(), plan!, committed, '20260101T000000Z-dead00', {});
 
     const run = await runBronze(config());
     expect(run.kafka?.records).toBe(30);
@@ -113,9 +113,11 @@ describe('bronze', () => {
     await hdfs.delete(`${root}/_locks/bronze`);
   });
 
-  it('fails clearly on a missing input folder or a dead broker, and keeps the lake as it was', async () => {
+  it('fails clearly on a missing input folder, HDFS down or a dead broker, and keeps the lake as it was', async () => {
     const runsBefore = await new RunStore(hdfs, hdfsPath(config().lakeRoot)).list();
     await expect(runBronze({ ...config(), inputDir: '/nonexistent/input' })).rejects.toThrow(/the input folder \/nonexistent\/input does not exist/);
+
+    await expect(runBronze({ ...config(), webHdfs: 'http://127.0.0.1:1' })).rejects.toThrow(/cannot reach WebHDFS at http:\/\/127\.0\.0\.1:1/);
 
     await writeFile(path.join(input, 'transactions', 'new.csv'), 'transaction_id\n9\n');
     const started = Date.now();
