@@ -1,15 +1,24 @@
 // `lake demo` (`npm run demo`): everything on one machine, from nothing. It grows with the
-// project: today it starts the embedded stack and proves the whole path — a distributed query on
-// the Spark cluster, a Parquet table written to HDFS and read back through Spark Connect.
+// project: today it starts the embedded stack, generates sample data, produces ad events to
+// Kafka, lands both in bronze, and queries what landed through Spark Connect.
+// A second run reuses the stack and the data: it generates and produces nothing new.
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { Command } from 'commander';
-import { loadConfig } from '../config.js';
-import { SparkSession, expr } from '../spark/index.js';
+import { loadConfig, type LakeConfig } from '../config.js';
+import { produceAdEvents } from '../kafka/produce-ad-events.js';
+import { expectedFilePath, generateSample } from '../sample/index.js';
+import { SparkSession } from '../spark/index.js';
 import { cellText } from '../spark/row-format.js';
 import { createProgressBar } from '../spark/progress-bar.js';
 import { stackUp } from '../stack/stack.js';
+import { runBronze } from '../../jobs/bronze.js';
+import { printBronzeSummary } from './job.js';
 import { formatTable } from './table.js';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
+const note = (line: string) => process.stderr.write(`${line}\n`);
 
 async function show(session: SparkSession, title: string, query: string): Promise<void> {
   const progress = createProgressBar();
@@ -17,39 +26,77 @@ async function show(session: SparkSession, title: string, query: string): Promis
     const rows = await (await session.sql(query)).collect({ onProgress: progress.onProgress });
     progress.stop();
     const columns = Object.keys(rows[0] ?? {});
-    say(`\n${title}\n  ${query}\n`);
+    say(`\n${title}\n`);
     say(formatTable(columns, rows.map((row) => columns.map((c) => cellText(row[c])))));
   } finally {
     progress.stop();
   }
 }
 
+async function sampleInput(config: LakeConfig): Promise<void> {
+  if (existsSync(path.join(config.inputDir, expectedFilePath))) {
+    say(`\nSample files already in ${config.inputDir}: reusing them.`);
+    return;
+  }
+  say(`\nGenerating sample files (scale s: 100 000 records a source) in ${config.inputDir}…`);
+  const summary = await generateSample({ outDir: config.inputDir, scale: 's', seed: 1, dirtyRate: 0.02, force: false });
+  say(formatTable(['source', 'files', 'records', 'of which invalid'], summary.sources.map((s) => [s.table, String(s.files), String(s.records), String(s.quarantined)])));
+}
+
+async function sampleAdEvents(config: LakeConfig): Promise<void> {
+  const expected = path.join(config.inputDir, '_expected');
+  const produced = existsSync(expected) && (await readdir(expected)).some((name) => name.startsWith('ad-events-'));
+  if (produced) {
+    say('\nAd events were produced by an earlier demo: producing no more (`npm run produce` sends more).');
+    return;
+  }
+  say(`\nProducing 100 000 ad events to Kafka topic ${config.kafkaTopic}…`);
+  const report = await produceAdEvents(config, { count: 100_000, partitions: 3, dirtyRate: 0.02, seed: 1, log: note });
+  say(`acknowledged ${report.expected.bronze_records} events (${report.expected.quarantined} of them invalid on purpose)`);
+}
+
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('start the embedded stack and run queries on it end to end (what `npm run demo` does)')
+    .description('start the embedded stack, generate sample data, produce ad events and land them in bronze (what `npm run demo` does)')
     .action(async () => {
       const config = loadConfig();
       say('Starting the embedded stack (HDFS, Kafka, Spark standalone, Spark Connect)…');
-      const statuses = await stackUp(config, (line) => process.stderr.write(`${line}\n`));
+      const statuses = await stackUp(config, note);
       say(formatTable(['component', 'pid', 'address', 'state'], statuses.map((s) => [s.name, String(s.pid ?? '-'), s.address, s.state])));
+
+      await sampleInput(config);
+      await sampleAdEvents(config);
+
+      say('\nBronze: landing new files (through WebHDFS) and new ad events (through Spark)…');
+      const progress = createProgressBar();
+      try {
+        printBronzeSummary(await runBronze(config, { execution: { onProgress: progress.onProgress }, log: note }));
+      } finally {
+        progress.stop();
+      }
 
       const session = await SparkSession.connect(config.sparkRemote);
       try {
         say(`\nConnected to Spark ${await session.version()} at ${session.remote} (master ${config.sparkMaster}).`);
         await show(
           session,
-          'A distributed aggregation, run by the executors of the standalone cluster:',
-          'SELECT id % 10 AS bucket, count(*) AS n, sum(id) AS total FROM range(0, 20000000, 1, 8) GROUP BY bucket ORDER BY bucket',
+          'Ad events in bronze, per Kafka partition (a Spark job on the cluster):',
+          `SELECT partition, count(*) AS records, min(offset) AS first_offset, max(offset) AS last_offset
+           FROM parquet.\`${config.lakeRoot}/bronze/ad_events\` GROUP BY partition ORDER BY partition`,
         );
-        const table = `${config.lakeRoot}/_demo/squares`;
-        await session.range(1, 1001).select(expr('id AS n'), expr('id * id AS square')).write.format('parquet').mode('overwrite').save(table);
-        await show(session, `A Parquet table written to ${table} and read back:`, `SELECT count(*) AS rows, max(square) AS max_square FROM parquet.\`${table}\``);
+        await show(
+          session,
+          'Transactions in bronze, as raw lines per landed file:',
+          `SELECT regexp_extract(input_file_name(), '[^/]+$', 0) AS file, count(*) AS lines
+           FROM text.\`${config.lakeRoot}/bronze/transactions\` GROUP BY file ORDER BY file`,
+        );
       } finally {
         await session.close();
       }
       say('\nTry it yourself:');
+      say('  npm run lake -- runs                 # the run history');
+      say('  npm run produce -- --count 5000 && npm run job:bronze');
       say('  npm run lake -- sql "SELECT version()"');
-      say('  npm run lake -- stack status        npm run lake -- stack logs spark-connect');
-      say('  npm run stack:down                  # stops the stack; its data is kept');
+      say('  npm run stack:down                   # stops the stack; its data is kept');
     });
 }
