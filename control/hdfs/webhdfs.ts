@@ -129,8 +129,12 @@ export class WebHdfs {
         cause: error,
       });
     }
-    // Step 2: make it visible under its name in one step.
-    if (options.overwrite) await this.delete(path);
+    // Step 2: make it visible under its name in one step (replacing an old file atomically, so a
+    // reader of a pointer file sees the old content or the new, never nothing).
+    if (options.overwrite) {
+      await this.call('PUT', staging, 'RENAME', { destination: path, renameoptions: 'OVERWRITE' });
+      return;
+    }
     if (!(await this.rename(staging, path))) {
       await this.delete(staging).catch(() => undefined);
       throw new LakeError(`could not move the uploaded file into place at ${path}: something is already there`);

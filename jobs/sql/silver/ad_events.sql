@@ -1,0 +1,95 @@
+-- Silver ad events: every Kafka record of the committed bronze batches, classified once.
+-- The value must be a UTF-8 JSON object; fields are read through the VARIANT type, which keeps
+-- the JSON type of each value as written (a number stays a number, "12" stays a string).
+WITH records AS (
+  SELECT
+    batch_id,
+    partition AS kafka_partition,
+    offset AS kafka_offset,
+    CASE WHEN is_valid_utf8(value) THEN CAST(value AS STRING) ELSE concat('base64:', base64(value)) END AS raw_record,
+    CASE WHEN is_valid_utf8(value) THEN try_parse_json(CAST(value AS STRING)) END AS event
+  FROM bronze_ad_events
+),
+
+-- The JSON type of each field as written: BIGINT, DECIMAL(p,s), DOUBLE, STRING, BOOLEAN,
+-- OBJECT<...>, ARRAY<...>, VOID (JSON null); NULL when the field is absent.
+typed AS (
+  SELECT
+    *,
+    schema_of_variant(event) AS event_type_of_value,
+    schema_of_variant(variant_get(event, '$.event_id')) AS event_id_json,
+    schema_of_variant(variant_get(event, '$.campaign_id')) AS campaign_id_json,
+    schema_of_variant(variant_get(event, '$.event_type')) AS event_type_json,
+    schema_of_variant(variant_get(event, '$.ts')) AS ts_json,
+    schema_of_variant(variant_get(event, '$.cost')) AS cost_json,
+    -- Identifiers may be JSON strings or integers; every value is trimmed.
+    trim(try_variant_get(event, '$.event_id', 'string')) AS event_id_text,
+    trim(try_variant_get(event, '$.campaign_id', 'string')) AS campaign_id_text,
+    trim(try_variant_get(event, '$.ad_id', 'string')) AS ad_id_text,
+    trim(try_variant_get(event, '$.user_id', 'string')) AS user_id_text,
+    lower(trim(try_variant_get(event, '$.event_type', 'string'))) AS event_type_text,
+    trim(try_variant_get(event, '$.ts', 'string')) AS ts_text,
+    try_variant_get(event, '$.ts', 'bigint') AS ts_millis,
+    try_variant_get(event, '$.cost', 'decimal(12,4)') AS cost_value
+  FROM records
+),
+
+parsed AS (
+  SELECT
+    *,
+    CASE
+      WHEN ts_json = 'BIGINT' THEN timestamp_millis(ts_millis)
+      -- ISO-8601 only: 2026-11-28T06:49:27[.123][Z|+05:30]; no offset means UTC (the session zone).
+      WHEN ts_json = 'STRING' AND ts_text RLIKE '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})?$'
+        THEN try_to_timestamp(ts_text)
+    END AS ts_value,
+    -- A number with at most 4 decimals; DECIMAL(p,s) carries the scale as written.
+    cost_json IN ('BIGINT', 'DOUBLE') OR cost_json RLIKE '^DECIMAL\\(\\d+,[0-4]\\)$' AS cost_is_number
+  FROM typed
+),
+
+checked AS (
+  SELECT
+    *,
+    CASE
+      WHEN event IS NULL OR NOT startswith(event_type_of_value, 'OBJECT') THEN 'malformed_json'
+      WHEN event_id_json IS NULL OR event_id_json NOT IN ('STRING', 'BIGINT') OR event_id_text = '' THEN 'missing_required:event_id'
+      WHEN campaign_id_json IS NULL OR campaign_id_json NOT IN ('STRING', 'BIGINT') OR campaign_id_text = '' THEN 'missing_required:campaign_id'
+      WHEN event_type_json IS NULL OR event_type_json = 'VOID' THEN 'missing_required:event_type'
+      WHEN event_type_json <> 'STRING' OR event_type_text NOT IN ('impression', 'click') THEN 'bad_event_type'
+      WHEN ts_json IS NULL OR ts_json = 'VOID' THEN 'missing_required:ts'
+      WHEN ts_value IS NULL THEN 'bad_timestamp:ts'
+      WHEN cost_json IS NOT NULL AND cost_json <> 'VOID' AND (NOT cost_is_number OR cost_value IS NULL) THEN 'bad_decimal:cost'
+      WHEN cost_value < 0 THEN 'out_of_range:cost'
+    END AS rule_broken
+  FROM parsed
+),
+
+-- At-least-once delivery: among valid events, the first by (partition, offset) of an event_id wins.
+ranked AS (
+  SELECT
+    *,
+    CASE WHEN rule_broken IS NULL THEN row_number() OVER (PARTITION BY rule_broken IS NULL, event_id_text ORDER BY kafka_partition, kafka_offset) END AS occurrence
+  FROM checked
+)
+
+SELECT
+  CASE WHEN reason IS NULL THEN event_id_text END AS event_id,
+  CASE WHEN reason IS NULL THEN campaign_id_text END AS campaign_id,
+  CASE WHEN reason IS NULL THEN nullif(ad_id_text, '') END AS ad_id,
+  CASE WHEN reason IS NULL THEN event_type_text END AS event_type,
+  CASE WHEN reason IS NULL THEN nullif(user_id_text, '') END AS user_id,
+  CASE WHEN reason IS NULL THEN ts_value END AS ts,
+  CASE WHEN reason IS NULL THEN coalesce(cost_value, CAST(0 AS DECIMAL(12,4))) END AS cost,
+  kafka_partition,
+  kafka_offset,
+  reason,
+  raw_record,
+  batch_id,
+  CAST(NULL AS STRING) AS source_file,
+  CAST(NULL AS INT) AS line_number,
+  CAST(NULL AS INT) AS element_index
+FROM (
+  SELECT *, coalesce(rule_broken, CASE WHEN occurrence > 1 THEN 'duplicate:event_id' END) AS reason
+  FROM ranked
+)
