@@ -1,0 +1,117 @@
+-- Silver cleaning of the server logs: every record of bronze_server_logs_lines (a non-blank line)
+-- classified exactly once, as a silver row (reason null) or a quarantined one (reason set).
+-- Rules: docs/data-contract.md, "Server logs"; output columns: jobs/sql/README.md.
+-- A silver column holds a value only when its own rule passed: a quarantined record keeps the
+-- fields that were good (a malformed line keeps none).
+WITH
+
+-- A record is a non-blank physical line. A CRLF file leaves a CR at the end of each line: it is
+-- not part of the text that is parsed (raw_record keeps the line as it is in bronze).
+records AS (
+  SELECT
+    batch_id,
+    file AS source_file,
+    line_number,
+    line AS raw_record,
+    regexp_replace(line, r'\r\z', '') AS text
+  FROM bronze_server_logs_lines
+  WHERE NOT blank
+),
+
+-- The whole line against both log formats, with one pattern. Its groups:
+--
+--   ip ident user [time] "request" status bytes "referer" "user agent"
+--   1  2     3     4      5        6      7      8         9
+--
+-- - Common Log Format is Combined without its last two quoted fields: groups 8 and 9 are one
+--   optional group, both or neither.
+-- - Fields are separated by exactly one space (a leading space does not match); only spaces may
+--   follow the last field. `\z` and not `$`: Java's `$` also accepts a final line terminator such
+--   as U+0085 or U+2028 before the end.
+-- - A quoted field is a run of characters other than `"` and `\`, or of `\`-escapes (`\"` is a
+--   quote inside the field, `\\` a backslash, `\x16` an escaped byte). A bare `"` ends the field,
+--   so what follows it is trailing text and the line does not match. The two alternatives never
+--   start with the same character: no backtracking blow-up on long lines.
+-- - Status and bytes are any token here: their own rules below tell a bad value from a bad line.
+log_lines AS (
+  SELECT
+    *,
+    r'^(\S+) (\S+) (\S+) \[([^\]]*)\] "((?:[^"\\]|\\.)*)" (\S+) (\S+)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")? *\z' AS log_format,
+    text RLIKE log_format AS well_formed
+  FROM records
+),
+
+-- The fields of a well-formed line, as text; all null for a malformed one. Quoted fields lose
+-- their escapes (`\"` → `"`, `\\` → `\`; other escapes such as `\x16` stay as written) and are
+-- trimmed, as every value of a file source is.
+field_texts AS (
+  SELECT
+    *,
+    IF(well_formed, regexp_extract(text, log_format, 1), NULL) AS ip_text,
+    IF(well_formed, regexp_extract(text, log_format, 4), NULL) AS time_text,
+    IF(well_formed, trim(regexp_replace(regexp_extract(text, log_format, 5), r'\\(["\\])', '$1')), NULL) AS request_text,
+    IF(well_formed, regexp_extract(text, log_format, 6), NULL) AS status_text,
+    IF(well_formed, regexp_extract(text, log_format, 7), NULL) AS bytes_text,
+    -- Absent in Common Log Format: regexp_extract gives '' for a group that did not take part.
+    IF(well_formed, trim(regexp_replace(regexp_extract(text, log_format, 8), r'\\(["\\])', '$1')), NULL) AS referer_text,
+    IF(well_formed, trim(regexp_replace(regexp_extract(text, log_format, 9), r'\\(["\\])', '$1')), NULL) AS agent_text
+  FROM log_lines
+),
+
+-- Each field's rule, in the contract's table order.
+checked_fields AS (
+  SELECT
+    *,
+    -- `dd/Mon/yyyy:HH:mm:ss ±zzzz` exactly, with an English month as Apache writes it (`May`, not
+    -- `may` or `Mai`) and an offset without colon; then a real date and time (not 31/Apr, not 25:00).
+    IF(
+      time_text RLIKE r'^\d{2}/(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\z',
+      try_to_timestamp(time_text, 'dd/MMM/yyyy:HH:mm:ss Z'),
+      NULL
+    ) AS ts_value,
+    -- `METHOD PATH PROTOCOL`: three tokens. `-`, empty, `GET /`, a TLS handshake: all three null.
+    regexp_extract(request_text, r'^(\S+) (\S+) (\S+)\z', 0) <> '' AS request_parsed,
+    -- An integer is an optional sign then digits, as everywhere in the lake: `2OO`, `-`, `20x` are
+    -- not; `099` is 99, out of range. One that overflows an INT is out of range as well.
+    status_text RLIKE r'^[+-]?\d+\z' AS status_is_integer,
+    try_cast(status_text AS INT) AS status_value,
+    -- Bytes: digits, or `-` for a response without body, which is 0.
+    CASE WHEN bytes_text = '-' THEN 0L WHEN bytes_text RLIKE r'^\d+\z' THEN try_cast(bytes_text AS BIGINT) END AS bytes_value
+  FROM field_texts
+),
+
+classified AS (
+  SELECT
+    *,
+    CASE
+      WHEN NOT well_formed THEN 'malformed_row'
+      WHEN ts_value IS NULL THEN 'bad_timestamp:ts'
+      WHEN NOT status_is_integer THEN 'bad_integer:status_code'
+      WHEN status_value IS NULL OR status_value NOT BETWEEN 100 AND 599 THEN 'out_of_range:status_code'
+      WHEN bytes_value IS NULL AND NOT bytes_text RLIKE r'^\d+\z' THEN 'bad_integer:bytes'
+      -- Digits beyond a BIGINT: an integer, but not one the column can hold.
+      WHEN bytes_value IS NULL THEN 'out_of_range:bytes'
+    END AS reason
+  FROM checked_fields
+)
+
+SELECT
+  ip_text AS ip,
+  ts_value AS ts,
+  IF(request_parsed, regexp_extract(request_text, r'^(\S+) (\S+) (\S+)\z', 1), NULL) AS method,
+  IF(request_parsed, regexp_extract(request_text, r'^(\S+) (\S+) (\S+)\z', 2), NULL) AS path,
+  IF(request_parsed, regexp_extract(request_text, r'^(\S+) (\S+) (\S+)\z', 3), NULL) AS protocol,
+  IF(status_value BETWEEN 100 AND 599, status_value, NULL) AS status_code,
+  bytes_value AS bytes,
+  -- `-` or absent (Common Log Format, or an empty field) → null.
+  IF(referer_text IN ('-', ''), NULL, referer_text) AS referer,
+  IF(agent_text IN ('-', ''), NULL, agent_text) AS user_agent,
+  reason,
+  raw_record,
+  batch_id,
+  source_file,
+  CAST(line_number AS INT) AS line_number,
+  CAST(NULL AS INT) AS element_index,
+  CAST(NULL AS INT) AS kafka_partition,
+  CAST(NULL AS BIGINT) AS kafka_offset
+FROM classified
