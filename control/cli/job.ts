@@ -1,13 +1,18 @@
-// `lake job <layer>`: runs one layer of the pipeline on the cluster and prints its summary.
+// `lake job bronze | silver | gold | all`: runs the layers of the pipeline on the cluster, with a
+// progress bar while Spark works (Ctrl-C interrupts it) and a summary table at the end.
 import { Command, Option } from 'commander';
-import { loadConfig } from '../config.js';
+import { bronzeTables, runBronze, type BronzeTable } from '../../jobs/bronze.js';
+import { runGold } from '../../jobs/gold.js';
+import { runSilver } from '../../jobs/silver.js';
+import { loadConfig, type LakeConfig } from '../config.js';
 import { LakeError } from '../errors.js';
 import { runDuration, type RunManifest } from '../runs/manifest.js';
+import type { ExecuteOptions } from '../spark/index.js';
 import { createProgressBar, formatBytes } from '../spark/progress-bar.js';
-import { bronzeTables, runBronze, type BronzeTable } from '../../jobs/bronze.js';
 import { formatTable } from './table.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const out = (text: string) => process.stdout.write(`${text}\n`);
 
 export function printBronzeSummary(run: RunManifest): void {
   const rows = Object.entries(run.files ?? {}).map(([table, source]) => {
@@ -18,9 +23,54 @@ export function printBronzeSummary(run: RunManifest): void {
     const ranges = Object.entries(run.kafka.ranges).map(([p, r]) => `p${p} ${r.from}→${r.until}`).join(', ');
     rows.push(['ad_events', '-', '-', '-', '-', '-', `${run.kafka.records}${ranges ? ` (${ranges})` : ''}`]);
   }
-  process.stdout.write(`${formatTable(['source', 'files landed', 'already landed', 'bytes', 'lines', 'blank lines', 'kafka records'], rows)}\n`);
+  out(formatTable(['source', 'files landed', 'already landed', 'bytes', 'lines', 'blank lines', 'kafka records'], rows));
   const verdict = run.outcome === 'nothing new' ? 'nothing new to land: the lake already has every input' : run.outcome;
-  process.stdout.write(`bronze run ${run.runId}: ${verdict} in ${runDuration(run)}\n`);
+  out(`bronze run ${run.runId}: ${verdict} in ${runDuration(run)}`);
+}
+
+export function printSilverSummary(run: RunManifest): void {
+  const rows = Object.entries(run.silver ?? {}).map(([table, counts]) => [
+    table,
+    String(counts.bronzeRecords),
+    String(counts.silverRows),
+    String(counts.quarantined),
+    Object.entries(counts.reasons)
+      .map(([reason, n]) => `${reason} ${n}`)
+      .join(', ') || '-',
+  ]);
+  out(formatTable(['source', 'rows in', 'rows kept', 'quarantined', 'by reason'], rows));
+  out(`silver run ${run.runId}: ${run.outcome} in ${runDuration(run)}, published as ${run.version}`);
+}
+
+export function printGoldSummary(run: RunManifest): void {
+  out(formatTable(['metric', 'rows'], Object.entries(run.gold ?? {}).map(([table, { rows }]) => [table, String(rows)])));
+  out(`gold run ${run.runId}: ${run.outcome} in ${runDuration(run)}, published as ${run.version} (from silver ${run.madeFrom?.join(', ')})`);
+}
+
+type Layer = 'bronze' | 'silver' | 'gold';
+type LayerRun = (config: LakeConfig, execution: ExecuteOptions) => Promise<RunManifest>;
+
+const layers: Record<Layer, { run: LayerRun; print: (run: RunManifest) => void }> = {
+  bronze: { run: (config, execution) => runBronze(config, { execution, log }), print: printBronzeSummary },
+  silver: { run: (config, execution) => runSilver(config, { execution, log }), print: printSilverSummary },
+  gold: { run: (config, execution) => runGold(config, { execution, log }), print: printGoldSummary },
+};
+
+/** Runs one layer with a progress bar, Ctrl-C interrupting its Spark work, then prints its summary. */
+async function runLayer(layer: Layer, config: LakeConfig, run: LayerRun = layers[layer].run): Promise<RunManifest> {
+  const progress = createProgressBar();
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const manifest = await run(config, { onProgress: progress.onProgress, signal: interrupt.signal });
+    progress.stop();
+    layers[layer].print(manifest);
+    return manifest;
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSigint);
+  }
 }
 
 export function jobCommand(): Command {
@@ -32,24 +82,45 @@ export function jobCommand(): Command {
       'land new input files byte for byte in HDFS (through WebHDFS) and the new ad events from Kafka (through Spark), then commit the run manifest',
     )
     .addOption(
-      new Option('--tables <tables>', 'comma-separated bronze tables to land (default: all)')
-        .argParser((value: string) => value.split(',').map((t) => t.trim()))
-        .default(undefined),
+      new Option('--tables <tables>', 'comma-separated bronze tables to land (default: all)').argParser((value: string) =>
+        value.split(',').map((t) => t.trim()),
+      ),
     )
     .action(async (options: { tables?: string[] }) => {
       const unknown = options.tables?.filter((t) => !(bronzeTables as readonly string[]).includes(t)) ?? [];
       if (unknown.length > 0) throw new LakeError(`unknown bronze table(s): ${unknown.join(', ')}`, `choose among ${bronzeTables.join(', ')}`);
-      const progress = createProgressBar();
-      try {
-        const run = await runBronze(loadConfig(), {
-          tables: options.tables as BronzeTable[] | undefined,
-          execution: { onProgress: progress.onProgress },
-          log,
-        });
-        progress.stop();
-        printBronzeSummary(run);
-      } finally {
-        progress.stop();
+      const tables = options.tables as BronzeTable[] | undefined;
+      await runLayer('bronze', loadConfig(), (config, execution) => runBronze(config, { tables, execution, log }));
+    });
+
+  job
+    .command('silver')
+    .description(
+      'clean every committed bronze batch with the SQL of jobs/sql/silver on the cluster: typed tables and quarantines with reasons, checked by the conservation law, published atomically',
+    )
+    .action(async () => {
+      await runLayer('silver', loadConfig());
+    });
+
+  job
+    .command('gold')
+    .description('compute the four gold metrics from the current silver version and publish them atomically as a new gold version')
+    .action(async () => {
+      await runLayer('gold', loadConfig());
+    });
+
+  job
+    .command('all')
+    .description('run bronze, then silver, then gold; a failed layer stops the chain')
+    .action(async () => {
+      const config = loadConfig();
+      for (const layer of ['bronze', 'silver', 'gold'] as const) {
+        try {
+          await runLayer(layer, config);
+        } catch (error) {
+          if (error instanceof LakeError) throw new LakeError(`${layer} failed; the chain stopped there: ${error.message}`, error.hint, { cause: error });
+          throw error;
+        }
       }
     });
 

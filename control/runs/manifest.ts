@@ -35,6 +35,16 @@ export interface KafkaManifest {
   landedAt?: string;
 }
 
+/** What silver made of one bronze table: the conservation law, in numbers. */
+export interface SilverCounts {
+  bronzeRecords: number;
+  blankLines: number;
+  silverRows: number;
+  quarantined: number;
+  /** Quarantined rows per reason code. */
+  reasons: Record<string, number>;
+}
+
 export interface RunManifest {
   runId: string;
   layer: Layer;
@@ -44,6 +54,12 @@ export interface RunManifest {
   error?: string;
   files?: Record<string, FileSourceManifest>;
   kafka?: KafkaManifest;
+  /** Silver: the counts per table. Gold: rows per metric table. */
+  silver?: Record<string, SilverCounts>;
+  gold?: Record<string, { rows: number }>;
+  /** Silver and gold: the published version (relative to the lake root) and what it was made from. */
+  version?: string;
+  madeFrom?: string[];
 }
 
 /** How long a run took, for people: `12.3 s`. */
