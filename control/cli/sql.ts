@@ -3,11 +3,11 @@
 import { once } from 'node:events';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.js';
+import { registerLakeViews } from '../../jobs/lake-views.js';
 import {
   SparkInterruptedError,
   SparkSession,
   createProgressBar,
-  registerLakeViews,
   rowsOf,
   tuplesOf,
   type DataFrame,
@@ -33,7 +33,7 @@ the server and exits with status 130.
 
 Examples:
   npm run lake -- sql "SHOW VIEWS"
-  npm run lake -- sql "SELECT * FROM gold_daily_revenue ORDER BY day DESC LIMIT 10"
+  npm run lake -- sql "SELECT * FROM gold_total_sales_per_product ORDER BY total_ventes DESC LIMIT 10"
   npm run lake -- sql --csv "SELECT * FROM silver_transactions" > transactions.csv`;
 
 export function sqlCommand(): Command {

@@ -9,7 +9,6 @@ export type { JoinType } from './plan/relations.js';
 export type { ExecuteOptions, ReattachEvent } from './execute.js';
 export type { Progress, ProgressListener, StageProgress } from './progress.js';
 export { createProgressBar, type ProgressBar, type ProgressBarOptions } from './progress-bar.js';
-export { registerLakeViews, type LakeTable, type LakeTableReader, type LakeViews } from './lake-views.js';
 export { rowsOf, tuplesOf, decodeArrowBatches, type Row } from './arrow.js';
 export { RowStream } from './row-stream.js';
 export { SparkError, SparkUnreachableError, SparkAuthError, SparkInterruptedError } from './errors.js';
