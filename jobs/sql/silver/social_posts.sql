@@ -1,0 +1,262 @@
+-- Silver social posts: classifies every bronze record of `social_posts` exactly once, as a silver
+-- row (reason null) or a quarantined one (reason = the first broken rule, in the order of the
+-- contract's table; duplication last). Rules: docs/data-contract.md, "Social posts (JSON)".
+--
+-- A record is a non-blank line of a JSON Lines file, or an element of a file whose first
+-- non-blank character is `[` (one top-level JSON array).
+--
+-- Two traits of Spark's JSON parser shape this query:
+-- * `try_parse_json` reads the first JSON value of its text and ignores whatever follows it
+--   (`{...}{...}` and `{...} x` parse). A text is exactly one JSON value when it parses both
+--   wrapped in an array, `[text]`, as an array of exactly one element, and wrapped in an object,
+--   `{"k":text}`: after the value, a `,` makes the array longer, a `]` breaks the object, a `}`
+--   breaks the array, and anything else breaks both.
+-- * A JSON number keeps the type it was written with: `12` is BIGINT, `3.0` is DECIMAL (with
+--   trailing zeros dropped: DECIMAL(1,0)), `1e3` is DOUBLE. An integer literal beyond BIGINT is a
+--   DECIMAL(p,0) with a value outside the BIGINT range; a DECIMAL within the range was written
+--   with a fraction.
+WITH
+
+-- The input files and their layout.
+post_files AS (
+  SELECT batch_id, file, content, content RLIKE r'^\s*\[' AS is_array
+  FROM bronze_social_posts_files
+),
+
+-- JSON Lines: every non-blank line is a record.
+json_lines_records AS (
+  SELECT l.batch_id, l.file AS source_file, l.line_number, CAST(NULL AS INT) AS element_index,
+         l.line AS raw_record,
+         try_parse_json('[' || l.line || ']') AS in_array,
+         try_parse_json('{"k":' || l.line || '}') AS in_object
+  FROM bronze_social_posts_lines l
+  JOIN post_files f ON f.batch_id = l.batch_id AND f.file = l.file
+  WHERE NOT f.is_array AND NOT l.blank
+),
+
+-- Array files are read line by line when they are laid out one element a line (the way exports
+-- write them): `[` alone on its first non-blank line, `]` alone on its last, each line between
+-- them one JSON value followed by a `,` except the last. The element's text is then its raw
+-- record, and a file of any size is read without parsing it whole.
+array_lines AS (
+  SELECT l.batch_id, l.file, l.line_number, l.line,
+         min(l.line_number) OVER (PARTITION BY l.batch_id, l.file) AS first_line,
+         max(l.line_number) OVER (PARTITION BY l.batch_id, l.file) AS last_line
+  FROM bronze_social_posts_lines l
+  JOIN post_files f ON f.batch_id = l.batch_id AND f.file = l.file
+  WHERE f.is_array AND NOT l.blank
+),
+array_element_lines AS (
+  SELECT batch_id, file, line_number, text, has_comma, last_line,
+         row_number() OVER (PARTITION BY batch_id, file ORDER BY line_number) AS element_index,
+         try_parse_json('[' || text || ']') AS in_array,
+         try_parse_json('{"k":' || text || '}') AS in_object
+  FROM (
+    SELECT batch_id, file, line_number, last_line,
+           regexp_replace(line, r'^\s+|\s*,?\s*$', '') AS text,
+           line RLIKE r',\s*$' AS has_comma
+    FROM array_lines
+    WHERE line_number > first_line AND line_number < last_line
+  )
+),
+array_layout AS (
+  SELECT f.batch_id, f.file,
+         coalesce(
+           bool_and(
+             e.in_array IS NOT NULL AND variant_get(e.in_array, '$[1]') IS NULL AND e.in_object IS NOT NULL
+             -- every element but the last is followed by a comma
+             AND e.has_comma = (e.element_index < e.elements)
+           ), true
+         ) AND bool_or(a.line_number = a.first_line AND a.line RLIKE r'^\s*\[\s*$')
+           AND bool_or(a.line_number = a.last_line AND a.line RLIKE r'^\s*\]\s*$')
+           AS one_element_a_line
+  FROM post_files f
+  JOIN array_lines a ON a.batch_id = f.batch_id AND a.file = f.file
+  LEFT JOIN (SELECT *, count(*) OVER (PARTITION BY batch_id, file) AS elements FROM array_element_lines) e
+    ON e.batch_id = a.batch_id AND e.file = a.file AND e.line_number = a.line_number
+  WHERE f.is_array
+  GROUP BY f.batch_id, f.file
+),
+array_line_records AS (
+  SELECT e.batch_id, e.file AS source_file, CAST(NULL AS INT) AS line_number,
+         CAST(e.element_index AS INT) AS element_index, e.text AS raw_record,
+         variant_get(e.in_array, '$[0]') AS value
+  FROM array_element_lines e
+  JOIN array_layout f ON f.batch_id = e.batch_id AND f.file = e.file
+  WHERE f.one_element_a_line
+),
+
+-- Any other array file is parsed whole; an element's raw record is then its JSON as Spark
+-- writes it (keys sorted, numbers normalized). A file that is not one JSON array is one
+-- `malformed_json` record: the whole file.
+array_documents AS (
+  SELECT f.batch_id, f.file, f.content,
+         try_parse_json('[' || f.content || ']') AS in_array,
+         try_parse_json('{"k":' || f.content || '}') AS in_object
+  FROM post_files f
+  JOIN array_layout a ON a.batch_id = f.batch_id AND a.file = f.file
+  WHERE NOT a.one_element_a_line
+),
+array_document_records AS (
+  SELECT d.batch_id, d.file AS source_file, CAST(NULL AS INT) AS line_number,
+         CAST(e.pos + 1 AS INT) AS element_index, to_json(e.value) AS raw_record, e.value
+  FROM (SELECT * FROM array_documents WHERE in_array IS NOT NULL AND variant_get(in_array, '$[1]') IS NULL AND in_object IS NOT NULL) d,
+       LATERAL variant_explode(variant_get(d.in_array, '$[0]')) e
+  UNION ALL
+  SELECT batch_id, file, CAST(size(split(regexp_extract(content, r'^\s*\[', 0), '\n')) AS INT), NULL,
+         content, NULL
+  FROM array_documents
+  WHERE in_array IS NULL OR variant_get(in_array, '$[1]') IS NOT NULL OR in_object IS NULL
+),
+
+-- Every record, with its JSON value when the record is exactly one JSON object (else null).
+post_records AS (
+  SELECT batch_id, source_file, line_number, element_index, raw_record,
+         CASE WHEN in_array IS NOT NULL AND variant_get(in_array, '$[1]') IS NULL AND in_object IS NOT NULL THEN variant_get(in_array, '$[0]') END AS value
+  FROM json_lines_records
+  UNION ALL
+  SELECT batch_id, source_file, line_number, element_index, raw_record, value
+  FROM array_line_records
+  UNION ALL
+  SELECT batch_id, source_file, line_number, element_index, raw_record, value
+  FROM array_document_records
+),
+post_objects AS (
+  SELECT *, coalesce(schema_of_variant(value) LIKE 'OBJECT%', false) AS is_object
+  FROM post_records
+),
+
+-- Each field: its JSON value (SQL null when the key is missing, a variant null for `null`), and
+-- the JSON type it was written with (null when missing, VOID for `null`).
+post_fields AS (
+  SELECT *,
+         schema_of_variant(f_post_id) AS t_post_id,
+         schema_of_variant(f_utilisateur) AS t_utilisateur,
+         schema_of_variant(f_contenu) AS t_contenu,
+         schema_of_variant(f_texte) AS t_texte,
+         schema_of_variant(f_likes) AS t_likes,
+         schema_of_variant(f_partages) AS t_partages,
+         schema_of_variant(f_date_publication) AS t_date_publication
+  FROM (
+    SELECT *,
+           variant_get(value, '$.post_id') AS f_post_id,
+           variant_get(value, '$.utilisateur') AS f_utilisateur,
+           variant_get(value, '$.contenu') AS f_contenu,
+           variant_get(value, '$.texte') AS f_texte,
+           variant_get(value, '$.likes') AS f_likes,
+           variant_get(value, '$.partages') AS f_partages,
+           variant_get(value, '$.date_publication') AS f_date_publication
+    -- (all null when the record is not an object)
+    FROM post_objects
+  )
+),
+
+-- The values, trimmed (whitespace as in bronze: space, tab, CR, LF, VT, FF), and what each rule
+-- makes of them.
+post_values AS (
+  SELECT *,
+         -- post_id: a string, or an integer literal (`123` is the id "123").
+         CASE
+           WHEN t_post_id = 'STRING' THEN nullif(regexp_replace(variant_get(f_post_id, '$', 'string'), r'^\s+|\s+$', ''), '')
+           WHEN t_post_id = 'BIGINT' OR (t_post_id LIKE 'DECIMAL(%,0)' AND try_variant_get(f_post_id, '$', 'bigint') IS NULL)
+             THEN variant_get(f_post_id, '$', 'string')
+         END AS v_post_id,
+         -- contenu: a non-blank string; any other JSON type counts as missing.
+         CASE WHEN t_contenu = 'STRING' THEN nullif(regexp_replace(variant_get(f_contenu, '$', 'string'), r'^\s+|\s+$', ''), '') END
+           AS v_contenu,
+         -- utilisateur, texte: free text; another JSON type is kept as its JSON text.
+         CASE
+           WHEN t_utilisateur IS NULL OR t_utilisateur = 'VOID' THEN 'inconnu'
+           WHEN t_utilisateur = 'STRING' THEN coalesce(nullif(regexp_replace(variant_get(f_utilisateur, '$', 'string'), r'^\s+|\s+$', ''), ''), 'inconnu')
+           ELSE to_json(f_utilisateur)
+         END AS v_utilisateur,
+         CASE
+           WHEN t_texte IS NULL OR t_texte = 'VOID' THEN NULL
+           WHEN t_texte = 'STRING' THEN regexp_replace(variant_get(f_texte, '$', 'string'), r'^\s+|\s+$', '')
+           ELSE to_json(f_texte)
+         END AS v_texte,
+         -- date_publication: a string in one of the forms of date_transaction, without offset in UTC.
+         CASE WHEN t_date_publication = 'STRING' THEN regexp_extract(
+                regexp_replace(variant_get(f_date_publication, '$', 'string'), r'^\s+|\s+$', ''),
+                r'^\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2}|T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})?)?$', 0)
+         END AS date_text
+  FROM post_fields
+),
+post_checks AS (
+  SELECT *,
+         -- likes, partages: 'ok', 'bad' (not an integer literal) or 'out_of_range' (an integer below 0,
+         -- or beyond BIGINT).
+         CASE
+           WHEN t_likes IS NULL OR t_likes = 'VOID' THEN 'ok'
+           WHEN t_likes = 'BIGINT' THEN IF(variant_get(f_likes, '$', 'bigint') >= 0, 'ok', 'out_of_range')
+           WHEN t_likes LIKE 'DECIMAL(%,0)' AND try_variant_get(f_likes, '$', 'bigint') IS NULL THEN 'out_of_range'
+           ELSE 'bad'
+         END AS likes_check,
+         CASE
+           WHEN t_partages IS NULL OR t_partages = 'VOID' THEN 'ok'
+           WHEN t_partages = 'BIGINT' THEN IF(variant_get(f_partages, '$', 'bigint') >= 0, 'ok', 'out_of_range')
+           WHEN t_partages LIKE 'DECIMAL(%,0)' AND try_variant_get(f_partages, '$', 'bigint') IS NULL THEN 'out_of_range'
+           ELSE 'bad'
+         END AS partages_check,
+         -- An accepted form, rebuilt as `yyyy-MM-dd HH:mm:ssXXX` (midnight, UTC when absent) and
+         -- parsed strictly: `2024-02-30`, `25:00:00` or an offset beyond ±18:00 give null.
+         CASE
+           WHEN date_text <> '' THEN try_to_timestamp(
+             concat(
+               substr(date_text, 1, 10), ' ',
+               coalesce(nullif(substr(date_text, 12, 8), ''), '00:00:00'),
+               coalesce(nullif(substr(date_text, 20), ''), 'Z')),
+             'yyyy-MM-dd HH:mm:ssXXX')
+         END AS parsed_date
+  FROM post_values
+),
+
+-- The first broken rule, in the order of the contract's table (duplication comes later).
+classified AS (
+  SELECT c.batch_id, c.source_file, c.line_number, c.element_index, c.raw_record,
+         c.v_post_id, c.v_utilisateur, c.v_contenu, c.v_texte,
+         c.f_likes, c.f_partages, c.likes_check, c.partages_check, c.parsed_date,
+         CASE
+           WHEN NOT c.is_object THEN 'malformed_json'
+           WHEN c.v_post_id IS NULL THEN 'missing_required:post_id'
+           WHEN c.v_contenu IS NULL THEN 'missing_required:contenu'
+           WHEN c.likes_check = 'bad' THEN 'bad_integer:likes'
+           WHEN c.likes_check = 'out_of_range' THEN 'out_of_range:likes'
+           WHEN c.partages_check = 'bad' THEN 'bad_integer:partages'
+           WHEN c.partages_check = 'out_of_range' THEN 'out_of_range:partages'
+           -- present, not null, and not a timestamp in an accepted form
+           WHEN c.t_date_publication IS NOT NULL AND c.t_date_publication <> 'VOID' AND c.parsed_date IS NULL
+             THEN 'bad_timestamp:date_publication'
+         END AS rule_reason
+  FROM post_checks c
+),
+
+-- Deduplication among otherwise valid posts: the first by (batch, file, line or element) keeps
+-- its post_id.
+deduplicated AS (
+  SELECT *,
+         coalesce(rule_reason, IF(
+           row_number() OVER (
+             PARTITION BY rule_reason IS NULL, v_post_id
+             ORDER BY batch_id, source_file, line_number, element_index) > 1,
+           'duplicate:post_id', NULL)) AS reason
+  FROM classified
+)
+
+SELECT
+  v_post_id AS post_id,
+  v_utilisateur AS utilisateur,
+  v_contenu AS contenu,
+  v_texte AS texte,
+  CASE WHEN likes_check = 'ok' THEN coalesce(try_variant_get(f_likes, '$', 'bigint'), 0) END AS likes,
+  CASE WHEN partages_check = 'ok' THEN coalesce(try_variant_get(f_partages, '$', 'bigint'), 0) END AS partages,
+  parsed_date AS date_publication,
+  reason,
+  raw_record,
+  batch_id,
+  source_file,
+  CAST(line_number AS INT) AS line_number,
+  CAST(element_index AS INT) AS element_index,
+  CAST(NULL AS INT) AS kafka_partition,
+  CAST(NULL AS BIGINT) AS kafka_offset
+FROM deduplicated
