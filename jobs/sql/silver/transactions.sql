@@ -14,7 +14,7 @@ file_lines AS (
     line AS raw_record,
     regexp_replace(
       CASE WHEN line_number = 1 THEN regexp_replace(line, r'^\uFEFF', '') ELSE line END,
-      r'\r$', '') AS text
+      r'\r\z', '') AS text
   FROM bronze_transactions_lines
   WHERE NOT blank
 ),
@@ -31,12 +31,12 @@ csv_lines AS (
     file,
     line_number,
     raw_record,
-    text RLIKE r'^(?:"(?:[^"]++|"")*+"|[^",]*+)(?:,(?:"(?:[^"]++|"")*+"|[^",]*+))*+$' AS well_formed,
+    text RLIKE r'^(?:"(?:[^"]++|"")*+"|[^",]*+)(?:,(?:"(?:[^"]++|"")*+"|[^",]*+))*+\z' AS well_formed,
     transform(
-      split(text, r',(?=(?:[^"]*+"[^"]*+")*+[^"]*+$)', -1),
+      split(text, r',(?=(?:[^"]*+"[^"]*+")*+[^"]*+\z)', -1),
       field -> regexp_replace(
         CASE WHEN field LIKE '"%' THEN replace(substr(field, 2, length(field) - 2), '""', '"') ELSE field END,
-        r'^\s+|\s+$', '')
+        r'^\s+|\s+\z', '')
     ) AS fields
   FROM file_lines
 ),
@@ -94,22 +94,22 @@ read_values AS (
     *,
     -- quantite: an optional sign then digits; any such integer, however large, is in the
     -- quantity's domain (too large for 38 digits: null, hence out of range below).
-    quantite_text RLIKE r'^[+-]?[0-9]+$' AS quantite_is_integer,
-    try_cast(CASE WHEN quantite_text RLIKE r'^[+-]?[0-9]+$' THEN quantite_text END AS DECIMAL(38, 0)) AS quantite_number,
+    quantite_text RLIKE r'^[+-]?[0-9]+\z' AS quantite_is_integer,
+    try_cast(CASE WHEN quantite_text RLIKE r'^[+-]?[0-9]+\z' THEN quantite_text END AS DECIMAL(38, 0)) AS quantite_number,
     -- prix: an optional sign, digits, then at most one `.` or `,` followed by 1 or 2 decimals.
     -- A `,` here was quoted in the file (unquoted, it would have split the row).
-    prix_text RLIKE r'^[+-]?[0-9]+(?:[.,][0-9]{1,2})?$' AS prix_is_decimal,
-    try_cast(CASE WHEN prix_text RLIKE r'^[+-]?[0-9]+(?:[.,][0-9]{1,2})?$' THEN replace(prix_text, ',', '.') END AS DECIMAL(38, 2)) AS prix_number,
+    prix_text RLIKE r'^[+-]?[0-9]+(?:[.,][0-9]{1,2})?\z' AS prix_is_decimal,
+    try_cast(CASE WHEN prix_text RLIKE r'^[+-]?[0-9]+(?:[.,][0-9]{1,2})?\z' THEN replace(prix_text, ',', '.') END AS DECIMAL(38, 2)) AS prix_number,
     -- date_transaction: the three forms of the contract, rewritten as `YYYY-MM-DD HH:MM:SS±HH:MM`
     -- (no offset means UTC, whatever the session's time zone); an offset only in the `T` form.
     -- The parser is strict: `2024-02-30` or `24:30:00` give null.
     try_to_timestamp(
       CASE
-        WHEN date_transaction_text RLIKE r'^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+        WHEN date_transaction_text RLIKE r'^[0-9]{4}-[0-9]{2}-[0-9]{2}\z'
           THEN date_transaction_text || ' 00:00:00Z'
-        WHEN date_transaction_text RLIKE r'^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}$'
+        WHEN date_transaction_text RLIKE r'^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}\z'
           THEN overlay(date_transaction_text PLACING ' ' FROM 11) || 'Z'
-        WHEN date_transaction_text RLIKE r'^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:Z|[+-][0-9]{2}:[0-9]{2})$'
+        WHEN date_transaction_text RLIKE r'^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:Z|[+-][0-9]{2}:[0-9]{2})\z'
           THEN overlay(date_transaction_text PLACING ' ' FROM 11)
       END,
       'yyyy-MM-dd HH:mm:ssXXX') AS date_transaction_value
