@@ -2,6 +2,8 @@
 -- row (reason null) or a quarantined one (reason = the first broken rule of docs/data-contract.md).
 -- A record is a non-blank physical line after its file's header line; a quoted field may not hold
 -- a line break, so each line is parsed alone.
+-- Patterns end with `\z`, not `$`: Java's `$` also matches before a final line terminator
+-- (`\n`, U+0085, U+2028...), which would let `12<U+2028>` pass for a number.
 WITH
 
 -- The non-blank lines, the text to parse apart from the record kept as it is in bronze: a UTF-8
