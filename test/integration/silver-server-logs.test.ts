@@ -103,6 +103,13 @@ const handLines: HandLine[] = [
     reason: null,
     row: { method: null, path: null, protocol: null, status_code: 400, bytes: 17n, referer: null, user_agent: 'C:\\agent\\' },
   },
+  {
+    // A 34 000-character agent with 4 000 escapes (a regex that recurses per character or per
+    // escape overflows the stack on it), trimmed like every value.
+    text: `10.1.2.6 - - [17/May/2024:10:05:03 +0000] "GET /long HTTP/1.1" 200 5 "-" "${'Mozilla \\"long\\" '.repeat(2_000)}"`,
+    reason: null,
+    row: { path: '/long', status_code: 200, user_agent: 'Mozilla "long" '.repeat(2_000).trim() },
+  },
   { text: '   \t', reason: 'blank' },
   { text: '10.1.2.5 - - [17/May/2024:10:05:03 +02:00] "GET / HTTP/1.1" 200 1', reason: 'bad_timestamp:ts' },
   { text: '10.1.2.5 - - [17/may/2024:10:05:03 +0200] "GET / HTTP/1.1" 200 1', reason: 'bad_timestamp:ts' },

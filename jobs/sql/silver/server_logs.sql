@@ -28,15 +28,17 @@ records AS (
 -- - Fields are separated by exactly one space (a leading space does not match); only spaces may
 --   follow the last field. `\z` and not `$`: Java's `$` also accepts a final line terminator such
 --   as U+0085 or U+2028 before the end.
--- - A quoted field is a run of characters other than `"` and `\`, or of `\`-escapes (`\"` is a
---   quote inside the field, `\\` a backslash, `\x16` an escaped byte). A bare `"` ends the field,
---   so what follows it is trailing text and the line does not match. The two alternatives never
---   start with the same character: no backtracking blow-up on long lines.
+-- - A quoted field is characters other than `"` and `\`, and `\`-escapes (`\"` is a quote inside
+--   the field, `\\` a backslash, `\x16` an escaped byte) between them. A bare `"` ends the field,
+--   so what follows it is trailing text and the line does not match. Written as an unrolled loop
+--   with possessive quantifiers, `[^"\\]*+(?:\\.[^"\\]*+)*+`, rather than `(?:[^"\\]|\\.)*`: Java
+--   recurses once per repetition of a group, so the plain form overflows the stack on a quoted
+--   field of a few thousand characters (and is slower); this one was tried on a 1.2 MB agent.
 -- - Status and bytes are any token here: their own rules below tell a bad value from a bad line.
 log_lines AS (
   SELECT
     *,
-    r'^(\S+) (\S+) (\S+) \[([^\]]*)\] "((?:[^"\\]|\\.)*)" (\S+) (\S+)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")? *\z' AS log_format,
+    r'^(\S+) (\S+) (\S+) \[([^\]]*)\] "([^"\\]*+(?:\\.[^"\\]*+)*+)" (\S+) (\S+)(?: "([^"\\]*+(?:\\.[^"\\]*+)*+)" "([^"\\]*+(?:\\.[^"\\]*+)*+)")? *\z' AS log_format,
     text RLIKE log_format AS well_formed
   FROM records
 ),
