@@ -110,6 +110,12 @@ const handLines: HandLine[] = [
     reason: null,
     row: { path: '/long', status_code: 200, user_agent: 'Mozilla "long" '.repeat(2_000).trim() },
   },
+  {
+    // Values are trimmed before any check, the time inside its brackets too.
+    text: '10.1.2.7 - - [ 17/May/2024:10:05:03 +0200 ] "GET / HTTP/1.1" 200 1',
+    reason: null,
+    row: { ts: '2024-05-17T08:05:03.000Z', status_code: 200, bytes: 1n },
+  },
   { text: '   \t', reason: 'blank' },
   { text: '10.1.2.5 - - [17/May/2024:10:05:03 +02:00] "GET / HTTP/1.1" 200 1', reason: 'bad_timestamp:ts' },
   { text: '10.1.2.5 - - [17/may/2024:10:05:03 +0200] "GET / HTTP/1.1" 200 1', reason: 'bad_timestamp:ts' },

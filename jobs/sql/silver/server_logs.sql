@@ -44,13 +44,14 @@ log_lines AS (
 ),
 
 -- The fields of a well-formed line, as text; all null for a malformed one. Quoted fields lose
--- their escapes (`\"` → `"`, `\\` → `\`; other escapes such as `\x16` stay as written) and are
--- trimmed, as every value of a file source is.
+-- their escapes (`\"` → `"`, `\\` → `\`; other escapes such as `\x16` stay as written). Fields
+-- that may hold spaces (the time, the quoted ones) are trimmed, as every value of a file source is:
+-- `[ 17/May/2024:10:05:03 +0200 ]` is a good time.
 field_texts AS (
   SELECT
     *,
     IF(well_formed, regexp_extract(text, log_format, 1), NULL) AS ip_text,
-    IF(well_formed, regexp_extract(text, log_format, 4), NULL) AS time_text,
+    IF(well_formed, trim(regexp_extract(text, log_format, 4)), NULL) AS time_text,
     IF(well_formed, trim(regexp_replace(regexp_extract(text, log_format, 5), r'\\(["\\])', '$1')), NULL) AS request_text,
     IF(well_formed, regexp_extract(text, log_format, 6), NULL) AS status_text,
     IF(well_formed, regexp_extract(text, log_format, 7), NULL) AS bytes_text,
