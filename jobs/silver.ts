@@ -32,8 +32,8 @@ const originOrder = originColumns.join(', ');
 
 /** How many bronze records each source holds, counted apart from its cleaning SQL. */
 const bronzeRecordCounts: Record<SilverTable, string> = {
-  // Every non-blank line but each file's header.
-  transactions: `SELECT count_if(NOT blank) - count(DISTINCT CASE WHEN NOT blank THEN file END) AS records, count_if(blank) AS blank_lines
+  // Every non-blank line but each file's header (a file is a path within a batch).
+  transactions: `SELECT count_if(NOT blank) - count(DISTINCT CASE WHEN NOT blank THEN concat(batch_id, '/', file) END) AS records, count_if(blank) AS blank_lines
                  FROM bronze_transactions_lines`,
   server_logs: `SELECT count_if(NOT blank) AS records, count_if(blank) AS blank_lines FROM bronze_server_logs_lines`,
   // A file whose first non-blank character is '[' holds one array: its elements are the records.

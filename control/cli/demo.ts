@@ -1,6 +1,6 @@
 // `lake demo` (`npm run demo`): everything on one machine, from nothing. It grows with the
 // project: today it starts the embedded stack, generates sample data, produces ad events to
-// Kafka, lands both in bronze, and queries what landed through Spark Connect.
+// Kafka, runs bronze → silver → gold on the cluster, and shows the gold metrics.
 // A second run reuses the stack and the data: it generates and produces nothing new.
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
@@ -14,7 +14,10 @@ import { cellText } from '../spark/row-format.js';
 import { createProgressBar } from '../spark/progress-bar.js';
 import { stackUp } from '../stack/stack.js';
 import { runBronze } from '../../jobs/bronze.js';
-import { printBronzeSummary } from './job.js';
+import { runGold } from '../../jobs/gold.js';
+import { registerLakeViews } from '../../jobs/lake-views.js';
+import { runSilver } from '../../jobs/silver.js';
+import { printBronzeSummary, printGoldSummary, printSilverSummary } from './job.js';
 import { formatTable } from './table.js';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
@@ -57,7 +60,7 @@ async function sampleAdEvents(config: LakeConfig): Promise<void> {
 
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('start the embedded stack, generate sample data, produce ad events and land them in bronze (what `npm run demo` does)')
+    .description('start the embedded stack, generate sample data, produce ad events, run bronze → silver → gold and show the metrics (what `npm run demo` does)')
     .action(async () => {
       const config = loadConfig();
       say('Starting the embedded stack (HDFS, Kafka, Spark standalone, Spark Connect)…');
@@ -67,10 +70,17 @@ export function demoCommand(): Command {
       await sampleInput(config);
       await sampleAdEvents(config);
 
-      say('\nBronze: landing new files (through WebHDFS) and new ad events (through Spark)…');
       const progress = createProgressBar();
+      const execution = { onProgress: progress.onProgress };
       try {
-        printBronzeSummary(await runBronze(config, { execution: { onProgress: progress.onProgress }, log: note }));
+        say('\nBronze: landing new files (through WebHDFS) and new ad events (through Spark)…');
+        printBronzeSummary(await runBronze(config, { execution, log: note }));
+        progress.stop();
+        say('\nSilver: cleaning every source on the cluster, invalid records quarantined with a reason…');
+        printSilverSummary(await runSilver(config, { execution, log: note }));
+        progress.stop();
+        say('\nGold: the four metrics, published atomically…');
+        printGoldSummary(await runGold(config, { execution, log: note }));
       } finally {
         progress.stop();
       }
@@ -78,25 +88,28 @@ export function demoCommand(): Command {
       const session = await SparkSession.connect(config.sparkRemote);
       try {
         say(`\nConnected to Spark ${await session.version()} at ${session.remote} (master ${config.sparkMaster}).`);
+        await registerLakeViews(session, config);
+        await show(session, 'Top products by sales (gold_total_sales_per_product):', 'SELECT * FROM gold_total_sales_per_product ORDER BY total_ventes DESC LIMIT 5');
+        await show(session, 'Requests per status code (gold_status_code_counts):', 'SELECT * FROM gold_status_code_counts ORDER BY status_code');
+        await show(session, 'Average likes per product (gold_avg_likes_per_product):', 'SELECT * FROM gold_avg_likes_per_product ORDER BY avg_likes DESC LIMIT 5');
+        await show(session, 'Ad campaigns (gold_campaign_metrics):', 'SELECT * FROM gold_campaign_metrics ORDER BY campaign_id');
         await show(
           session,
-          'Ad events in bronze, per Kafka partition (a Spark job on the cluster):',
-          `SELECT partition, count(*) AS records, min(offset) AS first_offset, max(offset) AS last_offset
-           FROM parquet.\`${config.lakeRoot}/bronze/ad_events\` GROUP BY partition ORDER BY partition`,
-        );
-        await show(
-          session,
-          'Transactions in bronze, as raw lines per landed file:',
-          `SELECT regexp_extract(input_file_name(), '[^/]+$', 0) AS file, count(*) AS lines
-           FROM text.\`${config.lakeRoot}/bronze/transactions\` GROUP BY file ORDER BY file`,
+          'Why records were quarantined (silver_*_quarantine):',
+          `SELECT source, reason, count(*) AS records FROM (
+             SELECT 'transactions' AS source, reason FROM silver_transactions_quarantine
+             UNION ALL SELECT 'server_logs', reason FROM silver_server_logs_quarantine
+             UNION ALL SELECT 'social_posts', reason FROM silver_social_posts_quarantine
+             UNION ALL SELECT 'ad_events', reason FROM silver_ad_events_quarantine)
+           GROUP BY source, reason ORDER BY source, records DESC LIMIT 12`,
         );
       } finally {
         await session.close();
       }
       say('\nTry it yourself:');
       say('  npm run lake -- runs                 # the run history');
-      say('  npm run produce -- --count 5000 && npm run job:bronze');
-      say('  npm run lake -- sql "SELECT version()"');
+      say('  npm run produce -- --count 5000 && npm run job:all');
+      say('  npm run lake -- sql "SELECT * FROM silver_transactions_quarantine LIMIT 10"');
       say('  npm run stack:down                   # stops the stack; its data is kept');
     });
 }

@@ -1,0 +1,122 @@
+// The whole pipeline on generated data: bronze → silver → gold against the real stack, compared
+// with the truth the generator and the producer computed on their own (in TypeScript, from the
+// records they chose). Then: determinism, and a gold run failing midway.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../control/config.js';
+import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
+import { createKafka } from '../../control/kafka/client.js';
+import { produceAdEvents, type ProduceAdEventsReport } from '../../control/kafka/produce-ad-events.js';
+import type { RunManifest } from '../../control/runs/manifest.js';
+import { LayerVersions } from '../../control/runs/versions.js';
+import { expectedFilePath, generateSample, type ExpectedFiles } from '../../control/sample/index.js';
+import { SparkInterruptedError, SparkSession } from '../../control/spark/index.js';
+import { runBronze } from '../../jobs/bronze.js';
+import { goldTables, runGold } from '../../jobs/gold.js';
+import { runSilver } from '../../jobs/silver.js';
+
+const id = randomUUID().slice(0, 8);
+let input: string;
+const config = () =>
+  loadConfig({ ...process.env, LAKE_ROOT: `hdfs://127.0.0.1:8020/lake-test-pipeline-${id}`, LAKE_INPUT: input, LAKE_KAFKA_TOPIC: `pipeline-test-${id}` });
+const hdfs = new WebHdfs(loadConfig().webHdfs);
+
+/** A gold table as plain JSON values, in file order. */
+async function goldRows(session: SparkSession, folder: string): Promise<unknown[]> {
+  const rows = await session.read.format('parquet').load(`${config().lakeRoot}/${folder}`).collect();
+  return rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+}
+
+async function currentGold(session: SparkSession): Promise<Record<string, unknown[]>> {
+  const current = await new LayerVersions(hdfs, hdfsPath(config().lakeRoot), 'gold').current();
+  const tables: Record<string, unknown[]> = {};
+  for (const table of goldTables) tables[table] = await goldRows(session, current?.tables[table] ?? 'missing');
+  return tables;
+}
+
+describe('the pipeline, bronze → silver → gold', () => {
+  let expected: ExpectedFiles;
+  let produced: ProduceAdEventsReport;
+  let silver: RunManifest;
+  let session: SparkSession;
+
+  beforeAll(async () => {
+    input = await mkdtemp(path.join(os.tmpdir(), 'lake-pipeline-'));
+    await generateSample({ outDir: input, scale: 'xs', seed: 7, dirtyRate: 0.05, force: false });
+    expected = JSON.parse(await readFile(path.join(input, expectedFilePath), 'utf8')) as ExpectedFiles;
+    produced = await produceAdEvents(config(), { count: 3000, partitions: 3, dirtyRate: 0.05, seed: 7 });
+    await runBronze(config());
+    silver = await runSilver(config());
+    await runGold(config());
+    session = await SparkSession.connect(config().sparkRemote);
+  });
+
+  afterAll(async () => {
+    await session?.close();
+    await hdfs.delete(hdfsPath(config().lakeRoot), true);
+    await rm(input, { recursive: true, force: true });
+    const admin = createKafka(config()).admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [config().kafkaTopic] });
+    await admin.disconnect();
+  });
+
+  it('keeps and quarantines exactly what the generator and the producer expect, every reason included', () => {
+    for (const table of ['transactions', 'server_logs', 'social_posts'] as const) {
+      const truth = expected.sources[table];
+      expect(silver.silver?.[table], table).toMatchObject({
+        bronzeRecords: truth.bronze_records,
+        blankLines: truth.blank_lines,
+        silverRows: truth.silver_rows,
+        quarantined: truth.quarantined,
+        reasons: truth.quarantine,
+      });
+      expect(Object.keys(truth.quarantine).length).toBeGreaterThan(3);
+    }
+    expect(silver.silver?.ad_events).toMatchObject({
+      bronzeRecords: produced.expected.bronze_records,
+      silverRows: produced.expected.silver_rows,
+      reasons: produced.expected.quarantine,
+    });
+    expect(Object.keys(produced.expected.quarantine)).toHaveLength(10);
+  });
+
+  it('obeys the conservation law for every source', () => {
+    for (const counts of Object.values(silver.silver ?? {})) expect(counts.bronzeRecords).toBe(counts.silverRows + counts.quarantined);
+  });
+
+  it('computes the four gold metrics exactly', async () => {
+    const gold = await currentGold(session);
+    expect(gold.total_sales_per_product).toEqual(expected.gold.total_sales_per_product);
+    expect(gold.status_code_counts).toEqual(expected.gold.status_code_counts);
+    expect(gold.avg_likes_per_product).toEqual(expected.gold.avg_likes_per_product);
+    expect((gold.campaign_metrics as Record<string, unknown>[]).map(({ campaign_id, total_clicks, total_impressions }) => ({ campaign_id, total_clicks, total_impressions }))).toEqual(
+      produced.expected.gold.campaign_metrics,
+    );
+  });
+
+  it('gives identical gold when silver and gold run again on the same bronze', async () => {
+    const before = await currentGold(session);
+    await runSilver(config());
+    await runGold(config());
+    expect(await currentGold(session)).toEqual(before);
+  });
+
+  it('leaves the previous gold current and readable when a gold run fails midway', async () => {
+    const versions = new LayerVersions(hdfs, hdfsPath(config().lakeRoot), 'gold');
+    const before = await versions.current();
+    const goldBefore = await currentGold(session);
+    const interrupt = new AbortController();
+    const failing = runGold(config(), {
+      execution: { signal: interrupt.signal },
+      // Interrupted while it computes the third metric, after two were written.
+      log: (line) => line.includes(goldTables[2]) && interrupt.abort(),
+    });
+    await expect(failing).rejects.toBeInstanceOf(SparkInterruptedError);
+    expect(await versions.current()).toEqual(before);
+    expect(await currentGold(session)).toEqual(goldBefore);
+  });
+});
