@@ -29,15 +29,15 @@ export function printBronzeSummary(run: RunManifest): void {
 }
 
 export function printSilverSummary(run: RunManifest): void {
-  const rows = Object.entries(run.silver ?? {}).map(([table, counts]) => [
-    table,
-    String(counts.bronzeRecords),
-    String(counts.silverRows),
-    String(counts.quarantined),
-    Object.entries(counts.reasons)
-      .map(([reason, n]) => `${reason} ${n}`)
-      .join(', ') || '-',
-  ]);
+  // One row per source, then one continuation row per further quarantine reason.
+  const rows = Object.entries(run.silver ?? {}).flatMap(([table, counts]) => {
+    const reasons = Object.entries(counts.reasons).map(([reason, n]) => `${reason} ${n}`);
+    const [first = '-', ...others] = reasons;
+    return [
+      [table, String(counts.bronzeRecords), String(counts.silverRows), String(counts.quarantined), first],
+      ...others.map((reason) => ['', '', '', '', reason]),
+    ];
+  });
   out(formatTable(['source', 'rows in', 'rows kept', 'quarantined', 'by reason'], rows));
   out(`silver run ${run.runId}: ${run.outcome} in ${runDuration(run)}, published as ${run.version}`);
 }
