@@ -40,50 +40,38 @@ json_lines_records AS (
 -- record, and a file of any size is read without parsing it whole.
 array_lines AS (
   SELECT l.batch_id, l.file, l.line_number, l.line,
-         min(l.line_number) OVER (PARTITION BY l.batch_id, l.file) AS first_line,
-         max(l.line_number) OVER (PARTITION BY l.batch_id, l.file) AS last_line
+         -- the position of the line among the file's non-blank lines, and their number
+         row_number() OVER file_lines AS nth,
+         count(*) OVER (PARTITION BY l.batch_id, l.file) AS lines,
+         -- a line between the first and the last: the element's text and whether a comma follows it
+         regexp_replace(l.line, r'^\s+|\s*,?\s*$', '') AS text,
+         l.line RLIKE r',\s*$' AS has_comma
   FROM bronze_social_posts_lines l
   JOIN post_files f ON f.batch_id = l.batch_id AND f.file = l.file
   WHERE f.is_array AND NOT l.blank
+  WINDOW file_lines AS (PARTITION BY l.batch_id, l.file ORDER BY l.line_number)
 ),
-array_element_lines AS (
-  SELECT batch_id, file, line_number, text, has_comma, last_line,
-         row_number() OVER (PARTITION BY batch_id, file ORDER BY line_number) AS element_index,
-         try_parse_json('[' || text || ']') AS in_array,
-         try_parse_json('{"k":' || text || '}') AS in_object
+array_line_checks AS (
+  SELECT *,
+         bool_and(CASE
+           WHEN nth = 1 THEN lines > 1 AND line RLIKE r'^\s*\[\s*$'
+           WHEN nth = lines THEN line RLIKE r'^\s*\]\s*$'
+           ELSE in_array IS NOT NULL AND variant_get(in_array, '$[1]') IS NULL AND in_object IS NOT NULL
+                AND has_comma = (nth < lines - 1)
+         END) OVER (PARTITION BY batch_id, file) AS one_element_a_line
   FROM (
-    SELECT batch_id, file, line_number, last_line,
-           regexp_replace(line, r'^\s+|\s*,?\s*$', '') AS text,
-           line RLIKE r',\s*$' AS has_comma
+    SELECT *,
+           IF(nth > 1 AND nth < lines, try_parse_json('[' || text || ']'), NULL) AS in_array,
+           IF(nth > 1 AND nth < lines, try_parse_json('{"k":' || text || '}'), NULL) AS in_object
     FROM array_lines
-    WHERE line_number > first_line AND line_number < last_line
   )
 ),
-array_layout AS (
-  SELECT f.batch_id, f.file,
-         coalesce(
-           bool_and(
-             e.in_array IS NOT NULL AND variant_get(e.in_array, '$[1]') IS NULL AND e.in_object IS NOT NULL
-             -- every element but the last is followed by a comma
-             AND e.has_comma = (e.element_index < e.elements)
-           ), true
-         ) AND bool_or(a.line_number = a.first_line AND a.line RLIKE r'^\s*\[\s*$')
-           AND bool_or(a.line_number = a.last_line AND a.line RLIKE r'^\s*\]\s*$')
-           AS one_element_a_line
-  FROM post_files f
-  JOIN array_lines a ON a.batch_id = f.batch_id AND a.file = f.file
-  LEFT JOIN (SELECT *, count(*) OVER (PARTITION BY batch_id, file) AS elements FROM array_element_lines) e
-    ON e.batch_id = a.batch_id AND e.file = a.file AND e.line_number = a.line_number
-  WHERE f.is_array
-  GROUP BY f.batch_id, f.file
-),
 array_line_records AS (
-  SELECT e.batch_id, e.file AS source_file, CAST(NULL AS INT) AS line_number,
-         CAST(e.element_index AS INT) AS element_index, e.text AS raw_record,
-         variant_get(e.in_array, '$[0]') AS value
-  FROM array_element_lines e
-  JOIN array_layout f ON f.batch_id = e.batch_id AND f.file = e.file
-  WHERE f.one_element_a_line
+  SELECT batch_id, file AS source_file, CAST(NULL AS INT) AS line_number,
+         CAST(nth - 1 AS INT) AS element_index, text AS raw_record,
+         variant_get(in_array, '$[0]') AS value
+  FROM array_line_checks
+  WHERE one_element_a_line AND nth > 1 AND nth < lines
 ),
 
 -- Any other array file is parsed whole; an element's raw record is then its JSON as Spark
@@ -94,8 +82,8 @@ array_documents AS (
          try_parse_json('[' || f.content || ']') AS in_array,
          try_parse_json('{"k":' || f.content || '}') AS in_object
   FROM post_files f
-  JOIN array_layout a ON a.batch_id = f.batch_id AND a.file = f.file
-  WHERE NOT a.one_element_a_line
+  JOIN (SELECT DISTINCT batch_id, file FROM array_line_checks WHERE NOT one_element_a_line) a
+    ON a.batch_id = f.batch_id AND a.file = f.file
 ),
 array_document_records AS (
   SELECT d.batch_id, d.file AS source_file, CAST(NULL AS INT) AS line_number,
