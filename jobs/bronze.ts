@@ -6,13 +6,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { LakeConfig } from '../control/config.js';
-import { LakeError, describeError } from '../control/errors.js';
-import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
-import { LayerLock } from '../control/runs/lock.js';
+import { LakeError } from '../control/errors.js';
+import type { WebHdfs } from '../control/hdfs/webhdfs.js';
+import { runLayer } from '../control/runs/layer-run.js';
 import type { FileSourceManifest, KafkaManifest, RunManifest } from '../control/runs/manifest.js';
-import { RunStore } from '../control/runs/manifest.js';
-import { newRunId } from '../control/runs/run-id.js';
-import { SparkSession, type ExecuteOptions } from '../control/spark/index.js';
+import type { ExecuteOptions } from '../control/spark/index.js';
 import { factsOf, fileSources, listInputFiles, type FileTable } from './bronze/file-sources.js';
 import { hasNewRecords, landKafka, planOffsets } from './bronze/kafka-source.js';
 
@@ -39,55 +37,35 @@ export async function runBronze(config: LakeConfig, options: BronzeOptions = {})
     );
   }
 
-  const hdfs = new WebHdfs(config.webHdfs);
-  const root = hdfsPath(config.lakeRoot);
-  const runs = new RunStore(hdfs, root);
-  const runId = newRunId();
-  const startedAt = new Date().toISOString();
-  const lock = await LayerLock.acquire(hdfs, root, 'bronze', runId);
-  let session: SparkSession | undefined;
-  const manifest: RunManifest = { runId, layer: 'bronze', startedAt, endedAt: startedAt, outcome: 'failed' };
-  try {
-    const committedRuns = await runs.succeeded('bronze');
-    await removeUncommittedBatches(hdfs, root, new Set(committedRuns.map((run) => run.runId)), log);
+  return runLayer(config, 'bronze', {
+    undo: ({ hdfs, root, runId }) => removeBatch(hdfs, root, runId),
+    work: async ({ hdfs, root, runs, runId, manifest, spark }) => {
+      const committedRuns = await runs.succeeded('bronze');
+      await removeUncommittedBatches(hdfs, root, new Set(committedRuns.map((run) => run.runId)), log);
 
-    // Kafka first: pinning the end offsets also tells at once whether the broker answers.
-    const committedOffsets = committedRuns.findLast((run) => run.kafka)?.kafka?.committed ?? {};
-    const offsetPlan = tables.includes('ad_events') ? await planOffsets(config, committedOffsets) : undefined;
-    if (tables.includes('ad_events') && !offsetPlan) log(`Kafka topic ${config.kafkaTopic} does not exist yet: no ad events to land`);
+      // Kafka first: pinning the end offsets also tells at once whether the broker answers.
+      const committedOffsets = committedRuns.findLast((run) => run.kafka)?.kafka?.committed ?? {};
+      const offsetPlan = tables.includes('ad_events') ? await planOffsets(config, committedOffsets) : undefined;
+      if (tables.includes('ad_events') && !offsetPlan) log(`Kafka topic ${config.kafkaTopic} does not exist yet: no ad events to land`);
 
-    const known = knownFiles(committedRuns);
-    manifest.files = {};
-    for (const table of fileTables) manifest.files[table] = await landFiles(hdfs, root, config, table, runId, known, log);
+      const known = knownFiles(committedRuns);
+      manifest.files = {};
+      for (const table of fileTables) manifest.files[table] = await landFiles(hdfs, root, config, table, runId, known, log);
 
-    if (offsetPlan && hasNewRecords(offsetPlan)) {
-      for (const [partition, lost] of Object.entries(offsetPlan.lost)) {
-        log(`warning: ${lost} records of partition ${partition} expired in Kafka before they were landed`);
+      if (offsetPlan && hasNewRecords(offsetPlan)) {
+        for (const [partition, lost] of Object.entries(offsetPlan.lost)) {
+          log(`warning: ${lost} records of partition ${partition} expired in Kafka before they were landed`);
+        }
+        log(`landing ad events ${describeRanges(offsetPlan.ranges)} from Kafka through Spark`);
+        manifest.kafka = await landKafka(await spark(), config, offsetPlan, committedOffsets, runId, options.execution ?? {});
+      } else if (offsetPlan) {
+        manifest.kafka = { topic: offsetPlan.topic, ranges: {}, records: 0, committed: committedOffsets };
       }
-      session = await SparkSession.connect(config.sparkRemote);
-      log(`landing ad events ${describeRanges(offsetPlan.ranges)} from Kafka through Spark`);
-      manifest.kafka = await landKafka(session, config, offsetPlan, committedOffsets, runId, options.execution ?? {});
-    } else if (offsetPlan) {
-      manifest.kafka = { topic: offsetPlan.topic, ranges: {}, records: 0, committed: committedOffsets };
-    }
 
-    const landedSomething = Object.values(manifest.files).some((f) => f.landed.length > 0) || (manifest.kafka?.records ?? 0) > 0;
-    manifest.outcome = landedSomething ? 'succeeded' : 'nothing new';
-    manifest.endedAt = new Date().toISOString();
-    await runs.save(manifest);
-    return manifest;
-  } catch (error) {
-    manifest.outcome = 'failed';
-    manifest.error = describeError(error);
-    manifest.endedAt = new Date().toISOString();
-    // Best effort: the history shows the failure; the partial batch goes now or at the next run.
-    await runs.save(manifest).catch(() => undefined);
-    await removeBatch(hdfs, root, runId).catch(() => undefined);
-    throw error;
-  } finally {
-    await session?.close().catch(() => undefined);
-    await lock.release().catch(() => undefined);
-  }
+      const landedSomething = Object.values(manifest.files).some((f) => f.landed.length > 0) || (manifest.kafka?.records ?? 0) > 0;
+      return landedSomething ? 'succeeded' : 'nothing new';
+    },
+  });
 }
 
 /** SHA-256 → where that content already is in the lake. */

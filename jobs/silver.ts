@@ -7,13 +7,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LakeConfig } from '../control/config.js';
-import { LakeError, describeError } from '../control/errors.js';
-import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
-import { LayerLock } from '../control/runs/lock.js';
-import { RunStore, type RunManifest, type SilverCounts } from '../control/runs/manifest.js';
-import { newRunId } from '../control/runs/run-id.js';
-import { LayerVersions } from '../control/runs/versions.js';
-import { SparkSession, type ExecuteOptions } from '../control/spark/index.js';
+import { LakeError } from '../control/errors.js';
+import { runLayer, type LayerRunContext } from '../control/runs/layer-run.js';
+import type { RunManifest, SilverCounts } from '../control/runs/manifest.js';
+import { LayerVersions, publishVersion } from '../control/runs/versions.js';
+import type { ExecuteOptions, SparkSession } from '../control/spark/index.js';
 import { registerBronzeViews } from './silver/bronze-views.js';
 
 export const silverTables = ['transactions', 'server_logs', 'social_posts', 'ad_events'] as const;
@@ -36,8 +34,9 @@ const bronzeRecordCounts: Record<SilverTable, string> = {
   transactions: `SELECT count_if(NOT blank) - count(DISTINCT CASE WHEN NOT blank THEN concat(batch_id, '/', file) END) AS records, count_if(blank) AS blank_lines
                  FROM bronze_transactions_lines`,
   server_logs: `SELECT count_if(NOT blank) AS records, count_if(blank) AS blank_lines FROM bronze_server_logs_lines`,
-  // A file whose first non-blank character is '[' holds one array: its elements are the records.
-  social_posts: `SELECT sum(CASE WHEN is_array THEN coalesce(json_array_length(content), non_blank) ELSE non_blank END) AS records,
+  // A file whose first non-blank character is '[' holds one array: its elements are the records
+  // (a file that is not one JSON array is one malformed record).
+  social_posts: `SELECT sum(CASE WHEN is_array THEN coalesce(json_array_length(content), 1) ELSE non_blank END) AS records,
                         sum(CASE WHEN is_array THEN 0 ELSE blank_lines END) AS blank_lines
                  FROM (SELECT f.file, f.batch_id, ltrim(f.content) LIKE '[%' AS is_array, f.content,
                               l.non_blank, l.blank_lines
@@ -60,65 +59,46 @@ export interface SilverOptions {
 export async function runSilver(config: LakeConfig, options: SilverOptions = {}): Promise<RunManifest> {
   const log = options.log ?? (() => undefined);
   const execution = options.execution ?? {};
-  const hdfs = new WebHdfs(config.webHdfs);
-  const root = hdfsPath(config.lakeRoot);
-  const runs = new RunStore(hdfs, root);
-  const versions = new LayerVersions(hdfs, root, 'silver');
-  const runId = newRunId();
-  const startedAt = new Date().toISOString();
-  const manifest: RunManifest = { runId, layer: 'silver', startedAt, endedAt: startedAt, outcome: 'failed' };
-  const lock = await LayerLock.acquire(hdfs, root, 'silver', runId);
-  let session: SparkSession | undefined;
-  try {
-    const bronzeRuns = await runs.succeeded('bronze');
-    if (bronzeRuns.length === 0) throw new LakeError(`no bronze batch in ${config.lakeRoot} yet`, 'land the inputs first: `npm run job:bronze`');
-    session = await SparkSession.connect(config.sparkRemote);
-    await registerBronzeViews(session, config, bronzeRuns);
+  const versions = (run: LayerRunContext) => new LayerVersions(run.hdfs, run.root, 'silver');
+  return runLayer(config, 'silver', {
+    undo: (run) => versions(run).discard(run.runId),
+    work: async (run) => {
+      const { hdfs, root, runs, runId, manifest } = run;
+      const bronzeRuns = await runs.succeeded('bronze');
+      if (bronzeRuns.length === 0) throw new LakeError(`no bronze batch in ${config.lakeRoot} yet`, 'land the inputs first: `npm run job:bronze`');
+      const session = await run.spark();
+      await registerBronzeViews(session, config, bronzeRuns);
 
-    const folder = versions.folder(runId);
-    manifest.silver = {};
-    for (const table of silverTables) {
-      log(`silver ${table}: cleaning`);
-      manifest.silver[table] = await classify(session, config, table, `${config.lakeRoot}/${folder}/_classified/${table}`, execution);
-    }
+      const folder = versions(run).folder(runId);
+      manifest.silver = {};
+      for (const table of silverTables) {
+        log(`silver ${table}: cleaning`);
+        manifest.silver[table] = await classify(session, config, table, `${config.lakeRoot}/${folder}/_classified/${table}`, execution);
+      }
 
-    const tables: Record<string, string> = {};
-    for (const table of silverTables) {
-      const classified = `${config.lakeRoot}/${folder}/_classified/${table}`;
-      await writeSelection(session, classified, `${silverColumns[table].join(', ')}, batch_id`, 'reason IS NULL', `${config.lakeRoot}/${folder}/${table}`, execution);
-      await writeSelection(
-        session,
-        classified,
-        `raw_record, reason, ${originColumns.join(', ')}, '${runId}' AS run_id`,
-        'reason IS NOT NULL',
-        `${config.lakeRoot}/${folder}/${table}_quarantine`,
-        execution,
-      );
-      tables[table] = `${folder}/${table}`;
-      tables[`${table}_quarantine`] = `${folder}/${table}_quarantine`;
-    }
-    await hdfs.delete(`${root}/${folder}/_classified`, true);
+      const tables: Record<string, string> = {};
+      for (const table of silverTables) {
+        const classified = `${config.lakeRoot}/${folder}/_classified/${table}`;
+        await writeSelection(session, classified, `${silverColumns[table].join(', ')}, batch_id`, 'reason IS NULL', `${config.lakeRoot}/${folder}/${table}`, execution);
+        await writeSelection(
+          session,
+          classified,
+          `raw_record, reason, ${originColumns.join(', ')}, '${runId}' AS run_id`,
+          'reason IS NOT NULL',
+          `${config.lakeRoot}/${folder}/${table}_quarantine`,
+          execution,
+        );
+        tables[table] = `${folder}/${table}`;
+        tables[`${table}_quarantine`] = `${folder}/${table}_quarantine`;
+      }
+      await hdfs.delete(`${root}/${folder}/_classified`, true);
 
-    manifest.version = folder;
-    manifest.madeFrom = bronzeRuns.map((run) => run.runId);
-    await versions.publish({ runId, publishedAt: new Date().toISOString(), tables, madeFrom: manifest.madeFrom });
-    const removed = await versions.prune((options.keepVersions ?? 2) + 1);
-    if (removed.length > 0) log(`removed old silver versions: ${removed.join(', ')}`);
-    manifest.outcome = 'succeeded';
-    manifest.endedAt = new Date().toISOString();
-    await runs.save(manifest);
-    return manifest;
-  } catch (error) {
-    manifest.outcome = 'failed';
-    manifest.error = describeError(error);
-    manifest.endedAt = new Date().toISOString();
-    await runs.save(manifest).catch(() => undefined);
-    await versions.discard(runId).catch(() => undefined);
-    throw error;
-  } finally {
-    await session?.close().catch(() => undefined);
-    await lock.release().catch(() => undefined);
-  }
+      manifest.version = folder;
+      manifest.madeFrom = bronzeRuns.map((bronze) => bronze.runId);
+      await publishVersion(versions(run), { runId, publishedAt: new Date().toISOString(), tables, madeFrom: manifest.madeFrom }, options.keepVersions, log);
+      return 'succeeded';
+    },
+  });
 }
 
 /**

@@ -50,3 +50,10 @@ export class LayerVersions {
     return removed;
   }
 }
+
+/** Publishes a new version of a layer, then prunes old ones, keeping `keepOthers` besides it. */
+export async function publishVersion(versions: LayerVersions, version: CurrentVersion, keepOthers = 2, log: (line: string) => void = () => undefined): Promise<void> {
+  await versions.publish(version);
+  const removed = await versions.prune(keepOthers + 1);
+  if (removed.length > 0) log(`removed old ${versions.layer} versions: ${removed.join(', ')}`);
+}

@@ -1,0 +1,59 @@
+// The life of one run of a layer, the same for bronze, silver and gold: take the layer's lock,
+// do the work (with a Spark session opened if it needs one), then record the run manifest —
+// succeeded or failed, with the error — and undo what a failed run left behind. The work fills
+// in the manifest it is given.
+import type { LakeConfig } from '../config.js';
+import { describeError } from '../errors.js';
+import { WebHdfs, hdfsPath } from '../hdfs/webhdfs.js';
+import { SparkSession } from '../spark/index.js';
+import { LayerLock } from './lock.js';
+import { RunStore, type Layer, type Outcome, type RunManifest } from './manifest.js';
+import { newRunId } from './run-id.js';
+
+export interface LayerRunContext {
+  runId: string;
+  hdfs: WebHdfs;
+  /** Path of the lake root inside HDFS, e.g. `/lake`. */
+  root: string;
+  runs: RunStore;
+  manifest: RunManifest;
+  /** The Spark session of the run, connected on first use and closed when the run ends. */
+  spark: () => Promise<SparkSession>;
+}
+
+export interface LayerWork {
+  /** Does the run's work; returns its outcome. */
+  work: (run: LayerRunContext) => Promise<Exclude<Outcome, 'failed'>>;
+  /** Removes what a failed run wrote (best effort). */
+  undo: (run: LayerRunContext) => Promise<void>;
+}
+
+export async function runLayer(config: LakeConfig, layer: Layer, { work, undo }: LayerWork): Promise<RunManifest> {
+  const hdfs = new WebHdfs(config.webHdfs);
+  const root = hdfsPath(config.lakeRoot);
+  const runs = new RunStore(hdfs, root);
+  const runId = newRunId();
+  const startedAt = new Date().toISOString();
+  const manifest: RunManifest = { runId, layer, startedAt, endedAt: startedAt, outcome: 'failed' };
+  let session: Promise<SparkSession> | undefined;
+  const spark = () => (session ??= SparkSession.connect(config.sparkRemote));
+  const run = { runId, hdfs, root, runs, manifest, spark };
+  const lock = await LayerLock.acquire(hdfs, root, layer, runId);
+  try {
+    manifest.outcome = await work(run);
+    manifest.endedAt = new Date().toISOString();
+    await runs.save(manifest);
+    return manifest;
+  } catch (error) {
+    manifest.outcome = 'failed';
+    manifest.error = describeError(error);
+    manifest.endedAt = new Date().toISOString();
+    // Best effort: the history shows the failure; what the run wrote goes now or at the next run.
+    await runs.save(manifest).catch(() => undefined);
+    await undo(run).catch(() => undefined);
+    throw error;
+  } finally {
+    await session?.then((opened) => opened.close()).catch(() => undefined);
+    await lock.release().catch(() => undefined);
+  }
+}
