@@ -3,18 +3,11 @@
 // non-blank line of a JSON Lines file, an element of an array file) must be classified once with
 // the generator's reason counts, the hand-written records must get their exact reason or values,
 // and jobs/sql/gold/avg_likes_per_product.sql must give the expected averages.
-import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, repoRoot, type LakeConfig } from '../../control/config.js';
-import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
-import { RunStore } from '../../control/runs/manifest.js';
-import { expectedFilePath, generateSample, type ExpectedFiles, type Scale } from '../../control/sample/index.js';
-import { SparkSession, type Row } from '../../control/spark/index.js';
-import { runBronze } from '../../jobs/bronze.js';
-import { registerBronzeViews } from '../../jobs/silver/bronze-views.js';
+import { repoRoot } from '../../control/config.js';
+import { SilverFixture, plain } from './support/silver-fixture.js';
 
 const silverSql = path.join(repoRoot, 'jobs/sql/silver/social_posts.sql');
 const goldSql = path.join(repoRoot, 'jobs/sql/gold/avg_likes_per_product.sql');
@@ -162,83 +155,26 @@ const silverTypes = {
   kafka_offset: 'bigint',
 };
 
-/** BigInt-safe plain values: Spark BIGINT counts come back as bigint, timestamps as Date. */
-const plain = (rows: Row[]) =>
-  rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v])));
-
-/** A lake of its own with `scale` sample data (and the hand-written files) in bronze, its views registered. */
-class SilverFixture {
-  readonly config: LakeConfig;
-  expected!: ExpectedFiles;
-  session!: SparkSession;
-  private input = '';
-
-  constructor(
-    readonly scale: Scale,
-    readonly seed: number,
-    readonly withHandFiles: boolean,
-  ) {
-    const id = randomUUID().slice(0, 8);
-    this.config = loadConfig({ ...process.env, LAKE_ROOT: `hdfs://127.0.0.1:8020/lake-test-silver-social-${id}` });
-  }
-
-  async setUp(): Promise<void> {
-    this.input = await mkdtemp(path.join(os.tmpdir(), 'lake-silver-social-'));
-    await generateSample({ outDir: this.input, scale: this.scale, seed: this.seed, dirtyRate: 0.02, force: false });
-    this.expected = JSON.parse(await readFile(path.join(this.input, expectedFilePath), 'utf8')) as ExpectedFiles;
-    if (this.withHandFiles) {
-      const write = async (file: string, content: string) => {
-        const target = path.join(this.input, 'social', file);
-        await mkdir(path.dirname(target), { recursive: true });
-        await writeFile(target, content);
-      };
-      await write(linesFile.path, linesFile.lines.map((line) => line?.text ?? ' \t').join('\n') + (linesFile.finalEol ? '\n' : ''));
-      for (const file of [arrayLines, arrayCompact, arrayBroken]) await write(file.path, file.content);
-    }
-    const config = { ...this.config, inputDir: this.input };
-    const bronze = await runBronze(config, { tables: ['social_posts'] });
-    expect(bronze.outcome).toBe('succeeded');
-    this.session = await SparkSession.connect(config.sparkRemote);
-    const runs = await new RunStore(new WebHdfs(config.webHdfs), hdfsPath(config.lakeRoot)).succeeded('bronze');
-    await registerBronzeViews(this.session, config, runs);
-    await (await this.session.sql(await readFile(silverSql, 'utf8'))).createOrReplaceTempView('classified_social_posts');
-  }
-
-  async tearDown(): Promise<void> {
-    await this.session?.close().catch(() => undefined);
-    await new WebHdfs(this.config.webHdfs).delete(hdfsPath(this.config.lakeRoot), true);
-    if (this.input) await rm(this.input, { recursive: true, force: true });
-  }
-
-  sql = async (query: string): Promise<Row[]> => (await this.session.sql(query)).collect();
-
-  /** Silver and gold checks against `_expected/files.json`, on the generated files only. */
-  async checkAgainstExpected(): Promise<void> {
-    const truth = this.expected.sources.social_posts;
-    const generated = `source_file NOT LIKE 'zz-hand/%'`;
-    const reasons = plain(await this.sql(`SELECT reason, count(*) AS n FROM classified_social_posts WHERE ${generated} GROUP BY reason`));
-    const quarantine = Object.fromEntries(reasons.filter((r) => r.reason !== null).map((r) => [r.reason, r.n]));
-    expect(quarantine).toEqual(truth.quarantine);
-    expect(reasons.find((r) => r.reason === null)?.n).toBe(truth.silver_rows);
-    expect(reasons.reduce((sum, r) => sum + (r.n as number), 0)).toBe(truth.bronze_records);
-
-    await this.sql(`CREATE OR REPLACE TEMP VIEW silver_social_posts AS
-      SELECT post_id, utilisateur, contenu, texte, likes, partages, date_publication, batch_id
-      FROM classified_social_posts WHERE reason IS NULL AND ${generated}`);
-    const gold = plain(await this.sql(await readFile(goldSql, 'utf8')));
-    expect(gold.map((r) => ({ ...r, avg_likes: String(r.avg_likes) }))).toEqual(this.expected.gold.avg_likes_per_product);
-  }
+/** Writes the hand-written files into the social folder of the input. */
+async function writeHandFiles(sourceFolder: string): Promise<void> {
+  const write = async (file: string, content: string) => {
+    const target = path.join(sourceFolder, file);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, content);
+  };
+  await write(linesFile.path, linesFile.lines.map((line) => line?.text ?? ' \t').join('\n') + (linesFile.finalEol ? '\n' : ''));
+  for (const file of [arrayLines, arrayCompact, arrayBroken]) await write(file.path, file.content);
 }
 
 describe('silver social posts (xs sample and hand-written files)', () => {
-  const lake = new SilverFixture('xs', 11, true);
+  const lake = new SilverFixture('social_posts', 'xs', 11, writeHandFiles);
   const sql = lake.sql;
 
   beforeAll(() => lake.setUp());
   afterAll(() => lake.tearDown());
 
   it('gives each reason as many records as the generator made, and the expected gold averages', async () => {
-    await lake.checkAgainstExpected();
+    await lake.checkAgainstExpected('avg_likes_per_product', lake.expected.gold.avg_likes_per_product);
     const [avg] = await sql(`SELECT typeof(avg_likes) AS t FROM (${await readFile(goldSql, 'utf8')})`);
     expect(avg?.t).toMatch(/^decimal\(\d+,2\)$/);
   });
@@ -313,13 +249,13 @@ describe('silver social posts (xs sample and hand-written files)', () => {
   });
 });
 
-describe.runIf(process.env.LAKE_TEST_SCALE_S === '1')('silver social posts (s sample)', () => {
-  const lake = new SilverFixture('s', 20261128, false);
+describe.runIf(process.env.LAKE_TEST_SCALE_S === '1')('silver social posts (s sample: minutes long, runs only with LAKE_TEST_SCALE_S=1)', () => {
+  const lake = new SilverFixture('social_posts', 's', 20261128);
 
   beforeAll(() => lake.setUp());
   afterAll(() => lake.tearDown());
 
   it('gives each reason as many records as the generator made, and the expected gold averages', async () => {
-    await lake.checkAgainstExpected();
+    await lake.checkAgainstExpected('avg_likes_per_product', lake.expected.gold.avg_likes_per_product);
   });
 });

@@ -2,21 +2,13 @@
 // into a lake of its own, then jobs/sql/silver/transactions.sql run as is. Every record must be
 // classified once with the generator's reason counts, the hand-written lines must get their exact
 // reason or values, and jobs/sql/gold/total_sales_per_product.sql must give the expected sales.
-import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, repoRoot, type LakeConfig } from '../../control/config.js';
-import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
-import { RunStore } from '../../control/runs/manifest.js';
-import { expectedFilePath, generateSample, type ExpectedFiles, type Scale } from '../../control/sample/index.js';
-import { SparkSession, type Row } from '../../control/spark/index.js';
-import { runBronze } from '../../jobs/bronze.js';
-import { registerBronzeViews } from '../../jobs/silver/bronze-views.js';
+import { repoRoot } from '../../control/config.js';
+import { SilverFixture, plain } from './support/silver-fixture.js';
 
 const silverSql = path.join(repoRoot, 'jobs/sql/silver/transactions.sql');
-const goldSql = path.join(repoRoot, 'jobs/sql/gold/total_sales_per_product.sql');
 
 /** A hand-written line, what silver must make of it (`reason`), and for valid ones the exact row. */
 interface HandLine {
@@ -163,81 +155,24 @@ const silverTypes = {
   kafka_offset: 'bigint',
 };
 
-/** BigInt-safe plain values: Spark BIGINT counts come back as bigint, timestamps as Date. */
-const plain = (rows: Row[]) =>
-  rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v])));
-
-/** A lake of its own with `scale` sample data (and the hand-written files) in bronze, its views registered. */
-class SilverFixture {
-  readonly config: LakeConfig;
-  expected!: ExpectedFiles;
-  session!: SparkSession;
-  private input = '';
-
-  constructor(
-    readonly scale: Scale,
-    readonly seed: number,
-    readonly withHandFiles: boolean,
-  ) {
-    const id = randomUUID().slice(0, 8);
-    this.config = loadConfig({ ...process.env, LAKE_ROOT: `hdfs://127.0.0.1:8020/lake-test-silver-tx-${id}` });
-  }
-
-  async setUp(): Promise<void> {
-    this.input = await mkdtemp(path.join(os.tmpdir(), 'lake-silver-tx-'));
-    await generateSample({ outDir: this.input, scale: this.scale, seed: this.seed, dirtyRate: 0.02, force: false });
-    this.expected = JSON.parse(await readFile(path.join(this.input, expectedFilePath), 'utf8')) as ExpectedFiles;
-    if (this.withHandFiles) {
-      for (const file of handFiles) {
-        const target = path.join(this.input, 'transactions', file.path);
-        await mkdir(path.dirname(target), { recursive: true });
-        await writeFile(target, handContent(file));
-      }
-    }
-    const config = { ...this.config, inputDir: this.input };
-    const bronze = await runBronze(config, { tables: ['transactions'] });
-    expect(bronze.outcome).toBe('succeeded');
-    this.session = await SparkSession.connect(config.sparkRemote);
-    const runs = await new RunStore(new WebHdfs(config.webHdfs), hdfsPath(config.lakeRoot)).succeeded('bronze');
-    await registerBronzeViews(this.session, config, runs);
-    await (await this.session.sql(await readFile(silverSql, 'utf8'))).createOrReplaceTempView('classified_transactions');
-  }
-
-  async tearDown(): Promise<void> {
-    await this.session.close().catch(() => undefined);
-    await new WebHdfs(this.config.webHdfs).delete(hdfsPath(this.config.lakeRoot), true);
-    if (this.input) await rm(this.input, { recursive: true, force: true });
-  }
-
-  sql = async (query: string): Promise<Row[]> => (await this.session.sql(query)).collect();
-
-  /** Silver and gold checks against `_expected/files.json`, on the generated files only. */
-  async checkAgainstExpected(): Promise<void> {
-    const truth = this.expected.sources.transactions;
-    const generated = `source_file NOT LIKE 'zz-hand/%'`;
-    const reasons = plain(await this.sql(`SELECT reason, count(*) AS n FROM classified_transactions WHERE ${generated} GROUP BY reason`));
-    const quarantine = Object.fromEntries(reasons.filter((r) => r.reason !== null).map((r) => [r.reason, r.n]));
-    expect(quarantine).toEqual(truth.quarantine);
-    expect(reasons.find((r) => r.reason === null)?.n).toBe(truth.silver_rows);
-    expect(reasons.reduce((sum, r) => sum + (r.n as number), 0)).toBe(truth.bronze_records);
-
-    await this.sql(`CREATE OR REPLACE TEMP VIEW silver_transactions AS
-      SELECT transaction_id, client_id, produit, quantite, prix, date_transaction, montant, batch_id
-      FROM classified_transactions WHERE reason IS NULL AND ${generated}`);
-    const gold = await this.sql(await readFile(goldSql, 'utf8'));
-    expect(plain(gold)).toEqual(this.expected.gold.total_sales_per_product);
+/** Writes the hand-written files into the transactions folder of the input. */
+async function writeHandFiles(sourceFolder: string): Promise<void> {
+  for (const file of handFiles) {
+    const target = path.join(sourceFolder, file.path);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, handContent(file));
   }
 }
 
 describe('silver transactions (xs sample and hand-written files)', () => {
-  const lake = new SilverFixture('xs', 11, true);
+  const lake = new SilverFixture('transactions', 'xs', 11, writeHandFiles);
   const sql = lake.sql;
 
   beforeAll(() => lake.setUp());
   afterAll(() => lake.tearDown());
 
   it('gives each reason as many records as the generator made, and the expected gold sales', async () => {
-    await lake.checkAgainstExpected();
+    await lake.checkAgainstExpected('total_sales_per_product', lake.expected.gold.total_sales_per_product);
   });
 
   it('classifies every record once, with a contract reason and its origin; never a blank line or a header', async () => {
@@ -295,13 +230,13 @@ describe('silver transactions (xs sample and hand-written files)', () => {
   });
 });
 
-describe.runIf(process.env.LAKE_TEST_SCALE_S === '1')('silver transactions (s sample)', () => {
-  const lake = new SilverFixture('s', 20261128, false);
+describe.runIf(process.env.LAKE_TEST_SCALE_S === '1')('silver transactions (s sample: minutes long, runs only with LAKE_TEST_SCALE_S=1)', () => {
+  const lake = new SilverFixture('transactions', 's', 20261128);
 
   beforeAll(() => lake.setUp());
   afterAll(() => lake.tearDown());
 
   it('gives each reason as many records as the generator made, and the expected gold sales', async () => {
-    await lake.checkAgainstExpected();
+    await lake.checkAgainstExpected('total_sales_per_product', lake.expected.gold.total_sales_per_product);
   });
 });

@@ -1,0 +1,90 @@
+// Benchmark of the pipeline: bronze → silver → gold on generated data at a given scale, per layer
+// wall time and records/s, and the ratio of the whole pipeline to the engine floor — the same
+// cleaning and metrics submitted as plain Spark SQL in one session (no manifests, no conservation
+// check, no versioned publication), i.e. what Spark needs for the work itself.
+//
+//   npm run bench:pipeline -- s        (scale xs | s | m; the embedded stack must be up)
+//
+// It uses a fresh lake root, input folder and Kafka topic, and removes them afterwards.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, repoRoot } from '../control/config.js';
+import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
+import { createKafka } from '../control/kafka/client.js';
+import { produceAdEvents } from '../control/kafka/produce-ad-events.js';
+import { RunStore } from '../control/runs/manifest.js';
+import { generateSample, scales, type Scale } from '../control/sample/index.js';
+import { SparkSession } from '../control/spark/index.js';
+import { runBronze } from '../jobs/bronze.js';
+import { goldTables, runGold } from '../jobs/gold.js';
+import { runSilver, silverColumns, silverTables } from '../jobs/silver.js';
+import { registerBronzeViews } from '../jobs/silver/bronze-views.js';
+
+const scale = (process.argv[2] ?? 's') as Scale;
+if (!(scale in scales)) throw new Error(`unknown scale ${scale}: xs, s, m or l`);
+const id = randomUUID().slice(0, 8);
+const input = await mkdtemp(path.join(os.tmpdir(), 'lake-bench-'));
+const config = { ...loadConfig(), lakeRoot: `hdfs://127.0.0.1:8020/lake-bench-${id}`, inputDir: input, kafkaTopic: `bench-${id}` };
+const hdfs = new WebHdfs(config.webHdfs);
+
+const seconds = (from: number) => (performance.now() - from) / 1000;
+const lines: string[] = [];
+try {
+  const records = scales[scale].records;
+  await generateSample({ outDir: input, scale, seed: 1, dirtyRate: 0.02, force: false });
+  await produceAdEvents(config, { count: records, partitions: 3, dirtyRate: 0.02, seed: 1 });
+  const total = records * 4;
+
+  const timings: [string, number][] = [];
+  for (const [layer, run] of [
+    ['bronze', () => runBronze(config)],
+    ['silver', () => runSilver(config)],
+    ['gold', () => runGold(config)],
+  ] as const) {
+    const started = performance.now();
+    await run();
+    timings.push([layer, seconds(started)]);
+  }
+  const pipeline = timings.reduce((sum, [, t]) => sum + t, 0);
+  const floor = await engineFloor();
+
+  lines.push(`Scale ${scale}: ${records.toLocaleString('en')} records a source, ${total.toLocaleString('en')} in all (4 sources)`, '');
+  lines.push('| layer | wall time | records/s |', '| --- | ---: | ---: |');
+  for (const [layer, t] of timings) lines.push(`| ${layer} | ${t.toFixed(1)} s | ${Math.round(total / t).toLocaleString('en')} |`);
+  lines.push(`| **pipeline** | **${pipeline.toFixed(1)} s** | **${Math.round(total / pipeline).toLocaleString('en')}** |`, '');
+  lines.push(`Engine floor (silver + gold as plain SQL in one session): ${floor.toFixed(1)} s`);
+  lines.push(`Silver + gold through the control plane / engine floor: ${((timings[1]![1] + timings[2]![1]) / floor).toFixed(2)}×`);
+} finally {
+  await hdfs.delete(hdfsPath(config.lakeRoot), true);
+  await rm(input, { recursive: true, force: true });
+  const admin = createKafka(config).admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: [config.kafkaTopic] }).catch(() => undefined);
+  await admin.disconnect();
+}
+process.stdout.write(`${lines.join('\n')}\n`);
+
+/** The same cleaning and metrics, hand-submitted: each silver SQL written straight to Parquet, then gold. */
+async function engineFloor(): Promise<number> {
+  const session = await SparkSession.connect(config.sparkRemote);
+  try {
+    const runs = await new RunStore(hdfs, hdfsPath(config.lakeRoot)).succeeded('bronze');
+    const started = performance.now();
+    await registerBronzeViews(session, config, runs);
+    for (const table of silverTables) {
+      const classified = await session.sql(await readFile(path.join(repoRoot, 'jobs/sql/silver', `${table}.sql`), 'utf8'));
+      const target = `${config.lakeRoot}/floor/${table}`;
+      await classified.write.format('parquet').mode('overwrite').save(target);
+      await (await session.sql(`SELECT ${silverColumns[table].join(', ')} FROM parquet.\`${target}\` WHERE reason IS NULL`)).createOrReplaceTempView(`silver_${table}`);
+    }
+    for (const table of goldTables) {
+      const metric = await session.sql(await readFile(path.join(repoRoot, 'jobs/sql/gold', `${table}.sql`), 'utf8'));
+      await metric.write.format('parquet').mode('overwrite').save(`${config.lakeRoot}/floor/gold/${table}`);
+    }
+    return seconds(started);
+  } finally {
+    await session.close();
+  }
+}
