@@ -4,7 +4,7 @@
 import type { LakeConfig } from '../../control/config.js';
 import { connectOrExplain, createKafka } from '../../control/kafka/client.js';
 import type { KafkaManifest } from '../../control/runs/manifest.js';
-import { col, lit, type ExecuteOptions, type SparkSession } from '../../control/spark/index.js';
+import { col, lit, type DataFrame, type ExecuteOptions, type SparkSession } from '../../control/spark/index.js';
 
 export interface OffsetPlan {
   topic: string;
@@ -38,6 +38,21 @@ export function hasNewRecords(plan: OffsetPlan): boolean {
   return Object.values(plan.ranges).some(({ from, until }) => until > from);
 }
 
+/** The records of the planned range, as bronze keeps them, tagged with the batch id. */
+export function kafkaBatch(session: SparkSession, config: LakeConfig, plan: OffsetPlan, runId: string): DataFrame {
+  const offsets = (pick: 'from' | 'until') =>
+    JSON.stringify({ [plan.topic]: Object.fromEntries(Object.entries(plan.ranges).map(([p, range]) => [p, range[pick]])) });
+  return session.read
+    .format('kafka')
+    .option('kafka.bootstrap.servers', config.sparkKafkaBrokers.join(','))
+    .option('subscribe', plan.topic)
+    .option('startingOffsets', offsets('from'))
+    .option('endingOffsets', offsets('until'))
+    .option('failOnDataLoss', 'true')
+    .load()
+    .select(col('key'), col('value'), col('topic'), col('partition'), col('offset'), col('timestamp'), lit(runId).as('batch_id'));
+}
+
 /**
  * Lands the planned range as Parquet in the `batch_id=<runId>` partition of `bronze/ad_events`.
  * Dynamic partition overwrite replaces only that partition: a retried batch id rewrites its own
@@ -51,19 +66,13 @@ export async function landKafka(
   runId: string,
   execution: ExecuteOptions,
 ): Promise<KafkaManifest> {
-  const offsets = (pick: 'from' | 'until') =>
-    JSON.stringify({ [plan.topic]: Object.fromEntries(Object.entries(plan.ranges).map(([p, range]) => [p, range[pick]])) });
   const table = `${config.lakeRoot}/bronze/ad_events`;
-  const records = session.read
-    .format('kafka')
-    .option('kafka.bootstrap.servers', config.sparkKafkaBrokers.join(','))
-    .option('subscribe', plan.topic)
-    .option('startingOffsets', offsets('from'))
-    .option('endingOffsets', offsets('until'))
-    .option('failOnDataLoss', 'true')
-    .load()
-    .select(col('key'), col('value'), col('topic'), col('partition'), col('offset'), col('timestamp'), lit(runId).as('batch_id'));
-  await records.write.format('parquet').mode('overwrite').option('partitionOverwriteMode', 'dynamic').partitionBy('batch_id').save(table, execution);
+  await kafkaBatch(session, config, plan, runId)
+    .write.format('parquet')
+    .mode('overwrite')
+    .option('partitionOverwriteMode', 'dynamic')
+    .partitionBy('batch_id')
+    .save(table, execution);
   const written = await session.read.format('parquet').load(`${table}/batch_id=${runId}`).count(execution);
 
   const next = { ...committed };
