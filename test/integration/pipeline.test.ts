@@ -15,6 +15,7 @@ import { LayerVersions } from '../../control/runs/versions.js';
 import { expectedFilePath, generateSample, type ExpectedFiles } from '../../control/sample/index.js';
 import { SparkInterruptedError, SparkSession } from '../../control/spark/index.js';
 import { runBronze } from '../../jobs/bronze.js';
+import { registerLakeViews } from '../../jobs/lake-views.js';
 import { goldTables, runGold } from '../../jobs/gold.js';
 import { runSilver } from '../../jobs/silver.js';
 
@@ -96,6 +97,18 @@ describe('the pipeline, bronze → silver → gold', () => {
     expect((gold.campaign_metrics as Record<string, unknown>[]).map(({ campaign_id, total_clicks, total_impressions }) => ({ campaign_id, total_clicks, total_impressions }))).toEqual(
       produced.expected.gold.campaign_metrics,
     );
+  });
+
+  it('shows every table of the current versions to `lake sql` as <layer>_<table>', async () => {
+    const { views, warnings } = await registerLakeViews(session, config());
+    expect(warnings).toEqual([]);
+    expect(views).toEqual(
+      expect.arrayContaining(['bronze_transactions', 'bronze_ad_events', 'silver_social_posts', 'silver_ad_events_quarantine', 'gold_campaign_metrics']),
+    );
+    const [row] = await (
+      await session.sql(`SELECT (SELECT count(*) FROM silver_transactions) AS kept, (SELECT count(*) FROM silver_transactions_quarantine) AS quarantined`)
+    ).collect<{ kept: bigint; quarantined: bigint }>();
+    expect(row).toEqual({ kept: BigInt(expected.sources.transactions.silver_rows), quarantined: BigInt(expected.sources.transactions.quarantined) });
   });
 
   it('gives identical gold when silver and gold run again on the same bronze', async () => {

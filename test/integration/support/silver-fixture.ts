@@ -59,6 +59,12 @@ export class SilverFixture {
 
   sql = async (query: string): Promise<Row[]> => (await this.session.sql(query)).collect();
 
+  /** Count and hash of every row the source's SQL gives, computed afresh: equal runs give equal rows. */
+  async fingerprint(): Promise<Record<string, unknown>[]> {
+    const text = await readFile(path.join(repoRoot, 'jobs/sql/silver', `${this.table}.sql`), 'utf8');
+    return plain(await this.sql(`SELECT count(*) AS n, sum(hash(*)) AS h FROM (${text})`));
+  }
+
   /**
    * Silver and gold checks against `_expected/files.json`, on the generated files only: the count
    * of every reason, of silver rows and of all records; then the gold SQL `metric` over the valid
