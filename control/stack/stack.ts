@@ -1,16 +1,15 @@
 // `lake stack up | down | status`: the embedded stack as a whole. Up is idempotent (a running
 // component is left alone), down stops only what our pid files name, status verifies each pid.
-import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import type { LakeConfig } from '../config.js';
 import { LakeError } from '../errors.js';
-import type { Log } from '../setup/setup.js';
+import { setup, type Log } from '../setup/setup.js';
 import type { Component, ComponentName, StackContext } from './components.js';
 import { components, launchCommand, usesStandaloneCluster } from './components.js';
 import { stackLayout } from './layout.js';
 import { daemonMarker, isAlive, runningPid, startDaemon, stopDaemon } from './processes.js';
 import { portOpen, waitUntil } from './probes.js';
-import { setup } from '../setup/setup.js';
 
 export type ComponentState = 'healthy' | 'unhealthy' | 'stopped' | 'not used';
 
@@ -23,7 +22,6 @@ export interface ComponentStatus {
   /** Set by `up`: what it did to this component. */
   action?: 'started' | 'already running';
 }
-
 
 /** The components this configuration runs: the standalone Master and Worker only when used. */
 function activeComponents(config: LakeConfig): Component[] {
