@@ -11,6 +11,7 @@ import type { WebHdfs } from '../control/hdfs/webhdfs.js';
 import { runLayer } from '../control/runs/layer-run.js';
 import type { FileSourceManifest, KafkaManifest, RunManifest } from '../control/runs/manifest.js';
 import type { ExecuteOptions } from '../control/spark/index.js';
+import { BATCH_PREFIX, batchFolder } from './bronze/batches.js';
 import { factsOf, fileSources, listInputFiles, type FileTable } from './bronze/file-sources.js';
 import { hasNewRecords, landKafka, planOffsets } from './bronze/kafka-source.js';
 
@@ -24,7 +25,6 @@ export interface BronzeOptions {
   log?: (line: string) => void;
 }
 
-const BATCH_PREFIX = 'batch_id=';
 
 export async function runBronze(config: LakeConfig, options: BronzeOptions = {}): Promise<RunManifest> {
   const tables = options.tables ?? bronzeTables;
@@ -94,7 +94,7 @@ async function landFiles(
       result.skipped.push({ path: file.relativePath, sha256: facts.sha256, sameAs });
       continue;
     }
-    const landedAt = `bronze/${table}/${BATCH_PREFIX}${runId}/${file.relativePath}`;
+    const landedAt = `${batchFolder(table, runId)}/${file.relativePath}`;
     await hdfs.write(`${root}/${landedAt}`, { file: file.absolutePath });
     known.set(facts.sha256, landedAt);
     result.landed.push({ path: file.relativePath, landedAt, ...facts });
@@ -104,7 +104,7 @@ async function landFiles(
 }
 
 async function removeBatch(hdfs: WebHdfs, root: string, runId: string): Promise<void> {
-  for (const table of bronzeTables) await hdfs.delete(`${root}/bronze/${table}/${BATCH_PREFIX}${runId}`, true);
+  for (const table of bronzeTables) await hdfs.delete(`${root}/${batchFolder(table, runId)}`, true);
 }
 
 /** Batch folders of runs that never committed (crashed or failed): nothing above bronze sees them. */

@@ -3,6 +3,7 @@
 // this run's batch folder. The new offsets are committed by the run manifest, after the write.
 import type { LakeConfig } from '../../control/config.js';
 import { connectOrExplain, createKafka } from '../../control/kafka/client.js';
+import { batchFolder } from './batches.js';
 import type { KafkaManifest } from '../../control/runs/manifest.js';
 import { col, lit, type DataFrame, type ExecuteOptions, type SparkSession } from '../../control/spark/index.js';
 
@@ -66,16 +67,16 @@ export async function landKafka(
   runId: string,
   execution: ExecuteOptions,
 ): Promise<KafkaManifest> {
-  const table = `${config.lakeRoot}/bronze/ad_events`;
+  const folder = batchFolder('ad_events', runId);
   await kafkaBatch(session, config, plan, runId)
     .write.format('parquet')
     .mode('overwrite')
     .option('partitionOverwriteMode', 'dynamic')
     .partitionBy('batch_id')
-    .save(table, execution);
-  const written = await session.read.format('parquet').load(`${table}/batch_id=${runId}`).count(execution);
+    .save(`${config.lakeRoot}/bronze/ad_events`, execution);
+  const written = await session.read.format('parquet').load(`${config.lakeRoot}/${folder}`).count(execution);
 
   const next = { ...committed };
   for (const [partition, { until }] of Object.entries(plan.ranges)) next[partition] = Math.max(next[partition] ?? 0, until);
-  return { topic: plan.topic, ranges: plan.ranges, records: Number(written), committed: next, landedAt: `bronze/ad_events/batch_id=${runId}` };
+  return { topic: plan.topic, ranges: plan.ranges, records: Number(written), committed: next, landedAt: folder };
 }
