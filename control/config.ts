@@ -2,12 +2,16 @@
 // `lake stack up` starts; every setting can point at a real cluster instead (see README).
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { embeddedRemote } from './stack/connect-token.js';
 
 /** The repository root: everything relative (runtime folder, infra poms) hangs from it. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface LakeConfig {
-  /** Spark Connect endpoint, `sc://host:port/;param=value`. */
+  /**
+   * Spark Connect endpoint, `sc://host:port/;param=value`. SPARK_REMOTE is taken as it is; without
+   * it, the embedded server with the token `lake stack up` keeps in the runtime folder.
+   */
   sparkRemote: string;
   /** Root URI of the lake in HDFS. */
   lakeRoot: string;
@@ -49,7 +53,8 @@ function brokerList(value: string): string[] {
 export function loadConfig(env: Env = process.env): LakeConfig {
   const homeDir = path.resolve(repoRoot, setting(env, 'LAKE_HOME', '.lake'));
   return {
-    sparkRemote: setting(env, 'SPARK_REMOTE', 'sc://127.0.0.1:15002'),
+    // The token file is only read when SPARK_REMOTE is unset: a remote cluster never depends on it.
+    sparkRemote: env.SPARK_REMOTE?.trim() || embeddedRemote(homeDir),
     lakeRoot: setting(env, 'LAKE_ROOT', 'hdfs://127.0.0.1:8020/lake').replace(/\/+$/, ''),
     webHdfs: setting(env, 'LAKE_WEBHDFS', 'http://127.0.0.1:9870').replace(/\/+$/, ''),
     kafkaBrokers: brokerList(setting(env, 'KAFKA_BROKERS', '127.0.0.1:9092')),

@@ -131,9 +131,12 @@ describe('toLakeError', () => {
 
     const refused = toLakeError(serviceError(status.UNAUTHENTICATED, 'Invalid authentication token'), { ...context, hasToken: true });
     expect(refused).toBeInstanceOf(SparkAuthError);
-    expect(refused.message).toBe('Spark Connect at sc://127.0.0.1:15002 refused the token: Invalid authentication token');
-    const missing = toLakeError(serviceError(status.PERMISSION_DENIED, 'no token'), context);
-    expect(missing.hint).toContain(';token=');
+    expect(refused.message).toBe('Spark Connect at sc://127.0.0.1:15002 refused the token (Invalid authentication token)');
+    expect(refused.hint).toContain('SPARK_REMOTE: sc://host:15002/;token=<token>');
+    const missing = toLakeError(serviceError(status.UNAUTHENTICATED, 'No authentication token provided'), context);
+    expect(missing.message).toBe('Spark Connect at sc://127.0.0.1:15002 refused a client without a token (No authentication token provided)');
+    expect(missing.hint).toContain('.lake/secrets/spark-connect-token');
+    expect(toLakeError(serviceError(status.PERMISSION_DENIED, 'denied'), context)).toBeInstanceOf(SparkAuthError);
   });
 
   it('works without any details', () => {

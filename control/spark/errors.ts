@@ -21,19 +21,24 @@ export class SparkUnreachableError extends LakeError {
   }
 }
 
+// Both refusals have the same fix: the server's token in SPARK_REMOTE.
+const TOKEN_HINT =
+  "put the server's token in SPARK_REMOTE: sc://host:15002/;token=<token> " +
+  '(the embedded stack keeps it in .lake/secrets/spark-connect-token and uses it when SPARK_REMOTE is unset)';
+
 /** The server turned the client away: no token, a wrong token, or no permission. */
 export class SparkAuthError extends LakeError {
   constructor(
     readonly remote: string,
-    hadToken: boolean,
+    readonly hadToken: boolean,
     detail: string,
     options?: { cause?: unknown },
   ) {
     super(
-      hadToken ? `Spark Connect at ${remote} refused the token: ${detail}` : `Spark Connect at ${remote} requires a token: ${detail}`,
       hadToken
-        ? 'check the token=... parameter of SPARK_REMOTE against the server setting spark.connect.authenticate.token'
-        : 'add ;token=<token> to SPARK_REMOTE (sc://host:port/;token=...)',
+        ? `Spark Connect at ${remote} refused the token (${detail})`
+        : `Spark Connect at ${remote} refused a client without a token (${detail})`,
+      TOKEN_HINT,
       options,
     );
   }

@@ -9,6 +9,8 @@ import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import type { LakeConfig } from '../config.js';
 import { LakeError } from '../errors.js';
+import { SparkAuthError } from '../spark/index.js';
+import { connectTokenFile, embeddedRemote } from './connect-token.js';
 import type { JavaRuntime } from './java.js';
 import { sparkModuleOptions } from './java.js';
 import type { StackLayout } from './layout.js';
@@ -37,7 +39,8 @@ export interface Component {
   /** One-time preparation before the first start (formatting storage). */
   prepare?: (ctx: StackContext) => Promise<void>;
   jvm: (ctx: StackContext) => { heap: string; classpath: string[]; mainClass: string; args: string[]; props: string[]; env?: NodeJS.ProcessEnv };
-  healthy: () => Promise<boolean>;
+  /** Throws, rather than answering false, when waiting cannot help (a refused token). */
+  healthy: (config: LakeConfig) => Promise<boolean>;
   readyTimeoutMs: number;
 }
 
@@ -45,7 +48,6 @@ const NAMENODE_HTTP = 'http://127.0.0.1:9870';
 const SPARK_MASTER_UI = 'http://127.0.0.1:8080';
 const STANDALONE_MASTER = 'spark://127.0.0.1:7077';
 const KAFKA_BROKER = '127.0.0.1:9092';
-const SPARK_CONNECT = 'sc://127.0.0.1:15002';
 
 // Small daemons: the serial collector keeps threads and resident memory low on 2 cores.
 const daemonGc = ['-XX:+UseSerialGC'];
@@ -222,7 +224,18 @@ const sparkConnect: Component = {
       '-Dspark.app.name=lake',
       `-Dspark.master=${ctx.config.sparkMaster}`,
     ]),
-  healthy: () => sparkConnectAnswers(SPARK_CONNECT),
+  async healthy(config) {
+    try {
+      return await sparkConnectAnswers(embeddedRemote(config.homeDir));
+    } catch (error) {
+      if (!(error instanceof SparkAuthError)) throw error;
+      throw new LakeError(
+        `the running Spark Connect server refused the token in ${connectTokenFile(config.homeDir)}`,
+        'it was started with another token: restart it (`npm run lake -- stack down`, then `npm run lake -- stack up`)',
+        { cause: error },
+      );
+    }
+  },
   readyTimeoutMs: 180_000,
 };
 

@@ -46,7 +46,8 @@ export async function stackStatus(config: LakeConfig): Promise<ComponentStatus[]
       if (!active.has(component)) return { ...base, pid: undefined, state: 'not used' };
       const pid = await pidOf(component, config);
       if (pid === undefined) return { ...base, pid, state: 'stopped' };
-      const healthy = await component.healthy();
+      // A component that answers but cannot be used (a refused token) is not healthy either.
+      const healthy = await component.healthy(config).catch(() => false);
       return { ...base, pid, state: healthy ? 'healthy' : 'unhealthy' };
     }),
   );
@@ -96,7 +97,7 @@ async function startComponent(component: Component, ctx: StackContext, log: Log)
 }
 
 async function awaitHealthy(component: Component, pid: number, ctx: StackContext): Promise<void> {
-  const outcome = await waitUntil(() => component.healthy(), {
+  const outcome = await waitUntil(() => component.healthy(ctx.config), {
     timeoutMs: component.readyTimeoutMs,
     stillRunning: () => isAlive(pid),
   });
