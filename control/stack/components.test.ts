@@ -1,13 +1,18 @@
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { componentNamed, components, launchCommand } from './components.js';
+import { readConnectToken } from './connect-token.js';
 import { stackLayout } from './layout.js';
 
-const config = loadConfig({ LAKE_HOME: '/tmp/lake-home', LAKE_CACHE: '/tmp/lake-cache' });
+const home = '/tmp/lake-home';
+const config = loadConfig({ LAKE_HOME: home, LAKE_CACHE: '/tmp/lake-cache' });
 const ctx = { layout: stackLayout(config), java: { java: '/jdk/bin/java', home: '/jdk', major: 17 }, config };
 
 describe('stack components', () => {
+  beforeEach(() => rm(path.join(home, 'secrets'), { recursive: true, force: true }));
+
   it('starts dependants after what they need, and never share a port', () => {
     const names = components.map((c) => c.name);
     for (const component of components) {
@@ -18,6 +23,7 @@ describe('stack components', () => {
   });
 
   it('launches the Connect server against the standalone Master with the spark-defaults settings', async () => {
+    await componentNamed('spark-connect').prepare?.(ctx);
     const { command, args, env } = await launchCommand(componentNamed('spark-connect'), ctx);
     expect(command).toBe('/jdk/bin/java');
     expect(args).toContain('-Dlake.daemon=spark-connect@/tmp/lake-home');
@@ -30,8 +36,23 @@ describe('stack components', () => {
     expect(env).toMatchObject({ SPARK_HOME: '/tmp/lake-cache/spark', SPARK_SCALA_VERSION: '2.13', JAVA_HOME: '/jdk' });
   });
 
+  it('gives the Connect server its token by environment, never on its command line', async () => {
+    await expect(launchCommand(componentNamed('spark-connect'), ctx)).rejects.toThrow(
+      `no Spark Connect token in ${path.join(home, 'secrets', 'spark-connect-token')}`,
+    );
+    await componentNamed('spark-connect').prepare?.(ctx);
+    const token = readConnectToken(home);
+    const { args, env } = await launchCommand(componentNamed('spark-connect'), ctx);
+    expect(token).toMatch(/^[0-9a-f]{64}$/);
+    expect(env.SPARK_CONNECT_AUTHENTICATE_TOKEN).toBe(token);
+    expect(args.join(' ')).not.toContain(token);
+    const worker = await launchCommand(componentNamed('spark-worker'), ctx);
+    expect(Object.values(worker.env)).not.toContain(token);
+  });
+
   it('honours SPARK_MASTER for the lightest mode', async () => {
-    const local = loadConfig({ LAKE_HOME: '/tmp/lake-home', SPARK_MASTER: 'local[*]' });
+    await componentNamed('spark-connect').prepare?.(ctx);
+    const local = loadConfig({ LAKE_HOME: home, SPARK_MASTER: 'local[*]' });
     const { args } = await launchCommand(componentNamed('spark-connect'), { ...ctx, config: local });
     expect(args).toContain('-Dspark.master=local[*]');
   });

@@ -10,7 +10,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { LakeConfig } from '../config.js';
 import { LakeError } from '../errors.js';
 import { SparkAuthError } from '../spark/index.js';
-import { connectTokenFile, embeddedRemote } from './connect-token.js';
+import { TOKEN_ENV, connectTokenFile, embeddedRemote, ensureConnectToken, readConnectToken } from './connect-token.js';
 import type { JavaRuntime } from './java.js';
 import { sparkModuleOptions } from './java.js';
 import type { StackLayout } from './layout.js';
@@ -219,11 +219,17 @@ const sparkConnect: Component = {
   address: 'sc://127.0.0.1:15002  ui http://127.0.0.1:4040',
   ports: [15002, 4040],
   after: ['spark-worker'],
-  jvm: (ctx) =>
-    sparkJvm(ctx, 'org.apache.spark.sql.connect.service.SparkConnectServer', '1536m', [], [
+  // The server refuses every client without the token; it is made on the very first start.
+  async prepare(ctx) {
+    await ensureConnectToken(ctx.layout.home);
+  },
+  jvm: (ctx) => {
+    const jvm = sparkJvm(ctx, 'org.apache.spark.sql.connect.service.SparkConnectServer', '1536m', [], [
       '-Dspark.app.name=lake',
       `-Dspark.master=${ctx.config.sparkMaster}`,
-    ]),
+    ]);
+    return { ...jvm, env: { ...jvm.env, [TOKEN_ENV]: tokenToStartWith(ctx.layout.home) } };
+  },
   async healthy(config) {
     try {
       return await sparkConnectAnswers(embeddedRemote(config.homeDir));
@@ -238,6 +244,15 @@ const sparkConnect: Component = {
   },
   readyTimeoutMs: 180_000,
 };
+
+/** Never start a Connect server that anyone could drive: no token, no start. */
+function tokenToStartWith(home: string): string {
+  const token = readConnectToken(home);
+  if (!token) {
+    throw new LakeError(`no Spark Connect token in ${connectTokenFile(home)}`, 'start the server with `npm run lake -- stack up`, which creates it');
+  }
+  return token;
+}
 
 /** Every component, in start order. */
 export const components: readonly Component[] = [namenode, datanode, kafka, sparkMaster, sparkWorker, sparkConnect];
