@@ -12,6 +12,8 @@ import { jobCommand } from './job.js';
 import { runsCommand } from './runs.js';
 import { produceCommand } from './produce.js';
 import { generateCommand } from './generate.js';
+import { apiCommand } from './api.js';
+import { userCommand } from './user.js';
 
 const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
 
@@ -26,4 +28,6 @@ export const program = new Command('lake')
   .addCommand(jobCommand())
   .addCommand(runsCommand())
   .addCommand(sqlCommand())
+  .addCommand(apiCommand())
+  .addCommand(userCommand())
   .addCommand(demoCommand());

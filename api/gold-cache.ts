@@ -1,0 +1,147 @@
+// Gold in memory. The four gold tables are small: the API loads the current gold version (the
+// `gold/_current.json` pointer) through Spark Connect, serves every request from memory, and
+// checks the pointer every few seconds — not on every request — loading a new version when one
+// is published. When Spark or HDFS fails, the last loaded version keeps being served and the
+// readiness check says it is stale.
+import type { LakeConfig } from '../control/config.js';
+import { describeError } from '../control/errors.js';
+import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
+import { LayerVersions, type CurrentVersion } from '../control/runs/versions.js';
+import { SparkSession } from '../control/spark/index.js';
+import type { GoldTable } from '../jobs/gold.js';
+import { goldEndpoints, toMetricRow, type MetricRow } from './gold-tables.js';
+
+export interface GoldSnapshot {
+  /** Run id of the gold version. */
+  version: string;
+  publishedAt: string;
+  loadedAt: string;
+  tables: Record<GoldTable, MetricRow[]>;
+}
+
+export interface GoldStatus {
+  /** `empty`: nothing loaded yet; `stale`: serving a version, but the last check failed or a newer one could not be loaded. */
+  state: 'empty' | 'ready' | 'stale';
+  version?: string;
+  publishedAt?: string;
+  loadedAt?: string;
+  checkedAt?: string;
+  /** Why the last check or load failed. */
+  error?: string;
+}
+
+/** What the routes need of gold: the snapshot to serve and the state to report. */
+export interface GoldSource {
+  snapshot(): GoldSnapshot | undefined;
+  status(): GoldStatus;
+}
+
+/** Loads the tables of one gold version. */
+export type GoldLoader = (version: CurrentVersion) => Promise<Record<GoldTable, MetricRow[]>>;
+
+export interface GoldCacheOptions {
+  pollMs: number;
+  /** Reads the pointer; by default from HDFS. */
+  readPointer?: () => Promise<CurrentVersion | undefined>;
+  load?: GoldLoader;
+  log?: (line: string) => void;
+}
+
+// A load that takes longer than this is abandoned and retried at the next check.
+const LOAD_TIMEOUT_MS = 120_000;
+
+export function sparkGoldLoader(config: LakeConfig): GoldLoader & { close(): Promise<void> } {
+  let session: Promise<SparkSession> | undefined;
+  const loader = async (version: CurrentVersion) => {
+    session ??= SparkSession.connect(config.sparkRemote);
+    try {
+      const spark = await session;
+      const tables = {} as Record<GoldTable, MetricRow[]>;
+      for (const endpoint of goldEndpoints) {
+        const folder = version.tables[endpoint.table];
+        if (!folder) throw new Error(`gold version ${version.runId} has no table ${endpoint.table}`);
+        const rows = await spark.read.format('parquet').load(`${config.lakeRoot}/${folder}`).collect({ signal: AbortSignal.timeout(LOAD_TIMEOUT_MS) });
+        tables[endpoint.table] = rows.map((row) => toMetricRow(endpoint, row));
+      }
+      return tables;
+    } catch (error) {
+      // A broken session (server restarted, network cut) is replaced on the next load.
+      const broken = session;
+      session = undefined;
+      await broken?.then((s) => s.close()).catch(() => undefined);
+      throw error;
+    }
+  };
+  return Object.assign(loader, { close: async () => (await session?.catch(() => undefined))?.close() });
+}
+
+export class GoldCache implements GoldSource {
+  private current: GoldSnapshot | undefined;
+  private state: GoldStatus = { state: 'empty' };
+  private timer: NodeJS.Timeout | undefined;
+  private checking: Promise<void> | undefined;
+  private readonly readPointer: () => Promise<CurrentVersion | undefined>;
+  private readonly load: GoldLoader;
+  private readonly log: (line: string) => void;
+
+  constructor(
+    config: LakeConfig,
+    private readonly options: GoldCacheOptions,
+  ) {
+    const versions = new LayerVersions(new WebHdfs(config.webHdfs), hdfsPath(config.lakeRoot), 'gold');
+    this.readPointer = options.readPointer ?? (() => versions.current());
+    this.load = options.load ?? sparkGoldLoader(config);
+    this.log = options.log ?? (() => undefined);
+  }
+
+  snapshot(): GoldSnapshot | undefined {
+    return this.current;
+  }
+
+  status(): GoldStatus {
+    return { ...this.state };
+  }
+
+  /** Checks now, then every `pollMs`. The first check is awaited, but its failure is not thrown. */
+  async start(): Promise<void> {
+    await this.check();
+    this.timer = setInterval(() => void this.check(), this.options.pollMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** One check of the pointer, and a load when it moved; concurrent calls share one check. */
+  check(): Promise<void> {
+    this.checking ??= this.checkOnce().finally(() => (this.checking = undefined));
+    return this.checking;
+  }
+
+  private async checkOnce(): Promise<void> {
+    const checkedAt = new Date().toISOString();
+    try {
+      const pointer = await this.readPointer();
+      if (!pointer) {
+        this.state = { ...this.describe(), state: this.current ? 'stale' : 'empty', checkedAt, error: 'no gold version is published yet: run `npm run job:gold`' };
+        return;
+      }
+      if (pointer.runId !== this.current?.version) {
+        const tables = await this.load(pointer);
+        this.current = { version: pointer.runId, publishedAt: pointer.publishedAt, loadedAt: new Date().toISOString(), tables };
+        this.log(`gold ${pointer.runId} loaded (published ${pointer.publishedAt})`);
+      }
+      this.state = { ...this.describe(), state: 'ready', checkedAt };
+    } catch (error) {
+      const reason = describeError(error).split('\n')[0] ?? 'unknown error';
+      if (this.state.error !== reason) this.log(`gold check failed: ${reason}${this.current ? ` (still serving ${this.current.version})` : ''}`);
+      this.state = { ...this.describe(), state: this.current ? 'stale' : 'empty', checkedAt, error: reason };
+    }
+  }
+
+  private describe(): GoldStatus {
+    const current = this.current;
+    return current ? { state: 'ready', version: current.version, publishedAt: current.publishedAt, loadedAt: current.loadedAt } : { state: 'empty' };
+  }
+}

@@ -1,0 +1,144 @@
+// The OpenAPI 3.1 document served at /api/schema/. The metric schemas come from the same
+// declaration the routes serve (gold-tables.ts); a test validates real responses against it.
+import { goldEndpoints, type GoldColumn } from './gold-tables.js';
+
+type Schema = Record<string, unknown>;
+
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+
+function columnSchema(column: GoldColumn): Schema {
+  return { type: column.nullable ? [column.type, 'null'] : column.type, description: column.description };
+}
+
+const tokenPairSchema: Schema = {
+  type: 'object',
+  required: ['access', 'refresh'],
+  properties: { access: { type: 'string', description: 'access token (JWT, HS256)' }, refresh: { type: 'string', description: 'refresh token (JWT, HS256)' } },
+};
+
+export function openApiDocument(version: string): Schema {
+  const paths: Record<string, Schema> = {
+    '/api/token/': {
+      post: {
+        summary: 'Obtain an access and a refresh token',
+        tags: ['auth'],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } } },
+            },
+          },
+        },
+        responses: {
+          '200': { description: 'the tokens', content: { 'application/json': { schema: tokenPairSchema } } },
+          '400': errorResponse('missing or malformed field, or a body that is not JSON'),
+          '401': errorResponse('wrong username or password'),
+          '413': errorResponse('body too large'),
+          '429': errorResponse('too many failed attempts for this client and username'),
+        },
+      },
+    },
+    '/api/token/refresh/': {
+      post: {
+        summary: 'Trade a refresh token for a new access token (and, with rotation, a new refresh token)',
+        tags: ['auth'],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { type: 'object', required: ['refresh'], properties: { refresh: { type: 'string' } } } } },
+        },
+        responses: {
+          '200': {
+            description: 'a new access token; with rotation on (the default), also a new refresh token',
+            content: { 'application/json': { schema: { type: 'object', required: ['access'], properties: tokenPairSchema.properties as Schema } } },
+          },
+          '400': errorResponse('missing refresh field, or a body that is not JSON'),
+          '401': errorResponse('invalid, expired, already used or wrong-type token'),
+        },
+      },
+    },
+    '/api/health': {
+      get: {
+        summary: 'The process answers',
+        tags: ['operations'],
+        responses: { '200': { description: 'alive', content: { 'application/json': { schema: { type: 'object', required: ['status'], properties: { status: { const: 'ok' } } } } } } },
+      },
+    },
+    '/api/ready': {
+      get: {
+        summary: 'Gold is loaded (and which version, and whether it is stale)',
+        tags: ['operations'],
+        responses: {
+          '200': { description: 'gold is loaded', content: { 'application/json': { schema: { $ref: '#/components/schemas/Readiness' } } } },
+          '503': { description: 'no gold loaded yet', content: { 'application/json': { schema: { $ref: '#/components/schemas/Readiness' } } } },
+        },
+      },
+    },
+  };
+
+  for (const endpoint of goldEndpoints) {
+    paths[`${endpoint.path}/`] = {
+      get: {
+        summary: endpoint.summary,
+        tags: ['metrics'],
+        security: [{ bearer: [] }],
+        parameters: [{ name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'an ETag from an earlier answer' }],
+        responses: {
+          '200': {
+            description: `the rows of gold ${endpoint.table}`,
+            headers: {
+              'X-Gold-Version': { schema: { type: 'string' }, description: 'run id of the gold version served' },
+              ETag: { schema: { type: 'string' } },
+            },
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: endpoint.columns.map((column) => column.name),
+                    properties: Object.fromEntries(endpoint.columns.map((column) => [column.name, columnSchema(column)])),
+                  },
+                },
+              },
+            },
+          },
+          '304': { description: 'unchanged since the ETag given in If-None-Match' },
+          '401': errorResponse('missing, invalid or expired access token'),
+          '503': errorResponse('gold is not loaded yet'),
+        },
+      },
+    };
+  }
+
+  return {
+    openapi: '3.1.0',
+    info: { title: 'lake gold API', version, description: 'The gold metrics of the lake, read-only, behind JWT bearer authentication.' },
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: {
+        Error: { type: 'object', required: ['detail'], properties: { detail: { type: 'string' } } },
+        Readiness: {
+          type: 'object',
+          required: ['ready', 'gold'],
+          properties: {
+            ready: { type: 'boolean' },
+            gold: {
+              type: 'object',
+              required: ['state'],
+              properties: {
+                state: { enum: ['empty', 'ready', 'stale'] },
+                version: { type: 'string' },
+                publishedAt: { type: 'string' },
+                loadedAt: { type: 'string' },
+                checkedAt: { type: 'string' },
+                error: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,65 @@
+// POST /api/token/ and /api/token/refresh/. Failed logins are rate-limited per client address and
+// username; an unknown user and a wrong password get the same answer after the same work.
+import { Router, type Request } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { ApiConfig } from '../config.js';
+import { HttpError, methodNotAllowed } from '../http-errors.js';
+import { TokenRejected, type TokenService } from '../tokens.js';
+import type { UserStore } from '../users.js';
+
+/** A required string field of a JSON body, or a 400 naming it. */
+function field(req: Request, name: string): string {
+  const body: unknown = req.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'Request body must be a JSON object');
+  const value = (body as Record<string, unknown>)[name];
+  if (value === undefined || value === null || value === '') throw new HttpError(400, `"${name}" is required`);
+  if (typeof value !== 'string') throw new HttpError(400, `"${name}" must be a string`);
+  if (value.length > 4096) throw new HttpError(400, `"${name}" is too long`);
+  return value;
+}
+
+export function tokenRoutes(config: ApiConfig, users: UserStore, tokens: TokenService): Router {
+  const router = Router();
+
+  const loginLimiter = rateLimit({
+    windowMs: config.loginWindowMs,
+    limit: config.loginAttempts,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => {
+      const body = req.body as { username?: unknown } | undefined;
+      const username = typeof body?.username === 'string' ? body.username.normalize('NFC').slice(0, 200) : '';
+      return `${ipKeyGenerator(req.ip ?? '')}\u0000${username}`;
+    },
+    handler: (_req, _res, next, options) => {
+      next(new HttpError(429, `Too many failed login attempts: try again in ${Math.ceil(options.windowMs / 60_000)} minutes`));
+    },
+  });
+
+  router
+    .route('/api/token')
+    .post(loginLimiter, async (req, res) => {
+      const username = field(req, 'username');
+      const password = field(req, 'password');
+      const user = await users.authenticate(username, password);
+      if (!user) throw new HttpError(401, 'No active account found with the given credentials');
+      res.json(tokens.issuePair(user));
+    })
+    .all(methodNotAllowed(['POST']));
+
+  router
+    .route('/api/token/refresh')
+    .post((req, res) => {
+      const refresh = field(req, 'refresh');
+      try {
+        res.json(tokens.refresh(refresh));
+      } catch (error) {
+        if (error instanceof TokenRejected) throw new HttpError(401, error.message, { 'WWW-Authenticate': 'Bearer realm="lake"' });
+        throw error;
+      }
+    })
+    .all(methodNotAllowed(['POST']));
+
+  return router;
+}

@@ -1,0 +1,52 @@
+// What the API's unit tests share: an app over an in-memory users database, a fixed gold
+// snapshot, and a user to log in with.
+import type { ApiConfig } from './config.js';
+import { loadApiConfig } from './config.js';
+import { createApp } from './app.js';
+import type { GoldSnapshot, GoldSource, GoldStatus } from './gold-cache.js';
+import { UserStore } from './users.js';
+
+export const SECRET = 'unit-test-secret-0123456789abcdef-0123456789';
+
+export const sampleGold: GoldSnapshot = {
+  version: '20261128T101010Z-abcd',
+  publishedAt: '2026-11-28T10:10:10.000Z',
+  loadedAt: '2026-11-28T10:10:11.000Z',
+  tables: {
+    total_sales_per_product: [{ produit: 'Produit A', total_ventes: 1500.5, nb_transactions: 10, quantite_totale: 30 }],
+    status_code_counts: [
+      { status_code: 200, count_requests: 150 },
+      { status_code: 404, count_requests: 7 },
+    ],
+    avg_likes_per_product: [{ contenu: 'Produit A', avg_likes: 75.3, nb_posts: 4 }],
+    campaign_metrics: [
+      { campaign_id: 'Campagne 1', total_clicks: 300, total_impressions: 1200, ctr: 0.25 },
+      { campaign_id: 'Campagne 2', total_clicks: 3, total_impressions: 0, ctr: null },
+    ],
+  },
+};
+
+/** Gold that tests can swap: a snapshot (or none) and a state. */
+export class FixedGold implements GoldSource {
+  current: GoldSnapshot | undefined = sampleGold;
+  state: GoldStatus = { state: 'ready', version: sampleGold.version };
+
+  snapshot() {
+    return this.current;
+  }
+  status() {
+    return this.state;
+  }
+}
+
+export function testConfig(env: Record<string, string> = {}): ApiConfig {
+  return loadApiConfig({ JWT_SECRET: SECRET, LAKE_USERS_DB: ':memory:', ...env }, '/nonexistent');
+}
+
+export async function testApp(env: Record<string, string> = {}, gold: GoldSource = new FixedGold()) {
+  const config = testConfig(env);
+  const users = new UserStore(config.usersDb);
+  await users.create('alice', 'correct horse battery');
+  const app = createApp({ config, users, gold, version: 'test' });
+  return { app, users, config };
+}

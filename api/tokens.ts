@@ -1,0 +1,127 @@
+// Access and refresh tokens: HS256 JWTs with the algorithm pinned on verify and every claim that
+// matters checked — iss, aud, exp, nbf, sub, jti, token_type, and `ver`, the user's token version
+// (bumped on a password change, so older tokens die). An access token is never accepted where a
+// refresh token is expected, nor the reverse.
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import type { ApiConfig } from './config.js';
+import type { User, UserStore } from './users.js';
+
+export type TokenType = 'access' | 'refresh';
+
+export interface TokenClaims {
+  sub: string;
+  token_type: TokenType;
+  jti: string;
+  ver: number;
+  iss: string;
+  aud: string;
+  iat: number;
+  exp: number;
+}
+
+export interface TokenPair {
+  access: string;
+  refresh: string;
+}
+
+/** Why a token was refused: the `detail` the client receives. */
+export class TokenRejected extends Error {}
+
+/** Longer than any token this API issues; longer ones are refused before any parsing. */
+export const MAX_TOKEN_LENGTH = 2048;
+
+export function isTokenClaims(payload: unknown): payload is TokenClaims {
+  const claims = payload as Partial<TokenClaims> | null;
+  return (
+    typeof claims === 'object' &&
+    claims !== null &&
+    typeof claims.sub === 'string' &&
+    /^\d+$/.test(claims.sub) &&
+    (claims.token_type === 'access' || claims.token_type === 'refresh') &&
+    typeof claims.jti === 'string' &&
+    claims.jti.length > 0 &&
+    Number.isSafeInteger(claims.ver) &&
+    typeof claims.exp === 'number'
+  );
+}
+
+export class TokenService {
+  constructor(
+    private readonly config: ApiConfig,
+    private readonly users: UserStore,
+  ) {}
+
+  private sign(user: User, type: TokenType): string {
+    return jwt.sign({ token_type: type, ver: user.tokenVersion }, this.config.jwtSecret, {
+      algorithm: 'HS256',
+      subject: String(user.id),
+      issuer: this.config.issuer,
+      audience: this.config.audience,
+      jwtid: randomUUID(),
+      expiresIn: type === 'access' ? this.config.accessTtlSeconds : this.config.refreshTtlSeconds,
+    });
+  }
+
+  issuePair(user: User): TokenPair {
+    return { access: this.sign(user, 'access'), refresh: this.sign(user, 'refresh') };
+  }
+
+  /** The HS256 key, for passport-jwt. */
+  get secret(): string {
+    return this.config.jwtSecret;
+  }
+
+  /** The verify options passport-jwt and `verify` share: the algorithm is pinned. */
+  get verifyOptions(): { algorithms: jwt.Algorithm[]; issuer: string; audience: string } {
+    return { algorithms: ['HS256'], issuer: this.config.issuer, audience: this.config.audience };
+  }
+
+  /** Checks decoded claims against the type expected and the user's current state. */
+  userFor(payload: unknown, expected: TokenType): User {
+    if (!isTokenClaims(payload)) throw new TokenRejected('Token is invalid');
+    if (payload.token_type !== expected) throw new TokenRejected(`Token has wrong type: expected an ${expected} token`);
+    const user = this.users.byId(Number(payload.sub));
+    if (!user) throw new TokenRejected('User not found');
+    if (user.tokenVersion !== payload.ver) throw new TokenRejected('Token was revoked: the password changed');
+    return user;
+  }
+
+  verify(token: string, expected: TokenType): { user: User; claims: TokenClaims } {
+    if (token.length > MAX_TOKEN_LENGTH) throw new TokenRejected('Token is too large');
+    let payload: unknown;
+    try {
+      payload = jwt.verify(token, this.config.jwtSecret, this.verifyOptions);
+    } catch (error) {
+      throw new TokenRejected(describeJwtError(error));
+    }
+    const user = this.userFor(payload, expected);
+    return { user, claims: payload as TokenClaims };
+  }
+
+  /**
+   * Trades a refresh token for a new access token. With rotation, the refresh token is used up
+   * and a new one comes back; a second use of the old one is refused.
+   */
+  refresh(token: string): { access: string; refresh?: string } {
+    const { user, claims } = this.verify(token, 'refresh');
+    if (this.config.rotateRefreshTokens) {
+      if (!this.users.revoke(claims.jti, claims.exp)) throw new TokenRejected('Token is blacklisted: it was already used');
+      return this.issuePair(user);
+    }
+    if (this.users.isRevoked(claims.jti)) throw new TokenRejected('Token is blacklisted');
+    return { access: this.sign(user, 'access') };
+  }
+}
+
+/** A jsonwebtoken failure as a short, safe sentence (no token contents). */
+export function describeJwtError(error: unknown): string {
+  if (error instanceof jwt.TokenExpiredError) return 'Token is expired';
+  if (error instanceof jwt.NotBeforeError) return 'Token is not valid yet';
+  if (error instanceof jwt.JsonWebTokenError) {
+    if (/audience|issuer/.test(error.message)) return 'Token was not issued for this API';
+    if (/algorithm/.test(error.message)) return 'Token is signed with an algorithm this API does not accept';
+    if (/signature/.test(error.message)) return 'Token signature is invalid';
+  }
+  return 'Token is invalid';
+}
