@@ -1,9 +1,12 @@
 // What the API's unit tests share: an app over an in-memory users database, a fixed gold
 // snapshot, and a user to log in with.
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { expect } from 'vitest';
 import type { ApiConfig } from './config.js';
 import { loadApiConfig } from './config.js';
 import { createApp } from './app.js';
 import type { GoldSnapshot, GoldSource, GoldStatus } from './gold-cache.js';
+import { openApiDocument } from './openapi.js';
 import { UserStore } from './users.js';
 
 export const SECRET = 'unit-test-secret-0123456789abcdef-0123456789';
@@ -49,4 +52,20 @@ export async function testApp(env: Record<string, string> = {}, gold: GoldSource
   await users.create('alice', 'correct horse battery');
   const app = createApp({ config, users, gold, version: 'test' });
   return { app, users, config };
+}
+
+type Operation = { responses: Record<string, { content?: Record<string, { schema: object }> }> };
+export const apiDocument = openApiDocument('test') as { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, object> } };
+
+const ajv = new Ajv2020({ strict: false });
+ajv.addSchema({ $id: 'lake', components: apiDocument.components });
+
+/** Validates a response body against the OpenAPI document; fails when the status is not documented. */
+export function expectDocumented(path: string, method: string, status: number, body: unknown) {
+  const documented = apiDocument.paths[path]?.[method]?.responses[String(status)];
+  expect(documented, `${method.toUpperCase()} ${path} → ${status} is documented`).toBeDefined();
+  const schema = documented?.content?.['application/json']?.schema;
+  if (!schema) return;
+  const validate = ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components', '"lake#/components')) as object);
+  expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
 }

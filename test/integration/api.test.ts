@@ -1,0 +1,82 @@
+// The API end to end on the real stack: gold made by the real pipeline, loaded through Spark
+// Connect, served over HTTP with real tokens; then a new gold version published while it runs.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadApiConfig } from '../../api/config.js';
+import { startApi, type RunningApi } from '../../api/server.js';
+import { apiDocument, expectDocumented } from '../../api/test-support.js';
+import { runGold } from '../../jobs/gold.js';
+import { LakeFixture } from './support/lake-fixture.js';
+
+const number = (text: string) => Number(text);
+
+describe('the API on gold made by the pipeline', () => {
+  let lake: LakeFixture;
+  let api: RunningApi;
+  let runtime: string;
+  let access: string;
+
+  beforeAll(async () => {
+    lake = await LakeFixture.withGold({ name: 'api' });
+    runtime = await mkdtemp(path.join(os.tmpdir(), 'lake-api-'));
+    const config = loadApiConfig({ API_PORT: '0', API_GOLD_POLL_MS: '300', LAKE_USERS_DB: path.join(runtime, 'users.sqlite') }, runtime);
+    api = await startApi(lake.config, config);
+    await api.users.create('analyst', 'a long enough password');
+    const login = await request(api.url).post('/api/token/').send({ username: 'analyst', password: 'a long enough password' }).expect(200);
+    access = (login.body as { access: string }).access;
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await lake?.destroy();
+    await rm(runtime, { recursive: true, force: true });
+  });
+
+  const get = (endpoint: string) => request(api.url).get(endpoint).set('Authorization', `Bearer ${access}`).expect(200);
+
+  it('is ready with the current gold version', async () => {
+    const res = await request(api.url).get('/api/ready').expect(200);
+    expect(res.body).toMatchObject({ ready: true, gold: { state: 'ready', version: api.gold.snapshot()?.version } });
+  });
+
+  it('serves the four metrics with the contract keys and exact values', async () => {
+    const truth = lake.expected.gold;
+    const sales = await get('/api/total-sales-per-product/');
+    expect(sales.body).toEqual(truth.total_sales_per_product.map((row) => ({ ...row, total_ventes: number(row.total_ventes) })));
+    expect(Object.keys((sales.body as object[])[0] ?? {}).slice(0, 2)).toEqual(['produit', 'total_ventes']);
+
+    expect((await get('/api/status-code-counts')).body).toEqual(truth.status_code_counts);
+    const likes = await get('/api/avg-likes-per-product/');
+    expect(likes.body).toEqual(truth.avg_likes_per_product.map((row) => ({ ...row, avg_likes: number(row.avg_likes) })));
+
+    const campaigns = (await get('/api/campaign-metrics/')).body as { campaign_id: string; total_clicks: number; total_impressions: number; ctr: number | null }[];
+    expect(campaigns.map(({ campaign_id, total_clicks, total_impressions }) => ({ campaign_id, total_clicks, total_impressions }))).toEqual(
+      lake.produced.expected.gold.campaign_metrics,
+    );
+    for (const row of campaigns) expect(row.ctr).toBe(row.total_impressions > 0 ? Math.round((row.total_clicks / row.total_impressions) * 10_000) / 10_000 : null);
+  });
+
+  it('answers as its OpenAPI document says', async () => {
+    for (const endpoint of Object.keys(apiDocument.paths).filter((p) => !p.startsWith('/api/token'))) {
+      const res = await request(api.url).get(endpoint).set('Authorization', `Bearer ${access}`);
+      expectDocumented(endpoint, 'get', res.status, res.body);
+    }
+  });
+
+  it('serves a newly published gold version without a restart, with a new ETag', async () => {
+    const before = await get('/api/campaign-metrics/');
+    await request(api.url).get('/api/campaign-metrics/').set('Authorization', `Bearer ${access}`).set('If-None-Match', before.headers.etag as string).expect(304);
+    const run = await runGold(lake.config);
+    let after = before;
+    for (let waited = 0; after.headers['x-gold-version'] === before.headers['x-gold-version'] && waited < 30_000; waited += 300) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      after = await get('/api/campaign-metrics/');
+    }
+    expect(after.headers['x-gold-version']).toBe(run.runId);
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+    expect(after.body).toEqual(before.body);
+  });
+});
