@@ -19,7 +19,12 @@ export function requireAccessToken(tokens: TokenService): RequestHandler {
   authenticator.use(
     STRATEGY,
     new JwtStrategy(
-      { jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(), secretOrKey: tokens.secret, ...tokens.verifyOptions },
+      {
+        jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+        // passport-jwt hands the key to jsonwebtoken as is; its types predate KeyObject keys.
+        secretOrKeyProvider: (_req, _token, done) => done(null, tokens.key as unknown as string),
+        ...tokens.verifyOptions,
+      },
       (payload: unknown, done: (error: unknown, user?: User | false, info?: unknown) => void) => {
         try {
           done(null, tokens.userFor(payload, 'access'));

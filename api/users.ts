@@ -55,6 +55,7 @@ const toUser = (row: UserRow): User => ({ id: row.id, username: row.username, to
 
 export class UserStore {
   private readonly db: Database.Database;
+  private selectById: Database.Statement<[number], UserRow> | undefined;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -85,8 +86,10 @@ export class UserStore {
     return this.db.prepare<[], UserRow>('SELECT * FROM users ORDER BY username').all().map(toUser);
   }
 
+  /** On every authenticated request: the statement is prepared once. */
   byId(id: number): User | undefined {
-    const row = this.db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?').get(id);
+    this.selectById ??= this.db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?');
+    const row = this.selectById.get(id);
     return row && toUser(row);
   }
 

@@ -1,0 +1,72 @@
+// Benchmark of the API: autocannon against a real API process serving the lake's current gold,
+// with a valid access token, 100 connections. Reports requests/s, latency percentiles, errors and
+// the API process's resident memory. It needs gold: run `npm run job:all` (or the demo) first.
+//
+//   npm run bench:api                 (30 s per endpoint)
+//   BENCH_SECONDS=10 npm run bench:api
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { UserStore } from '../api/users.js';
+import { repoRoot } from '../control/config.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const CONNECTIONS = 100;
+const PORT = Number(process.env.BENCH_API_PORT ?? 18_000);
+const ENDPOINTS = ['/api/total-sales-per-product/', '/api/campaign-metrics/'];
+const url = `http://127.0.0.1:${PORT}`;
+
+const runtime = await mkdtemp(path.join(os.tmpdir(), 'lake-bench-api-'));
+const usersDb = path.join(runtime, 'users.sqlite');
+const users = new UserStore(usersDb);
+await users.create('bench', 'bench password');
+users.close();
+
+const api = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'control/cli/main.ts'), 'api', '--port', String(PORT)], {
+  env: { ...process.env, LAKE_USERS_DB: usersDb, JWT_SECRET: randomBytes(32).toString('hex'), API_LOGIN_ATTEMPTS: '1000' },
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+
+/** Resident memory of the API process now, and its peak (VmHWM), in MiB. */
+async function memory(): Promise<{ rss: number; peak: number }> {
+  const status = await readFile(`/proc/${api.pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
+}
+
+try {
+  let ready = false;
+  for (let waited = 0; !ready && waited < 120_000; waited += 500) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (api.exitCode !== null) throw new Error(`the API exited with code ${api.exitCode}`);
+    ready = await fetch(`${url}/api/ready`).then((res) => res.ok, () => false);
+  }
+  if (!ready) throw new Error('the API did not become ready in 2 minutes: is there gold? (npm run job:all)');
+  const login = await fetch(`${url}/api/token/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench password' }) });
+  const { access } = (await login.json()) as { access: string };
+  const idle = await memory();
+
+  const lines = [
+    `API at ${url}, Node ${process.version}, ${os.cpus().length} CPUs, autocannon ${CONNECTIONS} connections × ${SECONDS} s per endpoint`,
+    `idle RSS ${idle.rss.toFixed(0)} MiB`,
+    '',
+    '| endpoint | body | requests/s | p50 | p99 | max | errors | non-2xx | RSS peak |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const endpoint of ENDPOINTS) {
+    const body = await (await fetch(`${url}${endpoint}`, { headers: { authorization: `Bearer ${access}` } })).text();
+    const result = await autocannon({ url: `${url}${endpoint}`, connections: CONNECTIONS, duration: SECONDS, headers: { authorization: `Bearer ${access}` } });
+    const { peak } = await memory();
+    lines.push(
+      `| \`${endpoint}\` | ${(body.length / 1024).toFixed(1)} KiB | ${Math.round(result.requests.average).toLocaleString('en')} | ${result.latency.p50} ms | ${result.latency.p99} ms | ${result.latency.max} ms | ${result.errors} | ${result.non2xx} | ${peak.toFixed(0)} MiB |`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+} finally {
+  api.kill('SIGTERM');
+  await new Promise((resolve) => api.once('exit', resolve));
+  await rm(runtime, { recursive: true, force: true });
+}
