@@ -12,6 +12,7 @@ import { jobCommand } from './job.js';
 import { runsCommand } from './runs.js';
 import { produceCommand } from './produce.js';
 import { generateCommand } from './generate.js';
+import { vizCommand } from './viz.js';
 import { apiCommand } from './api.js';
 import { userCommand } from './user.js';
 
@@ -28,6 +29,7 @@ export const program = new Command('lake')
   .addCommand(jobCommand())
   .addCommand(runsCommand())
   .addCommand(sqlCommand())
+  .addCommand(vizCommand())
   .addCommand(apiCommand())
   .addCommand(userCommand())
   .addCommand(demoCommand());
