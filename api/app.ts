@@ -7,6 +7,7 @@ import type { ApiConfig } from './config.js';
 import type { GoldSource } from './gold-cache.js';
 import { errorHandler, methodNotAllowed, notFound } from './http-errors.js';
 import { openApiDocument } from './openapi.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { tokenRoutes } from './routes/token.js';
@@ -34,7 +35,9 @@ export function createApp({ config, users, gold, version, log = () => undefined 
 
   app.use(healthRoutes(gold));
   app.use(tokenRoutes(config, users, tokens));
-  app.use(metricsRoutes(gold, requireAccessToken(tokens)));
+  const authenticate = requireAccessToken(tokens);
+  app.use(metricsRoutes(gold, authenticate));
+  app.use(dashboardRoutes(gold, authenticate));
   const schema = openApiDocument(version);
   app
     .route('/api/schema')

@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document served at /api/schema/. The metric schemas come from the same
 // declaration the routes serve (gold-tables.ts); a test validates real responses against it.
 import { goldEndpoints, type GoldColumn } from './gold-tables.js';
+import { chartPath } from './routes/dashboard.js';
 
 type Schema = Record<string, unknown>;
 
@@ -102,6 +103,26 @@ export function openApiDocument(version: string): Schema {
                 },
               },
             },
+          },
+          '304': { description: 'unchanged since the ETag given in If-None-Match' },
+          '401': errorResponse('missing, invalid or expired access token'),
+          '503': errorResponse('gold is not loaded yet'),
+        },
+      },
+    };
+  }
+
+  for (const endpoint of goldEndpoints) {
+    paths[`${chartPath(endpoint.path)}/`] = {
+      get: {
+        summary: `Vega-Lite chart of gold ${endpoint.table}, with its data inline (what the dashboard draws)`,
+        tags: ['charts'],
+        security: [{ bearer: [] }],
+        responses: {
+          '200': {
+            description: 'a Vega-Lite specification',
+            headers: { 'X-Gold-Version': { schema: { type: 'string' } }, ETag: { schema: { type: 'string' } } },
+            content: { 'application/json': { schema: { type: 'object', required: ['$schema'], properties: { $schema: { type: 'string', pattern: 'vega-lite' } } } } },
           },
           '304': { description: 'unchanged since the ETag given in If-None-Match' },
           '401': errorResponse('missing, invalid or expired access token'),

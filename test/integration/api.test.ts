@@ -9,6 +9,7 @@ import { loadApiConfig } from '../../api/config.js';
 import { startApi, type RunningApi } from '../../api/server.js';
 import { apiDocument, expectDocumented } from '../../api/test-support.js';
 import { runGold } from '../../jobs/gold.js';
+import { collectPageErrors, describeInChromium, launchChromium, type HeadlessChromium } from '../support/chromium.js';
 import { LakeFixture } from './support/lake-fixture.js';
 
 const number = (text: string) => Number(text);
@@ -78,5 +79,38 @@ describe('the API on gold made by the pipeline', () => {
     expect(after.headers['x-gold-version']).toBe(run.runId);
     expect(after.headers.etag).not.toBe(before.headers.etag);
     expect(after.body).toEqual(before.body);
+  });
+
+  describeInChromium('the dashboard in Chromium', () => {
+    let browser: HeadlessChromium;
+    beforeAll(async () => {
+      browser = await launchChromium();
+    });
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    it('refuses a wrong password with the API\'s 401 detail, then signs in and draws the four gold charts', async () => {
+      const page = await browser.context.newPage();
+      await page.goto(`${api.url}/`);
+      expect(new URL(page.url()).pathname).toBe('/dashboard/');
+
+      await page.fill('#username', 'analyst');
+      await page.fill('#password', 'not the password');
+      const refused = page.waitForResponse((res) => res.url().endsWith('/api/token/'));
+      await page.click('button[type=submit]');
+      expect((await refused).status()).toBe(401);
+      await expect.poll(() => page.textContent('#login-error')).toBe('No active account found with the given credentials');
+      expect(await page.isVisible('#charts')).toBe(false);
+
+      const errors = collectPageErrors(page);
+      await page.fill('#password', 'a long enough password');
+      await page.click('button[type=submit]');
+      await page.waitForFunction("document.querySelectorAll('.chart .view canvas, .chart .view svg.marks').length === 4", undefined, { timeout: 30_000 });
+      expect(await page.textContent('#gold-version')).toBe(`gold version ${api.gold.snapshot()?.version}`);
+      expect(await page.isVisible('#login')).toBe(false);
+      expect(errors).toEqual([]);
+      await page.close();
+    });
   });
 });
