@@ -18,9 +18,10 @@ export async function registerChartViews(session: SparkSession, config: LakeConf
   for (const layer of ['silver', 'gold'] as const) {
     const current = await new LayerVersions(hdfs, hdfsPath(config.lakeRoot), layer).current();
     if (!current) throw new LakeError(`no ${layer} version in ${config.lakeRoot} yet: nothing to chart`, 'run the pipeline first: `npm run job:all`');
-    for (const [table, folder] of Object.entries(current.tables)) {
-      await session.read.format('parquet').load(`${config.lakeRoot}/${folder}`).createOrReplaceTempView(`${layer}_${table}`);
-    }
+    // Side by side: each view is a round trip in which Spark reads its Parquet footers.
+    await Promise.all(
+      Object.entries(current.tables).map(([table, folder]) => session.read.format('parquet').load(`${config.lakeRoot}/${folder}`).createOrReplaceTempView(`${layer}_${table}`)),
+    );
     versions[layer] = current;
   }
   return versions as ChartedVersions;
