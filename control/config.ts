@@ -28,6 +28,8 @@ export interface LakeConfig {
   kafkaTopic: string;
   /** Folder holding the file sources (`transactions/`, `server_logs/`, `social/`). */
   inputDir: string;
+  /** Where `lake viz` and the demo write the charts. */
+  chartsDir: string;
   /** Runtime folder of the embedded stack: data, pid files, logs, secrets. Ignored by git. */
   homeDir: string;
   /** Where the resolved jars are kept (default: `cache/` in the runtime folder). */
@@ -61,6 +63,7 @@ export function loadConfig(env: Env = process.env): LakeConfig {
     sparkKafkaBrokers: brokerList(setting(env, 'LAKE_SPARK_KAFKA_BROKERS', setting(env, 'KAFKA_BROKERS', '127.0.0.1:9092'))),
     kafkaTopic: setting(env, 'LAKE_KAFKA_TOPIC', 'ad-events'),
     inputDir: path.resolve(process.cwd(), setting(env, 'LAKE_INPUT', 'data/input')),
+    chartsDir: path.resolve(process.cwd(), setting(env, 'LAKE_CHARTS_DIR', 'out/charts')),
     homeDir,
     cacheDir: path.resolve(repoRoot, setting(env, 'LAKE_CACHE', path.join(homeDir, 'cache'))),
     sparkMaster: setting(env, 'SPARK_MASTER', 'spark://127.0.0.1:7077'),
