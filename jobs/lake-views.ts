@@ -4,13 +4,14 @@
 //   silver_<table>, silver_<table>_quarantine, gold_<metric>
 //                       the tables of each layer's current version (its `_current.json` pointer)
 // A lake that does not exist yet has no views; a table that cannot be read is a warning, so that
-// queries not about it still run.
+// queries not about it still run. Spark unreachable or refusing the client is an error: no query
+// could run.
 import type { LakeConfig } from '../control/config.js';
 import { describeError } from '../control/errors.js';
 import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
 import { RunStore } from '../control/runs/manifest.js';
 import { LayerVersions } from '../control/runs/versions.js';
-import type { SparkSession } from '../control/spark/index.js';
+import { SparkAuthError, SparkUnreachableError, type SparkSession } from '../control/spark/index.js';
 import { fileTables, registerBronzeViews } from './silver/bronze-views.js';
 
 export interface LakeViews {
@@ -26,6 +27,7 @@ export async function registerLakeViews(session: SparkSession, config: LakeConfi
     try {
       result.views.push(...(await action()));
     } catch (error) {
+      if (error instanceof SparkUnreachableError || error instanceof SparkAuthError) throw error;
       result.warnings.push(`${what}: ${describeError(error)}`);
     }
   };

@@ -3,7 +3,6 @@ import { Command } from 'commander';
 import { loadApiConfig } from '../../api/config.js';
 import { startApi } from '../../api/server.js';
 import { loadConfig } from '../config.js';
-import { runCommand } from './run-command.js';
 
 const log = (line: string) => process.stderr.write(`[api] ${line}\n`);
 
@@ -12,22 +11,20 @@ export function apiCommand(): Command {
     .description('serve the gold metrics over HTTP, with JWT authentication (Ctrl-C stops)')
     .option('-p, --port <port>', 'port to listen on (default: API_PORT or 8000)')
     .option('--host <address>', 'address to listen on (default: API_HOST or 127.0.0.1)')
-    .action((options: { port?: string; host?: string }) =>
-      runCommand(async () => {
-        const lake = loadConfig();
-        const config = loadApiConfig({ ...process.env, API_PORT: options.port ?? process.env.API_PORT, API_HOST: options.host ?? process.env.API_HOST }, lake.homeDir);
-        const api = await startApi(lake, config, log);
-        const gold = api.gold.status();
-        log(`listening on ${api.url} — gold ${gold.version ?? `not loaded (${gold.error ?? 'unknown'})`}`);
-        log(`signing secret from ${config.jwtSecretSource}; users in ${config.usersDb}`);
-        if (api.users.list().length === 0) log('no users yet: create one with `npm run lake -- user create <name>`');
-        await new Promise<void>((resolve) => {
-          const stop = () => resolve();
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-        });
-        log('stopping');
-        await api.close();
-      }),
-    );
+    .action(async (options: { port?: string; host?: string }) => {
+      const lake = loadConfig();
+      const config = loadApiConfig({ ...process.env, API_PORT: options.port ?? process.env.API_PORT, API_HOST: options.host ?? process.env.API_HOST }, lake.homeDir);
+      const api = await startApi(lake, config, log);
+      const gold = api.gold.status();
+      log(`listening on ${api.url} — gold ${gold.version ?? `not loaded (${gold.error ?? 'unknown'})`}`);
+      log(`signing secret from ${config.jwtSecretSource}; users in ${config.usersDb}`);
+      if (api.users.list().length === 0) log('no users yet: create one with `npm run lake -- user create <name>`');
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      log('stopping');
+      await api.close();
+    });
 }

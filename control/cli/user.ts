@@ -8,7 +8,6 @@ import { loadApiConfig } from '../../api/config.js';
 import { UserStore, checkPassword } from '../../api/users.js';
 import { loadConfig } from '../config.js';
 import { LakeError } from '../errors.js';
-import { runCommand } from './run-command.js';
 import { formatTable } from './table.js';
 
 async function newPassword(fromStdin: boolean | undefined): Promise<string> {
@@ -20,16 +19,14 @@ async function newPassword(fromStdin: boolean | undefined): Promise<string> {
 }
 
 /** Runs an action with the users database the API uses, closing it afterwards. */
-function withUsers(action: (users: UserStore) => Promise<void> | void): Promise<void> {
-  return runCommand(async () => {
-    const config = loadApiConfig(process.env, loadConfig().homeDir);
-    const users = new UserStore(config.usersDb);
-    try {
-      await action(users);
-    } finally {
-      users.close();
-    }
-  });
+async function withUsers(action: (users: UserStore) => Promise<void> | void): Promise<void> {
+  const config = loadApiConfig(process.env, loadConfig().homeDir);
+  const users = new UserStore(config.usersDb);
+  try {
+    await action(users);
+  } finally {
+    users.close();
+  }
 }
 
 export function userCommand(): Command {
