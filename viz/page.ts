@@ -1,9 +1,8 @@
 // The HTML pages of the charts: one page per chart and an index of them all. Each page carries
 // vega, vega-lite and vega-embed inline, so it opens from file:// with no network at all.
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
+import { browserBuild, chartLibraries } from './browser-builds.js';
 
 export interface PageChart {
   name: string;
@@ -12,21 +11,12 @@ export interface PageChart {
   spec: TopLevelSpec;
 }
 
-const require = createRequire(import.meta.url);
-
-// Each package's browser build sits in the folder of its Node entry point.
-const browserBuilds = [
-  ['vega', 'vega.min.js'],
-  ['vega-lite', 'vega-lite.min.js'],
-  ['vega-embed', 'vega-embed.min.js'],
-] as const;
-
 let libraries: Promise<string> | undefined;
 
 /** The three libraries as inline <script> elements, read once. */
 function inlineLibraries(): Promise<string> {
   libraries ??= Promise.all(
-    browserBuilds.map(async ([pkg, file]) => `<script>${scriptText(await readFile(path.join(path.dirname(require.resolve(pkg)), file), 'utf8'))}</script>`),
+    chartLibraries.map(async (pkg) => `<script>${scriptText(await readFile(browserBuild(pkg), 'utf8'))}</script>`),
   ).then((scripts) => scripts.join('\n'));
   return libraries;
 }

@@ -2,25 +2,21 @@
 // charts with vega-embed. Vega, Vega-Lite and vega-embed are served from node_modules (no CDN),
 // and each chart's spec is built here, from the gold in memory, by the same builders as
 // `lake viz` (viz/gold), behind the same bearer authentication as the metrics.
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { TopLevelSpec } from 'vega-lite';
 import type { GoldTable } from '../../jobs/gold.js';
+import { browserBuild, chartLibraries } from '../../viz/browser-builds.js';
 import { avgLikesChart, campaignChart, statusCodeChart, totalSalesChart, type AvgLikesRow, type CampaignRow, type StatusCodeRow, type TotalSalesRow } from '../../viz/gold/index.js';
 import type { GoldSource } from '../gold-cache.js';
 import { goldEndpoints, type MetricRow } from '../gold-tables.js';
 import { HttpError, methodNotAllowed } from '../http-errors.js';
 
 const pageFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dashboard');
-const require = createRequire(import.meta.url);
-
-/** The browser builds of the charting libraries, by the name the page asks for (beside each package's main file). */
-const vendorFiles: Record<string, string> = Object.fromEntries(
-  ['vega', 'vega-lite', 'vega-embed'].map((pkg) => [`${pkg}.min.js`, path.join(path.dirname(require.resolve(pkg)), `${pkg}.min.js`)]),
-);
+/** The browser builds of the charting libraries, by the name the page asks for. */
+const vendorFiles: Record<string, string> = Object.fromEntries(chartLibraries.map((pkg) => [`${pkg}.min.js`, browserBuild(pkg)]));
 
 // The rows are the API's, whose keys the builders' row types name.
 const charts: Record<GoldTable, (rows: MetricRow[]) => TopLevelSpec> = {
