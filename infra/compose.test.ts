@@ -45,9 +45,9 @@ function published(name: string): Map<number, { host: string; port: number }> {
   );
 }
 
-/** The `export NAME=value` lines of docs/cluster.md, the token filled in. */
-function documentedCliEnv(token: string): Record<string, string> {
-  const section = read('docs/cluster.md').split('## Environment of the CLI on the host')[1] ?? '';
+/** The `export NAME=value` lines of a document's section, the token filled in. */
+function documentedCliEnv(token: string, file = 'docs/cluster.md', heading = '## Environment of the CLI on the host'): Record<string, string> {
+  const section = (read(file).split(heading)[1] ?? '').split('\n## ')[0] ?? '';
   const exports = [...section.matchAll(/^export (\w+)="?([^"\n]*)"?$/gm)];
   return Object.fromEntries(exports.map(([, name = '', value = '']) => [name, value.replace('${SPARK_CONNECT_TOKEN}', token)]));
 }
@@ -142,5 +142,9 @@ describe('docker-compose.yml', () => {
     expect(config.kafkaBrokers).toEqual([advertised.EXTERNAL]);
     expect(config.kafkaBrokers).toEqual([`127.0.0.1:${published('kafka').get(9094)?.port}`]);
     expect(config.sparkKafkaBrokers).toEqual([advertised.INTERNAL]);
+  });
+
+  it('is what the README tells the CLI too', () => {
+    expect(documentedCliEnv('t', 'README.md', '## Running on a cluster (docker-compose)')).toEqual(documentedCliEnv('t'));
   });
 });
