@@ -1,28 +1,21 @@
 // The whole pipeline on generated data: bronze → silver → gold against the real stack, compared
 // with the truth the generator and the producer computed on their own (in TypeScript, from the
 // records they chose). Then: determinism, and a gold run failing midway.
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../control/config.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
-import { createKafka } from '../../control/kafka/client.js';
-import { produceAdEvents, type ProduceAdEventsReport } from '../../control/kafka/produce-ad-events.js';
+import type { ProduceAdEventsReport } from '../../control/kafka/produce-ad-events.js';
 import type { RunManifest } from '../../control/runs/manifest.js';
 import { LayerVersions } from '../../control/runs/versions.js';
-import { expectedFilePath, generateSample, type ExpectedFiles } from '../../control/sample/index.js';
+import type { ExpectedFiles } from '../../control/sample/index.js';
 import { SparkInterruptedError, SparkSession } from '../../control/spark/index.js';
-import { runBronze } from '../../jobs/bronze.js';
 import { registerLakeViews } from '../../jobs/lake-views.js';
 import { goldTables, runGold } from '../../jobs/gold.js';
 import { runSilver } from '../../jobs/silver.js';
+import { LakeFixture } from './support/lake-fixture.js';
 
-const id = randomUUID().slice(0, 8);
-let input: string;
-const config = () =>
-  loadConfig({ ...process.env, LAKE_ROOT: `hdfs://127.0.0.1:8020/lake-test-pipeline-${id}`, LAKE_INPUT: input, LAKE_KAFKA_TOPIC: `pipeline-test-${id}` });
+let lake: LakeFixture;
+const config = () => lake.config;
 const hdfs = new WebHdfs(loadConfig().webHdfs);
 
 /** A gold table as plain JSON values, in file order. */
@@ -45,24 +38,14 @@ describe('the pipeline, bronze → silver → gold', () => {
   let session: SparkSession;
 
   beforeAll(async () => {
-    input = await mkdtemp(path.join(os.tmpdir(), 'lake-pipeline-'));
-    await generateSample({ outDir: input, scale: 'xs', seed: 7, dirtyRate: 0.05, force: false });
-    expected = JSON.parse(await readFile(path.join(input, expectedFilePath), 'utf8')) as ExpectedFiles;
-    produced = await produceAdEvents(config(), { count: 3000, partitions: 3, dirtyRate: 0.05, seed: 7 });
-    await runBronze(config());
-    silver = await runSilver(config());
-    await runGold(config());
+    lake = await LakeFixture.withGold({ name: 'pipeline', seed: 7 });
+    ({ expected, produced, silver } = lake);
     session = await SparkSession.connect(config().sparkRemote);
   });
 
   afterAll(async () => {
     await session?.close();
-    await hdfs.delete(hdfsPath(config().lakeRoot), true);
-    await rm(input, { recursive: true, force: true });
-    const admin = createKafka(config()).admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [config().kafkaTopic] });
-    await admin.disconnect();
+    await lake?.destroy();
   });
 
   it('keeps and quarantines exactly what the generator and the producer expect, every reason included', () => {

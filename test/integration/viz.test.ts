@@ -11,22 +11,16 @@ import type { TopLevelSpec } from 'vega-lite';
 import { loadConfig } from '../../control/config.js';
 import { LakeError } from '../../control/errors.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
-import { createKafka } from '../../control/kafka/client.js';
-import { produceAdEvents } from '../../control/kafka/produce-ad-events.js';
 import type { RunManifest } from '../../control/runs/manifest.js';
 import { LayerVersions } from '../../control/runs/versions.js';
-import { generateSample } from '../../control/sample/index.js';
-import { runBronze } from '../../jobs/bronze.js';
-import { runGold } from '../../jobs/gold.js';
-import { runSilver } from '../../jobs/silver.js';
 import { compileChart } from '../../viz/compile.js';
 import { writeCharts, type WrittenChart, type WrittenCharts } from '../../viz/write-charts.js';
+import { LakeFixture } from './support/lake-fixture.js';
 import { collectPageErrors, describeInChromium, launchChromium, type HeadlessChromium } from '../support/chromium.js';
 
-const id = randomUUID().slice(0, 8);
-let input: string;
+let lake: LakeFixture;
 let outDir: string;
-const config = () => loadConfig({ ...process.env, LAKE_ROOT: `hdfs://127.0.0.1:8020/lake-test-viz-${id}`, LAKE_INPUT: input, LAKE_KAFKA_TOPIC: `viz-test-${id}` });
+const config = () => lake.config;
 const hdfs = new WebHdfs(loadConfig().webHdfs);
 
 let written: WrittenCharts;
@@ -40,29 +34,20 @@ const chart = (name: string) => {
 const sum = (rows: Array<Record<string, unknown>>, key: string) => rows.reduce((total, row) => total + Number(row[key] ?? 0), 0);
 
 beforeAll(async () => {
-  input = await mkdtemp(path.join(os.tmpdir(), 'lake-viz-'));
   outDir = await mkdtemp(path.join(os.tmpdir(), 'lake-viz-charts-'));
-  await generateSample({ outDir: input, scale: 'xs', seed: 11, dirtyRate: 0.05, force: false });
-  await produceAdEvents(config(), { count: 2000, partitions: 2, dirtyRate: 0.05, seed: 11 });
-  await runBronze(config());
-  silver = await runSilver(config());
-  await runGold(config());
+  lake = await LakeFixture.withGold({ name: 'viz', seed: 11, events: 2000 });
+  silver = lake.silver;
   written = await writeCharts(config(), { outDir });
 });
 
 afterAll(async () => {
-  await hdfs.delete(hdfsPath(config().lakeRoot), true);
-  await rm(input, { recursive: true, force: true });
+  await lake?.destroy();
   await rm(outDir, { recursive: true, force: true });
-  const admin = createKafka(config()).admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: [config().kafkaTopic] });
-  await admin.disconnect();
 });
 
 describe('lake viz', () => {
   it('says to run the pipeline when the lake has no gold yet', async () => {
-    const empty = loadConfig({ ...process.env, LAKE_ROOT: `hdfs://127.0.0.1:8020/lake-test-viz-empty-${id}` });
+    const empty = loadConfig({ ...process.env, LAKE_ROOT: `hdfs://127.0.0.1:8020/lake-test-viz-empty-${randomUUID().slice(0, 8)}` });
     const failure = writeCharts(empty, { outDir: path.join(outDir, 'never') });
     await expect(failure).rejects.toBeInstanceOf(LakeError);
     await expect(failure).rejects.toMatchObject({ message: expect.stringContaining('no silver version'), hint: expect.stringContaining('npm run job:all') });

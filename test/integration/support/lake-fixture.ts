@@ -8,6 +8,7 @@ import { loadConfig, type LakeConfig } from '../../../control/config.js';
 import { WebHdfs, hdfsPath } from '../../../control/hdfs/webhdfs.js';
 import { createKafka } from '../../../control/kafka/client.js';
 import { produceAdEvents, type ProduceAdEventsReport } from '../../../control/kafka/produce-ad-events.js';
+import type { RunManifest } from '../../../control/runs/manifest.js';
 import { expectedFilePath, generateSample, type ExpectedFiles, type Scale } from '../../../control/sample/index.js';
 import { runBronze } from '../../../jobs/bronze.js';
 import { runGold } from '../../../jobs/gold.js';
@@ -25,6 +26,8 @@ export class LakeFixture {
   readonly config: LakeConfig;
   expected!: ExpectedFiles;
   produced!: ProduceAdEventsReport;
+  /** The silver run of `withGold`, with its counts per source. */
+  silver!: RunManifest;
 
   private constructor(options: LakeFixtureOptions, input: string) {
     const id = randomUUID().slice(0, 8);
@@ -51,7 +54,7 @@ export class LakeFixture {
   static async withGold(options: LakeFixtureOptions): Promise<LakeFixture> {
     const lake = await LakeFixture.create(options);
     await runBronze(lake.config);
-    await runSilver(lake.config);
+    lake.silver = await runSilver(lake.config);
     await runGold(lake.config);
     return lake;
   }
