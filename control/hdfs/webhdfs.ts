@@ -51,6 +51,10 @@ async function sendToDataNode(location: string, content: Buffer | string | { fil
   }
 }
 
+// A NameNode that accepts the connection but never answers (stopped, swapping, in a long GC)
+// must not hang a job or the API's gold check: every metadata call gives up after this long.
+const CALL_TIMEOUT_MS = 60_000;
+
 export class WebHdfs {
   constructor(
     readonly baseUrl: string,
@@ -66,10 +70,11 @@ export class WebHdfs {
   private async call(method: string, path: string, op: string, params: Record<string, string> = {}, init: RequestInit = {}): Promise<Response> {
     let response: Response;
     try {
-      response = await fetch(this.url(path, op, params), { method, ...init });
+      response = await fetch(this.url(path, op, params), { method, signal: AbortSignal.timeout(CALL_TIMEOUT_MS), ...init });
     } catch (error) {
+      const reason = (error as Error).name === 'TimeoutError' ? `no answer in ${CALL_TIMEOUT_MS / 1000} s` : ((error as Error & { cause?: Error }).cause?.message ?? (error as Error).message);
       throw new LakeError(
-        `cannot reach WebHDFS at ${this.baseUrl} (${op} ${path}): ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`,
+        `cannot reach WebHDFS at ${this.baseUrl} (${op} ${path}): ${reason}`,
         'is the stack up? run `npm run lake -- stack up` (or set LAKE_WEBHDFS to your NameNode)',
         { cause: error },
       );
