@@ -27,6 +27,20 @@ export const silverColumns: Record<SilverTable, readonly string[]> = {
 
 const originColumns = ['batch_id', 'source_file', 'line_number', 'element_index', 'kafka_partition', 'kafka_offset'];
 
+/**
+ * The quarantine rows of a classified table, with `raw_record_bytes`: the size of a record whose
+ * raw_record holds only its first bytes (`record_too_large`), from the bronze manifests; else null.
+ */
+function quarantineRows(table: SilverTable, classified: string, runId: string): string {
+  const columns = `c.raw_record, ${table === 'ad_events' ? 'CAST(NULL AS BIGINT)' : 'o.bytes'} AS raw_record_bytes, c.reason, ${originColumns.map((column) => `c.${column}`).join(', ')}, '${runId}' AS run_id`;
+  const oversized =
+    table === 'ad_events'
+      ? ''
+      : `LEFT JOIN bronze_${table}_oversized o
+           ON c.reason = 'record_too_large' AND o.batch_id = c.batch_id AND o.file = c.source_file AND o.line_number = c.line_number`;
+  return `SELECT ${columns} FROM parquet.\`${classified}\` c ${oversized} WHERE c.reason IS NOT NULL`;
+}
+
 /** How many bronze records each source holds, counted apart from its cleaning SQL. */
 const bronzeRecordCounts: Record<SilverTable, string> = {
   // Every non-blank line but each file's header (a file is a path within a batch).
@@ -35,9 +49,11 @@ const bronzeRecordCounts: Record<SilverTable, string> = {
   server_logs: `SELECT count_if(NOT blank) AS records, count_if(blank) AS blank_lines FROM bronze_server_logs_lines`,
   // A file whose first non-blank character is '[' holds one array: its elements are the records
   // (a file that is not one JSON array is one malformed record).
-  social_posts: `SELECT sum(CASE WHEN is_array THEN coalesce(json_array_length(content), 1) ELSE non_blank END) AS records,
+  // An array file that is not UTF-8, or has a line too large to read, is not parsed: one record.
+  social_posts: `SELECT sum(CASE WHEN NOT is_array THEN non_blank WHEN readable THEN coalesce(json_array_length(content), 1) ELSE 1 END) AS records,
                         sum(CASE WHEN is_array THEN 0 ELSE blank_lines END) AS blank_lines
                  FROM (SELECT f.file, f.batch_id, ltrim(f.content) LIKE '[%' AS is_array, f.content,
+                              f.encoding_ok AND f.too_large_bytes IS NULL AS readable,
                               l.non_blank, l.blank_lines
                        FROM bronze_social_posts_files f
                        JOIN (SELECT batch_id, file, count_if(NOT blank) AS non_blank, count_if(blank) AS blank_lines
@@ -78,15 +94,13 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
       const tables: Record<string, string> = {};
       for (const table of silverTables) {
         const classified = `${config.lakeRoot}/${folder}/_classified/${table}`;
-        await writeSelection(session, classified, `${silverColumns[table].join(', ')}, batch_id`, 'reason IS NULL', `${config.lakeRoot}/${folder}/${table}`, execution);
         await writeSelection(
           session,
-          classified,
-          `raw_record, reason, ${originColumns.join(', ')}, '${runId}' AS run_id`,
-          'reason IS NOT NULL',
-          `${config.lakeRoot}/${folder}/${table}_quarantine`,
+          `SELECT ${silverColumns[table].join(', ')}, batch_id FROM parquet.\`${classified}\` WHERE reason IS NULL`,
+          `${config.lakeRoot}/${folder}/${table}`,
           execution,
         );
+        await writeSelection(session, quarantineRows(table, classified, runId), `${config.lakeRoot}/${folder}/${table}_quarantine`, execution);
         tables[table] = `${folder}/${table}`;
         tables[`${table}_quarantine`] = `${folder}/${table}_quarantine`;
       }
@@ -139,10 +153,10 @@ async function classify(session: SparkSession, config: LakeConfig, table: Silver
 }
 
 /**
- * Writes the rows of `source` that match `where` as Parquet. The rows are the same on every run;
- * their order in the files is not part of the contract, so no sort is paid for.
+ * Writes the rows of a query as Parquet. The rows are the same on every run; their order in the
+ * files is not part of the contract, so no sort is paid for.
  */
-async function writeSelection(session: SparkSession, source: string, columns: string, where: string, target: string, execution: ExecuteOptions): Promise<void> {
-  const rows = await session.sql(`SELECT ${columns} FROM parquet.\`${source}\` WHERE ${where}`, undefined, execution);
+async function writeSelection(session: SparkSession, query: string, target: string, execution: ExecuteOptions): Promise<void> {
+  const rows = await session.sql(query, undefined, execution);
   await rows.write.format('parquet').mode('overwrite').save(target, execution);
 }

@@ -2,9 +2,10 @@
 // its SHA-256 (how the lake knows a file it already has), size, lines and blank lines.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LakeError } from '../../control/errors.js';
+import { cutPrefix, isOversized, recordPrefixBytes, type OversizedLine } from './oversized-lines.js';
 
 /** Bronze table → folder of the input that feeds it. */
 export const fileSources = {
@@ -26,6 +27,8 @@ export interface FileFacts {
   sha256: string;
   lines: number;
   blankLines: number;
+  /** Lines too large to be a record (jobs/bronze/oversized-lines.ts); absent when there are none. */
+  oversizedLines?: OversizedLine[];
 }
 
 /**
@@ -58,7 +61,7 @@ const NEWLINE = 0x0a;
 // Whitespace as a blank line may hold it: space, tab, CR, vertical tab, form feed.
 const WHITESPACE = new Set([0x20, 0x09, 0x0d, 0x0b, 0x0c]);
 
-/** Reads a file once, streamed: its hash, size, line count and blank-line count. */
+/** Reads a file once, streamed: its hash, size, line count, blank-line count and oversized lines. */
 export async function factsOf(file: string): Promise<FileFacts> {
   const hash = createHash('sha256');
   let size = 0;
@@ -66,15 +69,21 @@ export async function factsOf(file: string): Promise<FileFacts> {
   let blankLines = 0;
   let lineHasText = false;
   let lineHasBytes = false;
+  let lineStart = 0;
+  const oversized: (Omit<OversizedLine, 'prefix'> & { start: number })[] = [];
+  const endLine = (end: number, endsWithNewline: boolean) => {
+    lines++;
+    if (!lineHasText) blankLines++;
+    if (isOversized(end - lineStart, endsWithNewline)) oversized.push({ line: lines, bytes: end - lineStart, blank: !lineHasText, start: lineStart });
+  };
   try {
     for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
       hash.update(chunk);
-      size += chunk.length;
       for (let i = 0; i < chunk.length; i++) {
         const byte = chunk[i] as number;
         if (byte === NEWLINE) {
-          lines++;
-          if (!lineHasText) blankLines++;
+          endLine(size + i, true);
+          lineStart = size + i + 1;
           lineHasText = false;
           lineHasBytes = false;
         } else {
@@ -82,14 +91,29 @@ export async function factsOf(file: string): Promise<FileFacts> {
           if (!lineHasText && !WHITESPACE.has(byte)) lineHasText = true;
         }
       }
+      size += chunk.length;
     }
+    // A last line without a newline is a line too.
+    if (lineHasBytes) endLine(size, false);
+    const facts: FileFacts = { size, sha256: hash.digest('hex'), lines, blankLines };
+    if (oversized.length > 0) facts.oversizedLines = await withPrefixes(file, oversized);
+    return facts;
   } catch (error) {
     throw new LakeError(`cannot read input file ${file}: ${(error as Error).message}`, 'check that it exists and is readable');
   }
-  // A last line without a newline is a line too.
-  if (lineHasBytes) {
-    lines++;
-    if (!lineHasText) blankLines++;
+}
+
+async function withPrefixes(file: string, found: (Omit<OversizedLine, 'prefix'> & { start: number })[]): Promise<OversizedLine[]> {
+  const handle = await open(file, 'r');
+  try {
+    const result: OversizedLine[] = [];
+    for (const { start, ...line } of found) {
+      const head = Buffer.alloc(recordPrefixBytes);
+      const { bytesRead } = await handle.read(head, 0, recordPrefixBytes, start);
+      result.push({ ...line, prefix: cutPrefix(head.subarray(0, bytesRead)).toString('base64') });
+    }
+    return result;
+  } finally {
+    await handle.close();
   }
-  return { size, sha256: hash.digest('hex'), lines, blankLines };
 }

@@ -6,7 +6,7 @@ WITH records AS (
     batch_id,
     partition AS kafka_partition,
     offset AS kafka_offset,
-    CASE WHEN is_valid_utf8(value) THEN CAST(value AS STRING) ELSE concat('base64:', base64(value)) END AS raw_record,
+    CASE WHEN is_valid_utf8(value) THEN CAST(value AS STRING) ELSE concat('base64:', replace(base64(value), '\r\n', '')) END AS raw_record,
     CASE WHEN is_valid_utf8(value) THEN try_parse_json(CAST(value AS STRING)) END AS event
   FROM bronze_ad_events
 ),

@@ -13,6 +13,8 @@ records AS (
     file AS source_file,
     line_number,
     line AS raw_record,
+    encoding_ok,
+    too_large_bytes,
     regexp_replace(line, r'\r\z', '') AS text
   FROM bronze_server_logs_lines
   WHERE NOT blank
@@ -87,6 +89,9 @@ classified AS (
   SELECT
     *,
     CASE
+      -- Before any rule: a record too large to read (only its prefix is here), or not UTF-8 text.
+      WHEN too_large_bytes IS NOT NULL THEN 'record_too_large'
+      WHEN NOT encoding_ok THEN 'bad_encoding'
       WHEN NOT well_formed THEN 'malformed_row'
       WHEN ts_value IS NULL THEN 'bad_timestamp:ts'
       WHEN NOT status_is_integer THEN 'bad_integer:status_code'

@@ -19,7 +19,7 @@ WITH
 
 -- The input files and their layout.
 post_files AS (
-  SELECT batch_id, file, content, content RLIKE r'^\s*\[' AS is_array
+  SELECT batch_id, file, content, content RLIKE r'^\s*\[' AS is_array, encoding_ok, too_large_bytes
   FROM bronze_social_posts_files
 ),
 
@@ -27,6 +27,8 @@ post_files AS (
 json_lines_records AS (
   SELECT l.batch_id, l.file AS source_file, l.line_number, CAST(NULL AS INT) AS element_index,
          l.line AS raw_record,
+         -- Before any rule: a record too large to read (only its prefix is here), or not UTF-8 text.
+         CASE WHEN l.too_large_bytes IS NOT NULL THEN 'record_too_large' WHEN NOT l.encoding_ok THEN 'bad_encoding' END AS unreadable,
          try_parse_json('[' || l.line || ']') AS in_array,
          try_parse_json('{"k":' || l.line || '}') AS in_object
   FROM bronze_social_posts_lines l
@@ -45,7 +47,9 @@ array_lines AS (
          count(*) OVER (PARTITION BY l.batch_id, l.file) AS lines,
          -- a line between the first and the last: the element's text and whether a comma follows it
          regexp_replace(l.line, r'^\s+|\s*,?\s*$', '') AS text,
-         l.line RLIKE r',\s*$' AS has_comma
+         l.line RLIKE r',\s*$' AS has_comma,
+         -- A file with an oversized line is never parsed: it is one record (below).
+         f.too_large_bytes IS NULL AS readable
   FROM bronze_social_posts_lines l
   JOIN post_files f ON f.batch_id = l.batch_id AND f.file = l.file
   WHERE f.is_array AND NOT l.blank
@@ -58,7 +62,7 @@ array_line_checks AS (
            WHEN nth = lines THEN line RLIKE r'^\s*\]\s*$'
            ELSE in_array IS NOT NULL AND variant_get(in_array, '$[1]') IS NULL AND in_object IS NOT NULL
                 AND has_comma = (nth < lines - 1)
-         END) OVER (PARTITION BY batch_id, file) AS one_element_a_line
+         END AND readable) OVER (PARTITION BY batch_id, file) AS one_element_a_line
   FROM (
     SELECT *,
            IF(nth > 1 AND nth < lines, try_parse_json('[' || text || ']'), NULL) AS in_array,
@@ -69,6 +73,7 @@ array_line_checks AS (
 array_line_records AS (
   SELECT batch_id, file AS source_file, CAST(NULL AS INT) AS line_number,
          CAST(nth - 1 AS INT) AS element_index, text AS raw_record,
+         CAST(NULL AS STRING) AS unreadable,
          variant_get(in_array, '$[0]') AS value
   FROM array_line_checks
   WHERE one_element_a_line AND nth > 1 AND nth < lines
@@ -79,6 +84,8 @@ array_line_records AS (
 -- `malformed_json` record: the whole file.
 array_documents AS (
   SELECT f.batch_id, f.file, f.content,
+         -- A file not read whole (an oversized line), or not UTF-8: one record, never parsed.
+         CASE WHEN f.too_large_bytes IS NOT NULL THEN 'record_too_large' WHEN NOT f.encoding_ok THEN 'bad_encoding' END AS unreadable,
          try_parse_json('[' || f.content || ']') AS in_array,
          try_parse_json('{"k":' || f.content || '}') AS in_object
   FROM post_files f
@@ -87,26 +94,28 @@ array_documents AS (
 ),
 array_document_records AS (
   SELECT d.batch_id, d.file AS source_file, CAST(NULL AS INT) AS line_number,
-         CAST(e.pos + 1 AS INT) AS element_index, to_json(e.value) AS raw_record, e.value
-  FROM (SELECT * FROM array_documents WHERE in_array IS NOT NULL AND variant_get(in_array, '$[1]') IS NULL AND in_object IS NOT NULL) d,
+         CAST(e.pos + 1 AS INT) AS element_index, to_json(e.value) AS raw_record,
+         CAST(NULL AS STRING) AS unreadable, e.value
+  FROM (SELECT * FROM array_documents
+        WHERE unreadable IS NULL AND in_array IS NOT NULL AND variant_get(in_array, '$[1]') IS NULL AND in_object IS NOT NULL) d,
        LATERAL variant_explode(variant_get(d.in_array, '$[0]')) e
   UNION ALL
   SELECT batch_id, file, CAST(size(split(regexp_extract(content, r'^\s*\[', 0), '\n')) AS INT), NULL,
-         content, NULL
+         IF(unreadable = 'bad_encoding', concat('base64:', replace(base64(CAST(content AS BINARY)), '\r\n', '')), content), unreadable, NULL
   FROM array_documents
-  WHERE in_array IS NULL OR variant_get(in_array, '$[1]') IS NOT NULL OR in_object IS NULL
+  WHERE unreadable IS NOT NULL OR in_array IS NULL OR variant_get(in_array, '$[1]') IS NOT NULL OR in_object IS NULL
 ),
 
 -- Every record, with its JSON value when the record is exactly one JSON object (else null).
 post_records AS (
-  SELECT batch_id, source_file, line_number, element_index, raw_record,
+  SELECT batch_id, source_file, line_number, element_index, raw_record, unreadable,
          CASE WHEN in_array IS NOT NULL AND variant_get(in_array, '$[1]') IS NULL AND in_object IS NOT NULL THEN variant_get(in_array, '$[0]') END AS value
   FROM json_lines_records
   UNION ALL
-  SELECT batch_id, source_file, line_number, element_index, raw_record, value
+  SELECT batch_id, source_file, line_number, element_index, raw_record, unreadable, value
   FROM array_line_records
   UNION ALL
-  SELECT batch_id, source_file, line_number, element_index, raw_record, value
+  SELECT batch_id, source_file, line_number, element_index, raw_record, unreadable, value
   FROM array_document_records
 ),
 post_objects AS (
@@ -201,10 +210,11 @@ post_checks AS (
 
 -- The first broken rule, in the order of the contract's table (duplication comes later).
 classified AS (
-  SELECT c.batch_id, c.source_file, c.line_number, c.element_index, c.raw_record,
+  SELECT c.batch_id, c.source_file, c.line_number, c.element_index, c.raw_record, c.unreadable,
          c.v_post_id, c.v_utilisateur, c.v_contenu, c.v_texte,
          c.f_likes, c.f_partages, c.likes_check, c.partages_check, c.parsed_date,
          CASE
+           WHEN c.unreadable IS NOT NULL THEN c.unreadable
            WHEN NOT c.is_object THEN 'malformed_json'
            WHEN c.v_post_id IS NULL THEN 'missing_required:post_id'
            WHEN c.v_contenu IS NULL THEN 'missing_required:contenu'

@@ -14,6 +14,8 @@ file_lines AS (
     file,
     CAST(line_number AS INT) AS line_number,
     line AS raw_record,
+    encoding_ok,
+    too_large_bytes,
     regexp_replace(
       CASE WHEN line_number = 1 THEN regexp_replace(line, r'^\uFEFF', '') ELSE line END,
       r'\r\z', '') AS text
@@ -33,6 +35,8 @@ csv_lines AS (
     file,
     line_number,
     raw_record,
+    encoding_ok,
+    too_large_bytes,
     text RLIKE r'^(?:"(?:[^"]++|"")*+"|[^",]*+)(?:,(?:"(?:[^"]++|"")*+"|[^",]*+))*+\z' AS well_formed,
     transform(
       split(text, r',(?=(?:[^"]*+"[^"]*+")*+[^"]*+\z)', -1),
@@ -78,6 +82,8 @@ records AS (
     r.file AS source_file,
     r.line_number,
     r.raw_record,
+    r.encoding_ok,
+    r.too_large_bytes,
     -- A record of a file whose header is itself not valid CSV cannot be read either.
     r.well_formed AND h.header_well_formed AND size(r.fields) = h.header_fields AS well_formed,
     coalesce(get(r.fields, h.transaction_id_at - 1), '') AS transaction_id_text,
@@ -138,6 +144,9 @@ checked AS (
   SELECT
     *,
     CASE
+      -- Before any rule: a record too large to read (only its prefix is here), or not UTF-8 text.
+      WHEN too_large_bytes IS NOT NULL THEN 'record_too_large'
+      WHEN NOT encoding_ok THEN 'bad_encoding'
       WHEN NOT well_formed THEN 'malformed_row'
       WHEN transaction_id_text = '' THEN 'missing_required:transaction_id'
       WHEN produit_text = '' THEN 'missing_required:produit'
