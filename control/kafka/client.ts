@@ -1,6 +1,6 @@
 // The Kafka client of the lake: a kafkajs instance from the configuration, quiet unless LAKE_DEBUG
 // is set, and connections that fail fast with an error saying which brokers and what to do.
-import { Kafka, type LogEntry, logLevel } from 'kafkajs';
+import { Kafka, type LogEntry, type RetryOptions, logLevel } from 'kafkajs';
 import type { LakeConfig } from '../config.js';
 import { LakeError } from '../errors.js';
 
@@ -27,13 +27,17 @@ function debugLog() {
   };
 }
 
-export function createKafka(config: Pick<LakeConfig, 'kafkaBrokers'>, clientId = 'lake'): Kafka {
+/**
+ * `retry`: how long connections (and metadata requests) are retried. The default, a few quick
+ * retries, reports an absent broker in seconds. A client's own requests retry inside these: once
+ * they run out, kafkajs gives up at once, whatever the producer's own retries would allow.
+ */
+export function createKafka(config: Pick<LakeConfig, 'kafkaBrokers'>, clientId = 'lake', retry: RetryOptions = { retries: 3, initialRetryTime: 300, maxRetryTime: 3_000 }): Kafka {
   return new Kafka({
     clientId,
     brokers: config.kafkaBrokers,
     connectionTimeout: 3_000,
-    // Connecting and admin requests: a few quick retries, so an absent broker is reported in seconds.
-    retry: { retries: 3, initialRetryTime: 300, maxRetryTime: 3_000 },
+    retry,
     logLevel: process.env.LAKE_DEBUG ? logLevel.INFO : logLevel.NOTHING,
     logCreator: debugLog,
   });

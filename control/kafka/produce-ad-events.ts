@@ -57,6 +57,13 @@ export interface ProduceAdEventsReport extends ProduceLoopResult {
 export const defaultBatchSize = 2_500;
 
 
+/**
+ * About a minute of retries for a send, and for the connections under it: kafkajs grows the wait
+ * by about 1.5× a retry, so 8 retries gave up after ~15 s, before a restarted broker (~16 s on
+ * the embedded stack) was back; 12 wait ~75 s in all.
+ */
+const producerRetry = { retries: 12, initialRetryTime: 300, maxRetryTime: 30_000 };
+
 function plannedTotal(options: ProduceAdEventsOptions): number {
   if (options.count !== undefined) return options.count;
   if (options.ratePerSecond !== undefined && options.durationMs !== undefined) return Math.floor((options.ratePerSecond * options.durationMs) / 1000);
@@ -67,16 +74,18 @@ export async function produceAdEvents(config: LakeConfig, options: ProduceAdEven
   const total = plannedTotal(options);
   const topic = config.kafkaTopic;
   const acks = options.acks ?? -1;
-  const kafka = createKafka(config, 'lake-produce');
-  const admin = kafka.admin();
-  const producer = kafka.producer({
+  // The admin fails fast when no broker answers at the start. The producer rides out a broker that
+  // restarts meanwhile: its connections are retried as long as its sends (with the client's quick
+  // default, a broker restart failed the run within two seconds, its batch unacknowledged).
+  const admin = createKafka(config, 'lake-produce').admin();
+  const producer = createKafka(config, 'lake-produce', producerRetry).producer({
     idempotent: acks === -1,
     // What kafkajs's idempotence was built for (KIP-98's original rule); kafkajs does not enforce it.
     maxInFlightRequests: 1,
     createPartitioner: Partitioners.DefaultPartitioner,
     // A failing send is retried for about a minute (the Java client gives up after two), then the run
     // stops. Explicit: through Kafka.producer(), kafkajs's "unlimited retries when idempotent" is 5.
-    retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 30_000 },
+    retry: producerRetry,
   });
 
   await connectOrExplain(admin, config.kafkaBrokers);

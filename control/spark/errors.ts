@@ -10,15 +10,25 @@ import { decodeStatusDetails, type ErrorInfo } from './status-details.js';
 const STACK_UP_HINT =
   'is the stack up? run `npm run lake -- stack up`, or point SPARK_REMOTE at a running Spark Connect server';
 
-/** The server cannot be reached (refused, timed out, or the connection dropped and retries ran out). */
+/**
+ * The server cannot be reached (refused, timed out, or the connection dropped and retries ran out).
+ * `during` names what failed because of it (`silver run <id> failed`), with its own `hint`.
+ */
 export class SparkUnreachableError extends LakeError {
   constructor(
     readonly remote: string,
-    detail?: string,
-    options?: { cause?: unknown },
+    readonly detail?: string,
+    options?: { cause?: unknown; during?: string; hint?: string },
   ) {
-    super(`cannot reach Spark Connect at ${remote}${detail ? ` (${detail})` : ''}`, STACK_UP_HINT, options);
+    super(
+      `${options?.during ? `${options.during}: ` : ''}cannot reach Spark Connect at ${remote}${detail ? ` (${detail})` : ''}`,
+      options?.hint ?? STACK_UP_HINT,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.during = options?.during;
   }
+
+  readonly during: string | undefined;
 }
 
 // Both refusals have the same fix: the server's token in SPARK_REMOTE.
@@ -123,12 +133,23 @@ export interface ErrorContext {
 export function toLakeError(error: ServiceError, context: ErrorContext, details?: FetchErrorDetailsResponse): LakeError {
   switch (error.code) {
     case GrpcStatus.UNAVAILABLE:
-      return new SparkUnreachableError(context.remote, error.details || undefined, { cause: error });
+      return new SparkUnreachableError(context.remote, unreachableDetail(error.details), { cause: error });
     case GrpcStatus.UNAUTHENTICATED:
     case GrpcStatus.PERMISSION_DENIED:
       return new SparkAuthError(context.remote, context.hasToken, error.details, { cause: error });
   }
   return sparkErrorOf(error, details);
+}
+
+/**
+ * grpc-js says `No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:15002.
+ * Resolution note: ` when the server is gone: the cause is all a user needs.
+ */
+function unreachableDetail(details: string): string | undefined {
+  if (/ECONNREFUSED/.test(details)) return 'connection refused: the server is not running';
+  if (/ETIMEDOUT|EHOSTUNREACH|ENETUNREACH/.test(details)) return 'no answer from the server';
+  if (/ECONNRESET|Connection dropped|Socket closed|RST_STREAM/i.test(details)) return 'the connection was lost';
+  return details.replace(/\s*Resolution note:\s*$/, '').trim() || undefined;
 }
 
 function sparkErrorOf(error: ServiceError, details: FetchErrorDetailsResponse | undefined): SparkError {
@@ -184,6 +205,11 @@ function describeErrorClass(
       const snippet = sql?.split('\n').map((line) => `    ${line}`).join('\n');
       return { message: `SQL syntax error at or near ${params.error ?? '?'}${params.hint ?? ''}`, hint: snippet ? `here:\n${snippet}` : undefined };
     }
+    case 'TASK_WRITE_FAILED':
+      return {
+        message: `Spark could not write ${params.path ?? 'its output'}`,
+        hint: 'HDFS may be down or without a DataNode: check `npm run lake -- stack status`, then run the job again',
+      };
     case 'OPERATION_CANCELED':
       return { message: 'the operation was cancelled on the Spark server' };
   }

@@ -1,0 +1,64 @@
+// Faults of the embedded stack for the fault tests: a daemon killed hard (SIGKILL, the way a crash
+// or the OOM killer ends it), and the stack brought back with stackUp, which starts only what is
+// missing. Each test keeps its outage short and restarts in a `finally`: the stack is shared.
+import { loadConfig, type LakeConfig } from '../../../control/config.js';
+import { WebHdfs, hdfsPath } from '../../../control/hdfs/webhdfs.js';
+import type { ComponentName } from '../../../control/stack/components.js';
+import { stackLayout } from '../../../control/stack/layout.js';
+import { daemonMarker, isAlive, runningPid } from '../../../control/stack/processes.js';
+import { stackUp } from '../../../control/stack/stack.js';
+
+/** Fault tests kill daemons of the embedded stack: not on an external one. */
+export const embeddedStack = process.env.LAKE_EXTERNAL_STACK !== '1';
+
+const log = (line: string) => process.stderr.write(`[faults] ${line}\n`);
+
+/** SIGKILLs the daemon (only its JVM, not its process group) and waits until it is gone. */
+export async function killDaemon(name: ComponentName): Promise<number> {
+  const config = loadConfig();
+  const pid = await runningPid(stackLayout(config).pidFile(name), daemonMarker(name, config.homeDir));
+  if (pid === undefined) throw new Error(`${name} is not running: nothing to kill`);
+  process.kill(pid, 'SIGKILL');
+  await waitFor(() => !isAlive(pid), 10_000, `${name} (pid ${pid}) to exit`);
+  log(`killed ${name} (pid ${pid})`);
+  return pid;
+}
+
+/** Starts what is missing and waits until every component is healthy; returns how long it took. */
+export async function restartStack(): Promise<number> {
+  const started = Date.now();
+  await stackUp(loadConfig(), log);
+  const ms = Date.now() - started;
+  log(`stack healthy again after ${ms} ms`);
+  return ms;
+}
+
+/**
+ * Waits until a file can be written to HDFS. After a DataNode is killed and started again, stackUp
+ * finds HDFS healthy at once: the NameNode still counts the dead DataNode as live (it only notices
+ * after missed heartbeats, minutes later), while the new one is not listening yet.
+ */
+export async function waitForHdfsWrites(config: LakeConfig, timeoutMs = 120_000): Promise<number> {
+  const hdfs = new WebHdfs(config.webHdfs);
+  const probe = `${hdfsPath(config.lakeRoot)}/_probe-${process.pid}`;
+  const started = Date.now();
+  await waitFor(
+    () =>
+      hdfs.write(probe, 'probe').then(
+        () => true,
+        () => false,
+      ),
+    timeoutMs,
+    'HDFS to accept writes again',
+  );
+  await hdfs.delete(probe);
+  return Date.now() - started;
+}
+
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
