@@ -13,7 +13,7 @@
 //       one row per file, whole text. A file with an oversized line is never read whole: its
 //       content is its first non-blank line (enough to tell a JSON array), and too_large_bytes
 //       its size.
-//   bronze_<table>_oversized  (file sources) batch_id, file, line_number, bytes, prefix: the
+//   bronze_<table>_oversized  (file sources) batch_id, file, line_number, bytes, blank, prefix: the
 //                         oversized lines, from the bronze manifests (empty when there are none).
 //   bronze_ad_events      batch_id, key, value, topic, partition, offset, timestamp
 import type { LakeConfig } from '../../control/config.js';
@@ -23,6 +23,9 @@ import { fileSources, type FileTable } from '../bronze/file-sources.js';
 import { lineReaderMaxLength, maxRecordBytes, type LandedFileWithLines } from '../bronze/oversized-lines.js';
 
 export const fileTables = Object.keys(fileSources) as FileTable[];
+
+/** A split size no input file reaches (1 TiB): files are read whole, one partition each. */
+const unsplitBytes = 1024 ** 4;
 
 /** URIs of the committed files of a bronze file table, in (batch, path) order. */
 export function committedFiles(config: LakeConfig, runs: readonly RunManifest[], table: FileTable): string[] {
@@ -65,7 +68,7 @@ export async function registerBronzeViews(session: SparkSession, config: LakeCon
       parts.lines.push(`SELECT batch_id, file, pos + 1 AS line_number,
                IF(utf8, line, CAST(encode(line, 'ISO-8859-1') AS STRING)) AS text,
                utf8 OR is_valid_utf8(encode(line, 'ISO-8859-1')) AS line_utf8,
-               CAST(NULL AS BIGINT) AS too_large_bytes
+               CAST(NULL AS BIGINT) AS too_large_bytes, CAST(NULL AS BOOLEAN) AS known_blank
         FROM (SELECT batch_id, file, utf8, split(IF(utf8, content, decode(CAST(content AS BINARY), 'ISO-8859-1')), '\\n', -1) AS lines
               FROM bronze_${table}_whole)
         LATERAL VIEW posexplode(lines) exploded AS pos, line
@@ -76,6 +79,11 @@ export async function registerBronzeViews(session: SparkSession, config: LakeCon
     if (byLine.length > 0) {
       // Line by line, with Hadoop's line reader skipping the oversized lines (so no executor ever
       // holds one). Lines are numbered in file order: by split, then by position in the split.
+      // A file must not be split, though: a split that starts inside an oversized line skips only
+      // to its own end, and the next one returns the rest of the line as a line of its own. So the
+      // session reads every file whole (one partition each) from here on: costly for large
+      // files, but only in a session that met an oversized line.
+      await session.config.set({ 'spark.sql.files.maxPartitionBytes': unsplitBytes, 'spark.sql.files.openCostInBytes': unsplitBytes });
       await session.read
         .format('text')
         .option('lineSep', '\n')
@@ -86,11 +94,11 @@ export async function registerBronzeViews(session: SparkSession, config: LakeCon
       // The oversized lines, from the manifest: for each file, where they were.
       const oversized = byLine.flatMap((file) =>
         (file.oversizedLines ?? []).map(
-          (line) => `(${sqlString(batchIdOf(file))}, ${sqlString(file.path)}, ${line.line}, ${line.bytes}L, ${sqlString(line.prefix)})`,
+          (line) => `(${sqlString(batchIdOf(file))}, ${sqlString(file.path)}, ${line.line}, ${line.bytes}L, ${line.blank}, ${sqlString(line.prefix)})`,
         ),
       );
       await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_oversized AS
-        SELECT * FROM VALUES ${oversized.join(', ')} AS t(batch_id, file, line_number, bytes, prefix)`);
+        SELECT * FROM VALUES ${oversized.join(', ')} AS t(batch_id, file, line_number, bytes, blank, prefix)`);
       // The k-th line the reader kept is line k + (oversized lines before it): the i-th oversized
       // line (1-based) has o_i - i kept lines before it.
       await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_by_line AS
@@ -106,10 +114,12 @@ export async function registerBronzeViews(session: SparkSession, config: LakeCon
                          FROM bronze_${table}_oversized)
                    GROUP BY batch_id, file) o
         ON k.batch_id = o.batch_id AND k.file = o.file`);
-      const lines = `SELECT batch_id, file, line_number, text, is_valid_utf8(text) AS line_utf8, CAST(NULL AS BIGINT) AS too_large_bytes
+      // An oversized line is blank as bronze found it on the whole line, not on its prefix.
+      const lines = `SELECT batch_id, file, line_number, text, is_valid_utf8(text) AS line_utf8, CAST(NULL AS BIGINT) AS too_large_bytes,
+               CAST(NULL AS BOOLEAN) AS known_blank
         FROM bronze_${table}_by_line
         UNION ALL
-        SELECT batch_id, file, line_number, CAST(unbase64(prefix) AS STRING), is_valid_utf8(unbase64(prefix)), bytes
+        SELECT batch_id, file, line_number, CAST(unbase64(prefix) AS STRING), is_valid_utf8(unbase64(prefix)), bytes, blank
         FROM bronze_${table}_oversized`;
       parts.lines.push(lines);
       const sizes = byLine.map((file) => `(${sqlString(batchIdOf(file))}, ${sqlString(file.path)}, ${file.size}L)`);
@@ -117,14 +127,14 @@ export async function registerBronzeViews(session: SparkSession, config: LakeCon
                coalesce(first.text, '') AS content, coalesce(first.encoding_ok, true) AS encoding_ok, s.bytes AS too_large_bytes
         FROM (SELECT * FROM VALUES ${sizes.join(', ')} AS t(batch_id, file, bytes)) s
         LEFT JOIN (SELECT batch_id, file, min_by(text, line_number) AS text, min_by(line_utf8 AND NOT contains(text, chr(0)), line_number) AS encoding_ok
-                   FROM (${lines}) WHERE NOT text RLIKE '^\\\\s*$' GROUP BY batch_id, file) first
+                   FROM (${lines}) WHERE NOT coalesce(known_blank, text RLIKE '^\\\\s*$') GROUP BY batch_id, file) first
         ON first.batch_id = s.batch_id AND first.file = s.file`);
     }
 
     if (byLine.length === 0) {
       await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_oversized AS
         SELECT CAST(NULL AS STRING) AS batch_id, CAST(NULL AS STRING) AS file, CAST(NULL AS INT) AS line_number,
-               CAST(NULL AS BIGINT) AS bytes, CAST(NULL AS STRING) AS prefix WHERE false`);
+               CAST(NULL AS BIGINT) AS bytes, CAST(NULL AS BOOLEAN) AS blank, CAST(NULL AS STRING) AS prefix WHERE false`);
     }
     const filesView = `bronze_${table}_files`;
     await session.sql(`CREATE OR REPLACE TEMP VIEW ${filesView} AS ${
@@ -137,7 +147,7 @@ export async function registerBronzeViews(session: SparkSession, config: LakeCon
       parts.lines.length > 0
         ? `SELECT batch_id, file, line_number,
                   IF(encoding_ok, text, concat('base64:', replace(base64(CAST(text AS BINARY)), '\\r\\n', ''))) AS line,
-                  text RLIKE '^\\\\s*$' AS blank, encoding_ok, too_large_bytes
+                  coalesce(known_blank, text RLIKE '^\\\\s*$') AS blank, encoding_ok, too_large_bytes
            FROM (SELECT *, line_utf8 AND NOT contains(text, chr(0)) AS encoding_ok FROM (${parts.lines.join('\nUNION ALL\n')}))`
         : `SELECT CAST(NULL AS STRING) AS batch_id, CAST(NULL AS STRING) AS file, CAST(NULL AS INT) AS line_number, CAST(NULL AS STRING) AS line,
                   CAST(NULL AS BOOLEAN) AS blank, CAST(NULL AS BOOLEAN) AS encoding_ok, CAST(NULL AS BIGINT) AS too_large_bytes WHERE false`

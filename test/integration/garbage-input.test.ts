@@ -2,7 +2,7 @@
 // encodings, a CSV with only a header, JSON with nesting where scalars belong, Kafka values that
 // are not JSON. No job may crash; every such record is quarantined with a stable reason and
 // counted, and the conservation law (bronze records = silver rows + quarantined) still holds.
-// The 1 GB single line runs with LAKE_TEST_HUGE=1 only (see the last describe).
+// Then a 1 GB single line, on a lake of its own.
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
@@ -297,8 +297,9 @@ function isUtf8(bytes: Buffer): boolean {
 }
 
 // A single line of 1 GB: bronze streams it (hash, line facts) without holding it; silver must not
-// read it into an executor of 2 GiB. Minutes of upload and scan: only with LAKE_TEST_HUGE=1.
-describe.skipIf(process.env.LAKE_TEST_HUGE !== '1')('a 1 GB single line (LAKE_TEST_HUGE=1: minutes of upload and scan)', () => {
+// read it into an executor of 2 GiB. Measured at ~40 s (write, upload, scan) on the 2-core machine,
+// under the ~2 min that would have put it behind an env var, so it always runs.
+describe('a 1 GB single line', () => {
   const hdfs = new WebHdfs(loadConfig().webHdfs);
   let input: string;
   let config: LakeConfig;
