@@ -35,9 +35,10 @@ async function sendToDataNode(location: string, content: Buffer | string | { fil
     request.once('response', resolve);
     request.once('error', reject);
   });
-  if (typeof content === 'object' && 'file' in content) await pipeline(createReadStream(content.file), request);
-  else request.end(content);
-  const response = await answered;
+  const sent = typeof content === 'object' && 'file' in content ? pipeline(createReadStream(content.file), request) : Promise.resolve(request.end(content));
+  // Both awaited together: when the DataNode dies mid-upload, the send and the answer both fail,
+  // and neither failure may go unhandled.
+  const [response] = await Promise.all([answered, sent]);
   const body: Buffer[] = [];
   for await (const chunk of response) body.push(chunk as Buffer);
   if (response.statusCode !== 201) {
