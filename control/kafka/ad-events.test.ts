@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { type AdEventRecord, adEventGenerator, adEventReasons } from './ad-events.js';
 import { campaigns } from './campaigns.js';
@@ -98,14 +99,6 @@ describe('ad-event generator', () => {
   });
 });
 
-function isUtf8(bytes: Buffer): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function parsesAsJson(bytes: Buffer): boolean {
   try {

@@ -3,6 +3,7 @@
 // are not JSON. No job may crash; every such record is quarantined with a stable reason and
 // counted, and the conservation law (bronze records = silver rows + quarantined) still holds.
 // Then a 1 GB single line, on a lake of its own.
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
@@ -287,14 +288,6 @@ describe('garbage input never crashes a job, and every bad record is quarantined
   });
 });
 
-function isUtf8(bytes: Buffer): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // A single line of 1 GB: bronze streams it (hash, line facts) without holding it; silver must not
 // read it into an executor of 2 GiB. Measured at ~40 s (write, upload, scan) on the 2-core machine,
