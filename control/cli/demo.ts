@@ -149,10 +149,11 @@ export function demoCommand(): Command {
     .option('--rerun', 'run silver and gold even when bronze landed nothing new')
     .option('--no-serve', 'stop after the charts, without starting the API')
     .action(async (options: { rerun?: boolean; serve: boolean }) => {
-      const config = loadConfig();
       say('Starting the embedded stack (HDFS, Kafka, Spark standalone, Spark Connect)…');
-      const statuses = await stackUp(config, note);
+      const statuses = await stackUp(loadConfig(), note);
       say(formatTable(['component', 'pid', 'address', 'state'], statuses.map((s) => [s.name, String(s.pid ?? '-'), s.address, s.state])));
+      // Read after `stack up`: on a fresh clone, it is what makes the Connect token the default address carries.
+      const config = loadConfig();
 
       await sampleInput(config);
       await sampleAdEvents(config);
