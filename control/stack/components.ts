@@ -45,6 +45,7 @@ export interface Component {
 }
 
 const NAMENODE_HTTP = 'http://127.0.0.1:9870';
+const DATANODE_HTTP = 'http://127.0.0.1:9864';
 const SPARK_MASTER_UI = 'http://127.0.0.1:8080';
 const STANDALONE_MASTER = 'spark://127.0.0.1:7077';
 const KAFKA_BROKER = '127.0.0.1:9092';
@@ -96,6 +97,20 @@ async function sparkDefaults(ctx: StackContext): Promise<string[]> {
     });
 }
 
+interface DataNodeInfo {
+  /** JSON text: one entry per NameNode the DataNode serves. */
+  beans: { BPServiceActorInfo?: string }[];
+}
+
+function dataNodeRegistered(info: DataNodeInfo | undefined): boolean {
+  try {
+    const actors = JSON.parse(info?.beans[0]?.BPServiceActorInfo ?? '[]') as { ActorState?: string }[];
+    return actors.length > 0 && actors.every((actor) => actor.ActorState === 'RUNNING');
+  } catch {
+    return false;
+  }
+}
+
 interface NameNodeInfo {
   beans: Array<{ Safemode?: string; NumLiveDataNodes?: number }>;
 }
@@ -126,11 +141,15 @@ const datanode: Component = {
   ports: [9866, 9864, 9867],
   after: ['namenode'],
   jvm: (ctx) => hadoopJvm(ctx, 'org.apache.hadoop.hdfs.server.datanode.DataNode', '384m'),
-  // Healthy when HDFS takes writes: the DataNode registered and the NameNode left safe mode.
+  // Healthy when HDFS takes writes: the NameNode counts a live DataNode and left safe mode, and
+  // this DataNode itself says it registered (its block-pool actor RUNNING). The NameNode alone is
+  // not enough after a DataNode restart: it counts the old process as live until its heartbeats
+  // time out, while the new one is still registering.
   async healthy() {
     const state = await fetchJson<NameNodeInfo>(`${NAMENODE_HTTP}/jmx?qry=Hadoop:service=NameNode,name=FSNamesystemState`);
     const info = await fetchJson<NameNodeInfo>(`${NAMENODE_HTTP}/jmx?qry=Hadoop:service=NameNode,name=NameNodeInfo`);
-    return (state?.beans[0]?.NumLiveDataNodes ?? 0) >= 1 && info?.beans[0]?.Safemode === '';
+    const own = await fetchJson<DataNodeInfo>(`${DATANODE_HTTP}/jmx?qry=Hadoop:service=DataNode,name=DataNodeInfo`);
+    return (state?.beans[0]?.NumLiveDataNodes ?? 0) >= 1 && info?.beans[0]?.Safemode === '' && dataNodeRegistered(own);
   },
   readyTimeoutMs: 120_000,
 };

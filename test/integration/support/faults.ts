@@ -1,8 +1,7 @@
 // Faults of the embedded stack for the fault tests: a daemon killed hard (SIGKILL, the way a crash
 // or the OOM killer ends it), and the stack brought back with stackUp, which starts only what is
 // missing. Each test keeps its outage short and restarts in a `finally`: the stack is shared.
-import { loadConfig, type LakeConfig } from '../../../control/config.js';
-import { WebHdfs, hdfsPath } from '../../../control/hdfs/webhdfs.js';
+import { loadConfig } from '../../../control/config.js';
 import type { ComponentName } from '../../../control/stack/components.js';
 import { stackLayout } from '../../../control/stack/layout.js';
 import { daemonMarker, isAlive, runningPid } from '../../../control/stack/processes.js';
@@ -31,28 +30,6 @@ export async function restartStack(): Promise<number> {
   const ms = Date.now() - started;
   log(`stack healthy again after ${ms} ms`);
   return ms;
-}
-
-/**
- * Waits until a file can be written to HDFS. After a DataNode is killed and started again, stackUp
- * finds HDFS healthy at once: the NameNode still counts the dead DataNode as live (it only notices
- * after missed heartbeats, minutes later), while the new one is not listening yet.
- */
-export async function waitForHdfsWrites(config: LakeConfig, timeoutMs = 120_000): Promise<number> {
-  const hdfs = new WebHdfs(config.webHdfs);
-  const probe = `${hdfsPath(config.lakeRoot)}/_probe-${process.pid}`;
-  const started = Date.now();
-  await waitFor(
-    () =>
-      hdfs.write(probe, 'probe').then(
-        () => true,
-        () => false,
-      ),
-    timeoutMs,
-    'HDFS to accept writes again',
-  );
-  await hdfs.delete(probe);
-  return Date.now() - started;
 }
 
 export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
