@@ -13,6 +13,7 @@ import { avgLikesChart, campaignChart, statusCodeChart, totalSalesChart, type Av
 import type { GoldSource } from '../gold-cache.js';
 import { goldEndpoints, type MetricRow } from '../gold-tables.js';
 import { HttpError, methodNotAllowed } from '../http-errors.js';
+import { servedGold } from './metrics.js';
 
 const pageFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dashboard');
 /** The browser builds of the charting libraries, by the name the page asks for. */
@@ -47,10 +48,7 @@ export function dashboardRoutes(gold: GoldSource, authenticate: RequestHandler):
     router
       .route(chartPath(endpoint.path))
       .get(authenticate, (_req, res) => {
-        const snapshot = gold.snapshot();
-        if (!snapshot) throw new HttpError(503, `Gold is not loaded yet${gold.status().error ? `: ${gold.status().error}` : ''}`, { 'Retry-After': '5' });
-        res.set({ 'X-Gold-Version': snapshot.version, ETag: `"gold-${snapshot.version}"`, 'Cache-Control': 'private, no-cache' });
-        res.json(charts[endpoint.table](snapshot.tables[endpoint.table]));
+        res.json(charts[endpoint.table](servedGold(gold, res).tables[endpoint.table]));
       })
       .all(methodNotAllowed(['GET']));
   }

@@ -2,7 +2,7 @@
 // the N most discussed ones (most posts) get a bar; the rest are pooled into one "others" bar,
 // whose average is weighted by their number of posts. Bars are sorted by average, highest first.
 import type { TopLevelSpec } from 'vega-lite';
-import { chartConfig, chartWidth, mainColor, othersColor, vegaLiteSchema } from '../theme.js';
+import { rankedBarsChart } from './ranked-bars.js';
 import { othersLabel, topN, type TopOptions } from '../top-n.js';
 import type { AvgLikesRow } from './rows.js';
 
@@ -16,28 +16,18 @@ export function avgLikesChart(rows: readonly AvgLikesRow[], options: TopOptions 
     bars.push({ contenu: othersLabel('subjects', rest.length), avg_likes: Math.round((100 * likes) / posts) / 100, nb_posts: posts, rank: bars.length, others: true });
   }
   const posts = rows.reduce((sum, r) => sum + r.nb_posts, 0);
-  return {
-    $schema: vegaLiteSchema,
+  return rankedBarsChart({
     title: {
       text: 'Average likes per product',
       subtitle: `Mean likes of a post about each product, over ${posts.toLocaleString('en-US')} posts${rest.length > 0 ? `; the ${top.length} most discussed products, the others pooled` : ''}`,
     },
-    config: chartConfig,
-    width: chartWidth,
-    height: { step: 20 },
-    data: { values: bars },
-    encoding: {
-      y: { field: 'contenu', type: 'nominal', title: null, sort: { field: 'rank', op: 'min' } },
-      x: { field: 'avg_likes', type: 'quantitative', title: 'Average likes per post', axis: { format: ',.0f' } },
-      tooltip: [
-        { field: 'contenu', title: 'Product or subject' },
-        { field: 'avg_likes', title: 'Average likes', format: ',.2f' },
-        { field: 'nb_posts', title: 'Posts', format: ',d' },
-      ],
-    },
-    layer: [
-      { mark: 'bar', encoding: { color: { condition: { test: 'datum.others', value: othersColor }, value: mainColor } } },
-      { mark: { type: 'text', align: 'left', dx: 4, fontSize: 11, color: '#333' }, encoding: { text: { field: 'avg_likes', format: ',.1f' } } },
+    bars,
+    category: 'contenu',
+    value: { field: 'avg_likes', title: 'Average likes per post', axisFormat: ',.0f', labelFormat: ',.1f' },
+    tooltip: [
+      { field: 'contenu', title: 'Product or subject' },
+      { field: 'avg_likes', title: 'Average likes', format: ',.2f' },
+      { field: 'nb_posts', title: 'Posts', format: ',d' },
     ],
-  };
+  });
 }

@@ -1,7 +1,7 @@
 // Gold: total sales per product, as horizontal bars sorted from the best seller down; beyond the
 // top N the products are summed into one grey "others" bar, kept last.
 import type { TopLevelSpec } from 'vega-lite';
-import { chartConfig, chartWidth, mainColor, othersColor, vegaLiteSchema } from '../theme.js';
+import { rankedBarsChart } from './ranked-bars.js';
 import { othersLabel, topN, type TopOptions } from '../top-n.js';
 import type { TotalSalesRow } from './rows.js';
 
@@ -19,31 +19,21 @@ export function totalSalesChart(rows: readonly TotalSalesRow[], options: TopOpti
     });
   }
   const total = rows.reduce((sum, r) => sum + r.total_ventes, 0);
-  return {
-    $schema: vegaLiteSchema,
+  return rankedBarsChart({
     title: {
       text: 'Total sales per product',
       subtitle: `${euros(total)} over ${rows.length} products${rest.length > 0 ? `; the ${top.length} best sellers, the others summed up` : ''}`,
     },
-    config: chartConfig,
-    width: chartWidth,
-    height: { step: 20 },
-    data: { values: bars },
-    encoding: {
-      y: { field: 'produit', type: 'nominal', title: null, sort: { field: 'rank', op: 'min' } },
-      x: { field: 'total_ventes', type: 'quantitative', title: 'Sales (€)', axis: { format: ',.0f' } },
-      tooltip: [
-        { field: 'produit', title: 'Product' },
-        { field: 'total_ventes', title: 'Sales (€)', format: ',.2f' },
-        { field: 'nb_transactions', title: 'Transactions', format: ',d' },
-        { field: 'quantite_totale', title: 'Units sold', format: ',d' },
-      ],
-    },
-    layer: [
-      { mark: 'bar', encoding: { color: { condition: { test: 'datum.others', value: othersColor }, value: mainColor } } },
-      { mark: { type: 'text', align: 'left', dx: 4, fontSize: 11, color: '#333' }, encoding: { text: { field: 'total_ventes', format: ',.0f' } } },
+    bars,
+    category: 'produit',
+    value: { field: 'total_ventes', title: 'Sales (€)', axisFormat: ',.0f', labelFormat: ',.0f' },
+    tooltip: [
+      { field: 'produit', title: 'Product' },
+      { field: 'total_ventes', title: 'Sales (€)', format: ',.2f' },
+      { field: 'nb_transactions', title: 'Transactions', format: ',d' },
+      { field: 'quantite_totale', title: 'Units sold', format: ',d' },
     ],
-  };
+  });
 }
 
 /** Money is summed in cents' precision: JS adds floats, the contract rounds to 2 decimals. */
