@@ -10,7 +10,6 @@ import { LakeError } from '../control/errors.js';
 import type { WebHdfs } from '../control/hdfs/webhdfs.js';
 import { runLayer } from '../control/runs/layer-run.js';
 import type { FileSourceManifest, KafkaManifest, RunManifest } from '../control/runs/manifest.js';
-import { failClearlyWithoutSpark } from './spark-outage.js';
 import type { ExecuteOptions } from '../control/spark/index.js';
 import { BATCH_PREFIX, batchFolder } from './bronze/batches.js';
 import { factsOf, fileSources, listInputFiles, type FileTable } from './bronze/file-sources.js';
@@ -40,34 +39,33 @@ export async function runBronze(config: LakeConfig, options: BronzeOptions = {})
 
   return runLayer(config, 'bronze', {
     undo: ({ hdfs, root, runId }) => removeBatch(hdfs, root, runId),
-    work: (run) =>
-      failClearlyWithoutSpark('bronze', run.runId, async () => {
-        const { hdfs, root, runs, runId, manifest, spark } = run;
-        const committedRuns = await runs.succeeded('bronze');
-        await removeUncommittedBatches(hdfs, root, new Set(committedRuns.map((run) => run.runId)), log);
+    work: async (run) => {
+      const { hdfs, root, runs, runId, manifest, spark } = run;
+      const committedRuns = await runs.succeeded('bronze');
+      await removeUncommittedBatches(hdfs, root, new Set(committedRuns.map((run) => run.runId)), log);
 
-        // Kafka first: pinning the end offsets also tells at once whether the broker answers.
-        const committedOffsets = committedRuns.findLast((run) => run.kafka)?.kafka?.committed ?? {};
-        const offsetPlan = tables.includes('ad_events') ? await planOffsets(config, committedOffsets) : undefined;
-        if (tables.includes('ad_events') && !offsetPlan) log(`Kafka topic ${config.kafkaTopic} does not exist yet: no ad events to land`);
+      // Kafka first: pinning the end offsets also tells at once whether the broker answers.
+      const committedOffsets = committedRuns.findLast((run) => run.kafka)?.kafka?.committed ?? {};
+      const offsetPlan = tables.includes('ad_events') ? await planOffsets(config, committedOffsets) : undefined;
+      if (tables.includes('ad_events') && !offsetPlan) log(`Kafka topic ${config.kafkaTopic} does not exist yet: no ad events to land`);
 
-        const known = knownFiles(committedRuns);
-        manifest.files = {};
-        for (const table of fileTables) manifest.files[table] = await landFiles(hdfs, root, config, table, runId, known, log);
+      const known = knownFiles(committedRuns);
+      manifest.files = {};
+      for (const table of fileTables) manifest.files[table] = await landFiles(hdfs, root, config, table, runId, known, log);
 
-        if (offsetPlan && hasNewRecords(offsetPlan)) {
-          for (const [partition, lost] of Object.entries(offsetPlan.lost)) {
-            log(`warning: ${lost} records of partition ${partition} expired in Kafka before they were landed`);
-          }
-          log(`landing ad events ${describeRanges(offsetPlan.ranges)} from Kafka through Spark`);
-          manifest.kafka = await landKafka(await spark(), config, offsetPlan, committedOffsets, runId, options.execution ?? {});
-        } else if (offsetPlan) {
-          manifest.kafka = { topic: offsetPlan.topic, ranges: {}, records: 0, committed: committedOffsets };
+      if (offsetPlan && hasNewRecords(offsetPlan)) {
+        for (const [partition, lost] of Object.entries(offsetPlan.lost)) {
+          log(`warning: ${lost} records of partition ${partition} expired in Kafka before they were landed`);
         }
+        log(`landing ad events ${describeRanges(offsetPlan.ranges)} from Kafka through Spark`);
+        manifest.kafka = await landKafka(await spark(), config, offsetPlan, committedOffsets, runId, options.execution ?? {});
+      } else if (offsetPlan) {
+        manifest.kafka = { topic: offsetPlan.topic, ranges: {}, records: 0, committed: committedOffsets };
+      }
 
-        const landedSomething = Object.values(manifest.files).some((f) => f.landed.length > 0) || (manifest.kafka?.records ?? 0) > 0;
-        return landedSomething ? 'succeeded' : 'nothing new';
-      }),
+      const landedSomething = Object.values(manifest.files).some((f) => f.landed.length > 0) || (manifest.kafka?.records ?? 0) > 0;
+      return landedSomething ? 'succeeded' : 'nothing new';
+    },
   });
 }
 

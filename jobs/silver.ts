@@ -11,7 +11,6 @@ import { LakeError } from '../control/errors.js';
 import { runLayer, type LayerRunContext } from '../control/runs/layer-run.js';
 import type { RunManifest, SilverCounts } from '../control/runs/manifest.js';
 import { LayerVersions, publishVersion } from '../control/runs/versions.js';
-import { failClearlyWithoutSpark } from './spark-outage.js';
 import type { ExecuteOptions, SparkSession } from '../control/spark/index.js';
 import { registerBronzeViews } from './silver/bronze-views.js';
 
@@ -78,41 +77,40 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
   const versions = (run: LayerRunContext) => new LayerVersions(run.hdfs, run.root, 'silver');
   return runLayer(config, 'silver', {
     undo: (run) => versions(run).discard(run.runId),
-    work: (run) =>
-      failClearlyWithoutSpark('silver', run.runId, async (): Promise<'succeeded'> => {
-        const { hdfs, root, runs, runId, manifest } = run;
-        const bronzeRuns = await runs.succeeded('bronze');
-        if (bronzeRuns.length === 0) throw new LakeError(`no bronze batch in ${config.lakeRoot} yet`, 'land the inputs first: `npm run job:bronze`');
-        const session = await run.spark();
-        await registerBronzeViews(session, config, bronzeRuns);
+    work: async (run): Promise<'succeeded'> => {
+      const { hdfs, root, runs, runId, manifest } = run;
+      const bronzeRuns = await runs.succeeded('bronze');
+      if (bronzeRuns.length === 0) throw new LakeError(`no bronze batch in ${config.lakeRoot} yet`, 'land the inputs first: `npm run job:bronze`');
+      const session = await run.spark();
+      await registerBronzeViews(session, config, bronzeRuns);
 
-        const folder = versions(run).folder(runId);
-        manifest.silver = {};
-        for (const table of silverTables) {
-          log(`silver ${table}: cleaning`);
-          manifest.silver[table] = await classify(session, config, table, `${config.lakeRoot}/${folder}/_classified/${table}`, execution);
-        }
+      const folder = versions(run).folder(runId);
+      manifest.silver = {};
+      for (const table of silverTables) {
+        log(`silver ${table}: cleaning`);
+        manifest.silver[table] = await classify(session, config, table, `${config.lakeRoot}/${folder}/_classified/${table}`, execution);
+      }
 
-        const tables: Record<string, string> = {};
-        for (const table of silverTables) {
-          const classified = `${config.lakeRoot}/${folder}/_classified/${table}`;
-          await writeSelection(
-            session,
-            `SELECT ${silverColumns[table].join(', ')}, batch_id FROM parquet.\`${classified}\` WHERE reason IS NULL`,
-            `${config.lakeRoot}/${folder}/${table}`,
-            execution,
-          );
-          await writeSelection(session, quarantineRows(table, classified, runId), `${config.lakeRoot}/${folder}/${table}_quarantine`, execution);
-          tables[table] = `${folder}/${table}`;
-          tables[`${table}_quarantine`] = `${folder}/${table}_quarantine`;
-        }
-        await hdfs.delete(`${root}/${folder}/_classified`, true);
+      const tables: Record<string, string> = {};
+      for (const table of silverTables) {
+        const classified = `${config.lakeRoot}/${folder}/_classified/${table}`;
+        await writeSelection(
+          session,
+          `SELECT ${silverColumns[table].join(', ')}, batch_id FROM parquet.\`${classified}\` WHERE reason IS NULL`,
+          `${config.lakeRoot}/${folder}/${table}`,
+          execution,
+        );
+        await writeSelection(session, quarantineRows(table, classified, runId), `${config.lakeRoot}/${folder}/${table}_quarantine`, execution);
+        tables[table] = `${folder}/${table}`;
+        tables[`${table}_quarantine`] = `${folder}/${table}_quarantine`;
+      }
+      await hdfs.delete(`${root}/${folder}/_classified`, true);
 
-        manifest.version = folder;
-        manifest.madeFrom = bronzeRuns.map((bronze) => bronze.runId);
-        await publishVersion(versions(run), { runId, publishedAt: new Date().toISOString(), tables, madeFrom: manifest.madeFrom }, options.keepVersions, log);
-        return 'succeeded';
-      }),
+      manifest.version = folder;
+      manifest.madeFrom = bronzeRuns.map((bronze) => bronze.runId);
+      await publishVersion(versions(run), { runId, publishedAt: new Date().toISOString(), tables, madeFrom: manifest.madeFrom }, options.keepVersions, log);
+      return 'succeeded';
+    },
   });
 }
 

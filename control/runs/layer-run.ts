@@ -5,7 +5,7 @@
 import type { LakeConfig } from '../config.js';
 import { describeError } from '../errors.js';
 import { WebHdfs, hdfsPath } from '../hdfs/webhdfs.js';
-import { SparkSession } from '../spark/index.js';
+import { SparkSession, SparkUnreachableError } from '../spark/index.js';
 import { LayerLock } from './lock.js';
 import { RunStore, type Layer, type Outcome, type RunManifest } from './manifest.js';
 import { newRunId } from './run-id.js';
@@ -40,7 +40,7 @@ export async function runLayer(config: LakeConfig, layer: Layer, { work, undo }:
   const run = { runId, hdfs, root, runs, manifest, spark };
   const lock = await LayerLock.acquire(hdfs, root, layer, runId);
   try {
-    manifest.outcome = await work(run);
+    manifest.outcome = await failClearlyWithoutSpark(layer, runId, () => work(run));
     manifest.endedAt = new Date().toISOString();
     await runs.save(manifest);
     return manifest;
@@ -55,5 +55,24 @@ export async function runLayer(config: LakeConfig, layer: Layer, { work, undo }:
   } finally {
     await session?.then((opened) => opened.close()).catch(() => undefined);
     await lock.release().catch(() => undefined);
+  }
+}
+
+/**
+ * A run that loses Spark Connect midway (the server crashed or was restarted) fails with one error
+ * that says which run failed, that nothing of it was published, and how to get going again.
+ */
+async function failClearlyWithoutSpark<T>(layer: Layer, runId: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof SparkUnreachableError) || error.during) throw error;
+    throw new SparkUnreachableError(error.remote, error.detail, {
+      cause: error,
+      during: `${layer} run ${runId} failed`,
+      hint:
+        `nothing of this run was published: the lake is as it was before it. Once Spark Connect answers again ` +
+        `(\`npm run lake -- stack up\` starts what is down), run \`npm run job:${layer}\` again`,
+    });
   }
 }
