@@ -77,6 +77,17 @@ describe('docker-compose.yml', () => {
     expect(read('infra/spark/Dockerfile')).toContain('spark-sql-kafka-0-10_2.13-${SPARK_VERSION}.jar');
   });
 
+  it('gives the cluster the Delta Lake the embedded stack has', () => {
+    const pom = read('infra/spark/pom.xml');
+    const delta = /<delta\.version>([^<]+)<\/delta\.version>/.exec(pom)?.[1];
+    expect(read('infra/spark/Dockerfile')).toContain(`ARG DELTA_VERSION=${delta}\n`);
+    for (const conf of ['infra/spark/conf/spark-defaults.conf', 'infra/spark/cluster/spark-defaults.conf']) {
+      const text = read(conf);
+      expect(text).toMatch(/^spark\.sql\.extensions\s+io\.delta\.sql\.DeltaSparkSessionExtension$/m);
+      expect(text).toMatch(/^spark\.sql\.catalog\.spark_catalog\s+org\.apache\.spark\.sql\.delta\.catalog\.DeltaCatalog$/m);
+    }
+  });
+
   it('publishes what the CLI needs, on loopback only', () => {
     expect(published('namenode').get(9870)).toEqual({ host: '127.0.0.1', port: 9870 });
     expect(published('datanode').get(9864)).toEqual({ host: '127.0.0.1', port: 9864 });
