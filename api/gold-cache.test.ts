@@ -2,13 +2,13 @@
 // controls: loads on a new version only, keeps serving the last version when a check fails.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../control/config.js';
-import type { CurrentVersion } from '../control/runs/versions.js';
+import type { PublishedLayer } from '../control/runs/published.js';
 import { GoldCache, type GoldLoader } from './gold-cache.js';
 import { sampleGold } from './test-support.js';
 
-const version = (runId: string): CurrentVersion => ({ runId, publishedAt: '2026-11-28T00:00:00Z', tables: {}, madeFrom: [] });
+const version = (runId: string): PublishedLayer => ({ runId, publishedAt: '2026-11-28T00:00:00Z', tables: {}, madeFrom: [] });
 
-function cache(pointer: () => Promise<CurrentVersion | undefined>) {
+function cache(pointer: () => Promise<PublishedLayer | undefined>) {
   const loads: string[] = [];
   const load: GoldLoader = async (v) => {
     loads.push(v.runId);
@@ -39,7 +39,7 @@ describe('GoldCache', () => {
   });
 
   it('keeps serving the last version, marked stale, when HDFS or Spark fail', async () => {
-    let pointer: () => Promise<CurrentVersion | undefined> = async () => version('run-1');
+    let pointer: () => Promise<PublishedLayer | undefined> = async () => version('run-1');
     const { gold } = cache(() => pointer());
     await gold.check();
     pointer = async () => {

@@ -1,12 +1,12 @@
-// Gold in memory. The four gold tables are small: the API loads the current gold version (the
-// `gold/_current.json` pointer) through Spark Connect, serves every request from memory, and
+// Gold in memory. The four gold tables are small: the API loads the published gold version (each
+// table at the Delta version the `gold/_current.json` pointer names) through Spark Connect, serves every request from memory, and
 // checks the pointer every few seconds — not on every request — loading a new version when one
 // is published. When Spark or HDFS fails, the last loaded version keeps being served and the
 // readiness check says it is stale.
 import type { LakeConfig } from '../control/config.js';
 import { describeError } from '../control/errors.js';
 import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
-import { LayerVersions, type CurrentVersion } from '../control/runs/versions.js';
+import { LayerPointer, tableUri, type PublishedLayer } from '../control/runs/published.js';
 import { SparkSession } from '../control/spark/index.js';
 import type { GoldTable } from '../jobs/gold.js';
 import { goldEndpoints, toMetricRow, type MetricRow } from './gold-tables.js';
@@ -37,12 +37,12 @@ export interface GoldSource {
 }
 
 /** Loads the tables of one gold version. */
-export type GoldLoader = (version: CurrentVersion) => Promise<Record<GoldTable, MetricRow[]>>;
+export type GoldLoader = (version: PublishedLayer) => Promise<Record<GoldTable, MetricRow[]>>;
 
 export interface GoldCacheOptions {
   pollMs: number;
   /** Reads the pointer; by default from HDFS. */
-  readPointer?: () => Promise<CurrentVersion | undefined>;
+  readPointer?: () => Promise<PublishedLayer | undefined>;
   load?: GoldLoader;
   log?: (line: string) => void;
 }
@@ -52,15 +52,19 @@ const LOAD_TIMEOUT_MS = 120_000;
 
 export function sparkGoldLoader(config: LakeConfig): GoldLoader & { close(): Promise<void> } {
   let session: Promise<SparkSession> | undefined;
-  const loader = async (version: CurrentVersion) => {
+  const loader = async (version: PublishedLayer) => {
     session ??= SparkSession.connect(config.sparkRemote);
     try {
       const spark = await session;
       const tables = {} as Record<GoldTable, MetricRow[]>;
       for (const endpoint of goldEndpoints) {
-        const folder = version.tables[endpoint.table];
-        if (!folder) throw new Error(`gold version ${version.runId} has no table ${endpoint.table}`);
-        const rows = await spark.read.format('parquet').load(`${config.lakeRoot}/${folder}`).collect({ signal: AbortSignal.timeout(LOAD_TIMEOUT_MS) });
+        const table = version.tables[endpoint.table];
+        if (!table) throw new Error(`gold version ${version.runId} has no table ${endpoint.table}`);
+        const rows = await spark.read
+          .format('delta')
+          .option('versionAsOf', table.version)
+          .load(tableUri(config, table))
+          .collect({ signal: AbortSignal.timeout(LOAD_TIMEOUT_MS) });
         tables[endpoint.table] = rows.map((row) => toMetricRow(endpoint, row));
       }
       return tables;
@@ -80,7 +84,7 @@ export class GoldCache implements GoldSource {
   private state: GoldStatus = { state: 'empty' };
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
-  private readonly readPointer: () => Promise<CurrentVersion | undefined>;
+  private readonly readPointer: () => Promise<PublishedLayer | undefined>;
   private readonly load: GoldLoader;
   private readonly log: (line: string) => void;
 
@@ -88,8 +92,8 @@ export class GoldCache implements GoldSource {
     config: LakeConfig,
     private readonly options: GoldCacheOptions,
   ) {
-    const versions = new LayerVersions(new WebHdfs(config.webHdfs), hdfsPath(config.lakeRoot), 'gold');
-    this.readPointer = options.readPointer ?? (() => versions.current());
+    const pointer = new LayerPointer(new WebHdfs(config.webHdfs), hdfsPath(config.lakeRoot), 'gold');
+    this.readPointer = options.readPointer ?? (() => pointer.current());
     this.load = options.load ?? sparkGoldLoader(config);
     this.log = options.log ?? (() => undefined);
   }

@@ -19,7 +19,8 @@ import { generateSample, scales, type Scale } from '../control/sample/index.js';
 import { SparkSession } from '../control/spark/index.js';
 import { runBronze } from '../jobs/bronze.js';
 import { goldTables, runGold } from '../jobs/gold.js';
-import { runSilver, silverColumns, silverTables } from '../jobs/silver.js';
+import { silverColumns, silverTables } from '../jobs/catalog.js';
+import { runSilver } from '../jobs/silver.js';
 import { registerBronzeViews } from '../jobs/silver/bronze-views.js';
 
 const scale = (process.argv[2] ?? 's') as Scale;

@@ -1,6 +1,6 @@
 // Bronze: lands the raw inputs in the lake, unmodified. Files go byte for byte through WebHDFS
 // into `bronze/<table>/batch_id=<runId>/`; the ad stream goes through a Spark batch read of Kafka
-// into `bronze/ad_events/batch_id=<runId>/` as Parquet. The run manifest, written last, is the
+// into the `batch_id = <runId>` partition of the Delta table `bronze/ad_events`. The run manifest, written last, is the
 // commit: a batch without a succeeded manifest does not exist for the layers above, and is
 // removed by the next run.
 import { existsSync } from 'node:fs';
@@ -13,7 +13,8 @@ import type { FileSourceManifest, KafkaManifest, RunManifest } from '../control/
 import type { ExecuteOptions } from '../control/spark/index.js';
 import { BATCH_PREFIX, batchFolder } from './bronze/batches.js';
 import { factsOf, fileSources, listInputFiles, type FileTable } from './bronze/file-sources.js';
-import { hasNewRecords, landKafka, planOffsets } from './bronze/kafka-source.js';
+import { adEventsArePlainParquet, convertAdEventsToDelta, hasNewRecords, landKafka, planOffsets } from './bronze/kafka-source.js';
+import { OldLayoutError } from '../control/runs/published.js';
 
 export const bronzeTables = ['transactions', 'server_logs', 'social_posts', 'ad_events'] as const;
 export type BronzeTable = (typeof bronzeTables)[number];
@@ -22,6 +23,11 @@ export interface BronzeOptions {
   tables?: readonly BronzeTable[];
   /** Spark execution options (progress, cancellation) for the Kafka part. */
   execution?: ExecuteOptions;
+  /**
+   * Part of `job all --full-refresh`: a lake made before Delta keeps its ad events as plain
+   * Parquet; they become a Delta table in place (a log is added, no data file is rewritten).
+   */
+  upgradeLayout?: boolean;
   log?: (line: string) => void;
 }
 
@@ -43,6 +49,11 @@ export async function runBronze(config: LakeConfig, options: BronzeOptions = {})
       const { hdfs, root, runs, runId, manifest, spark } = run;
       const committedRuns = await runs.succeeded('bronze');
       await removeUncommittedBatches(hdfs, root, new Set(committedRuns.map((run) => run.runId)), log);
+      if (await adEventsArePlainParquet(hdfs, root)) {
+        if (!options.upgradeLayout) throw new OldLayoutError(`bronze/ad_events of ${config.lakeRoot}`);
+        await convertAdEventsToDelta(await spark(), config, options.execution ?? {});
+        log('bronze/ad_events: the Parquet batches of the lake before Delta are now a Delta table (no data file rewritten)');
+      }
 
       // Kafka first: pinning the end offsets also tells at once whether the broker answers.
       const committedOffsets = committedRuns.findLast((run) => run.kafka)?.kafka?.committed ?? {};
@@ -58,7 +69,8 @@ export async function runBronze(config: LakeConfig, options: BronzeOptions = {})
           log(`warning: ${lost} records of partition ${partition} expired in Kafka before they were landed`);
         }
         log(`landing ad events ${describeRanges(offsetPlan.ranges)} from Kafka through Spark`);
-        manifest.kafka = await landKafka(await spark(), config, offsetPlan, committedOffsets, runId, options.execution ?? {});
+        const batches = committedRuns.map((committed) => committed.runId);
+        manifest.kafka = await landKafka(await spark(), config, offsetPlan, committedOffsets, runId, batches, options.execution ?? {});
       } else if (offsetPlan) {
         manifest.kafka = { topic: offsetPlan.topic, ranges: {}, records: 0, committed: committedOffsets };
       }
@@ -104,13 +116,17 @@ async function landFiles(
   return result;
 }
 
+// The file sources' batch folders; the ad events' batches are partitions of a Delta table, whose
+// files only Delta may remove (landKafka deletes the rows of uncommitted batches).
+const fileTableNames = Object.keys(fileSources) as FileTable[];
+
 async function removeBatch(hdfs: WebHdfs, root: string, runId: string): Promise<void> {
-  for (const table of bronzeTables) await hdfs.delete(`${root}/${batchFolder(table, runId)}`, true);
+  for (const table of fileTableNames) await hdfs.delete(`${root}/${batchFolder(table, runId)}`, true);
 }
 
 /** Batch folders of runs that never committed (crashed or failed): nothing above bronze sees them. */
 async function removeUncommittedBatches(hdfs: WebHdfs, root: string, committed: ReadonlySet<string>, log: (line: string) => void): Promise<void> {
-  for (const table of bronzeTables) {
+  for (const table of fileTableNames) {
     for (const entry of await hdfs.list(`${root}/bronze/${table}`)) {
       if (!entry.pathSuffix.startsWith(BATCH_PREFIX)) continue;
       const runId = entry.pathSuffix.slice(BATCH_PREFIX.length);

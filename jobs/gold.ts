@@ -1,63 +1,73 @@
 // Gold: the four metrics of the contract, each one SQL file of jobs/sql/gold/, computed on the
-// cluster from the current silver version only, and published atomically as a new gold version
-// that names the run that made it and the silver it came from.
+// cluster from the published silver version (every silver table read at the Delta version it
+// names), written into the Delta tables `gold/<metric>`, and published atomically through the
+// gold pointer, which names the run that made it and the silver it came from. Gold is small:
+// recomputing it from the silver snapshot is exact (averages included) and cheaper than merging
+// per-run aggregates (docs/benchmarks.md), so every run recomputes it whole.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LakeConfig } from '../control/config.js';
 import { LakeError } from '../control/errors.js';
-import { runLayer, type LayerRunContext } from '../control/runs/layer-run.js';
+import { runLayer } from '../control/runs/layer-run.js';
 import type { RunManifest } from '../control/runs/manifest.js';
-import { LayerVersions, publishVersion } from '../control/runs/versions.js';
+import { LayerPointer, registerPublishedViews, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
 import type { ExecuteOptions } from '../control/spark/index.js';
-import { silverTables } from './silver.js';
+import { gold, goldTables } from './catalog.js';
+import { deltaTable, ensureDeltaTable, lastCommit } from './delta.js';
 
-export const goldTables = ['total_sales_per_product', 'status_code_counts', 'avg_likes_per_product', 'campaign_metrics'] as const;
-export type GoldTable = (typeof goldTables)[number];
+export { goldTables, type GoldTable } from './catalog.js';
 
 const sqlFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sql', 'gold');
 
 export interface GoldOptions {
   execution?: ExecuteOptions;
   log?: (line: string) => void;
-  /** Versions of gold kept besides the current one (default 2). */
-  keepVersions?: number;
+  /** Recompute even when gold is up to date with the published silver. */
+  fullRefresh?: boolean;
 }
 
 export async function runGold(config: LakeConfig, options: GoldOptions = {}): Promise<RunManifest> {
   const log = options.log ?? (() => undefined);
   const execution = options.execution ?? {};
-  const versions = (run: LayerRunContext) => new LayerVersions(run.hdfs, run.root, 'gold');
+  const fullRefresh = options.fullRefresh ?? false;
+  let publishing: PublishedLayer | undefined;
   return runLayer(config, 'gold', {
-    undo: (run) => versions(run).discard(run.runId),
-    work: async (run): Promise<'succeeded'> => {
-      const { runId, manifest } = run;
-      const silver = await new LayerVersions(run.hdfs, run.root, 'silver').current();
+    undo: async () => undefined,
+    publish: async ({ hdfs, root }) => {
+      if (!publishing) return;
+      await new LayerPointer(hdfs, root, 'gold').publish(publishing);
+      if (fullRefresh) await hdfs.delete(`${root}/gold/_versions`, true);
+    },
+    work: async (run) => {
+      const { hdfs, root, runId, manifest } = run;
+      const silver = await new LayerPointer(hdfs, root, 'silver').current();
       if (!silver) throw new LakeError(`no silver version in ${config.lakeRoot} yet`, 'clean the inputs first: `npm run job:silver`');
-      const session = await run.spark();
-      for (const table of silverTables) {
-        const folder = silver.tables[table];
-        if (!folder) throw new LakeError(`the current silver version ${silver.runId} has no table ${table}`, 'run `npm run job:silver` again');
-        await session.read.format('parquet').load(`${config.lakeRoot}/${folder}`).createOrReplaceTempView(`silver_${table}`);
+      manifest.fullRefresh = fullRefresh;
+      manifest.madeFrom = [silver.runId];
+      const pointer = new LayerPointer(hdfs, root, 'gold');
+      if (!fullRefresh && (await pointer.current())?.madeFrom[0] === silver.runId) {
+        log(`gold: already computed from silver ${silver.runId}`);
+        return 'nothing new';
       }
+      const session = await run.spark();
+      await registerPublishedViews(session, config, 'silver', silver);
 
-      const folder = versions(run).folder(runId);
-      const tables: Record<string, string> = {};
+      const tables: Record<string, PublishedTable> = {};
       manifest.gold = {};
       for (const table of goldTables) {
         log(`gold ${table}`);
+        const uri = `${config.lakeRoot}/gold/${table}`;
+        await ensureDeltaTable(session, uri, gold[table].columns, execution);
         const query = (await readFile(path.join(sqlFolder, `${table}.sql`), 'utf8')).trim().replace(/;$/, '');
-        // One file per metric: gold tables are small, and coalescing the sorted result into one
-        // partition keeps the key order in the file.
-        const metric = await session.sql(`SELECT /*+ COALESCE(1) */ * FROM (\n${query}\n) AS metric`, undefined, execution);
-        await metric.write.format('parquet').mode('overwrite').save(`${config.lakeRoot}/${folder}/${table}`, execution);
-        tables[table] = `${folder}/${table}`;
-        manifest.gold[table] = { rows: Number(await session.read.format('parquet').load(`${config.lakeRoot}/${folder}/${table}`).count(execution)) };
+        // Gold tables are small: coalescing the sorted result into one file keeps the key order.
+        await session.sql(`INSERT OVERWRITE ${deltaTable(uri)}\nSELECT /*+ COALESCE(1) */ * FROM (\n${query}\n) AS metric`, undefined, execution);
+        const commit = await lastCommit(session, uri, execution);
+        tables[table] = { path: `gold/${table}`, version: commit.version };
+        manifest.gold[table] = { rows: commit.rowsWritten };
       }
-
-      manifest.version = folder;
-      manifest.madeFrom = [silver.runId];
-      await publishVersion(versions(run), { runId, publishedAt: new Date().toISOString(), tables, madeFrom: manifest.madeFrom }, options.keepVersions, log);
+      publishing = { runId, publishedAt: new Date().toISOString(), tables, madeFrom: [silver.runId] };
+      manifest.published = publishing;
       return 'succeeded';
     },
   });

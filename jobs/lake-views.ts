@@ -2,7 +2,7 @@
 //   bronze_<table>      committed bronze batches: the raw lines of file sources (batch_id, file,
 //                       line_number, line, blank), the raw Kafka records of ad_events
 //   silver_<table>, silver_<table>_quarantine, gold_<metric>
-//                       the tables of each layer's current version (its `_current.json` pointer)
+//                       each table of the layer's published version, at the Delta version it names
 // A lake that does not exist yet has no views; a table that cannot be read is a warning, so that
 // queries not about it still run. Spark unreachable or refusing the client is an error: no query
 // could run.
@@ -10,7 +10,7 @@ import type { LakeConfig } from '../control/config.js';
 import { describeError } from '../control/errors.js';
 import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
 import { RunStore } from '../control/runs/manifest.js';
-import { LayerVersions } from '../control/runs/versions.js';
+import { LayerPointer, registerPublishedViews } from '../control/runs/published.js';
 import { SparkAuthError, SparkUnreachableError, type SparkSession } from '../control/spark/index.js';
 import { fileTables, registerBronzeViews } from './silver/bronze-views.js';
 
@@ -41,12 +41,8 @@ export async function registerLakeViews(session: SparkSession, config: LakeConfi
   });
   for (const layer of ['silver', 'gold'] as const) {
     await attempt(layer, async () => {
-      const current = await new LayerVersions(hdfs, root, layer).current();
-      const views = Object.entries(current?.tables ?? {}).map(async ([table, folder]) => {
-        await session.read.format('parquet').load(`${config.lakeRoot}/${folder}`).createOrReplaceTempView(`${layer}_${table}`);
-        return `${layer}_${table}`;
-      });
-      return Promise.all(views);
+      const current = await new LayerPointer(hdfs, root, layer).current();
+      return current ? registerPublishedViews(session, config, layer, current) : [];
     });
   }
   return result;

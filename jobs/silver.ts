@@ -1,8 +1,12 @@
-// Silver: cleans every committed bronze batch with the SQL of jobs/sql/silver/, on the cluster.
-// Each source's SQL classifies every bronze record once: valid (a silver row) or quarantined with
-// a reason. The job checks the conservation law on Spark's own counts —
-// bronze records = silver rows + quarantined rows — and publishes the new version (all tables at
-// once, through the layer pointer) only when it holds for every source.
+// Silver: cleans the bronze batches that published silver does not hold yet, with the SQL of
+// jobs/sql/silver/, on the cluster. Each source's SQL classifies every new bronze record once:
+// valid (a silver row) or quarantined with a reason; a valid record whose key silver already
+// holds is a duplicate. The rows go into the Delta tables `silver/<table>` and
+// `silver/<table>_quarantine`, replacing whatever an earlier, unpublished attempt wrote for the
+// same batches (so a rerun neither loses nor duplicates a record). The conservation law is
+// checked per source on numbers that do not come from the cleaning SQL — the records bronze
+// counted when it landed the batches, against the rows the Delta commits wrote — and only then
+// is the new layer version published, every table at once, through the layer pointer.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,22 +14,14 @@ import type { LakeConfig } from '../control/config.js';
 import { LakeError } from '../control/errors.js';
 import { runLayer, type LayerRunContext } from '../control/runs/layer-run.js';
 import type { RunManifest, SilverCounts } from '../control/runs/manifest.js';
-import { LayerVersions, publishVersion } from '../control/runs/versions.js';
+import { LayerPointer, registerPublishedViews, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
 import type { ExecuteOptions, SparkSession } from '../control/spark/index.js';
+import { layerTables, quarantineColumns, silver, silverColumns, silverTables, type SilverTable } from './catalog.js';
+import { deltaTable, ensureDeltaTable, lastCommit, sqlString, type DeltaCommit } from './delta.js';
+import { landedRecords } from './silver/landed-records.js';
 import { registerBronzeViews } from './silver/bronze-views.js';
 
-export const silverTables = ['transactions', 'server_logs', 'social_posts', 'ad_events'] as const;
-export type SilverTable = (typeof silverTables)[number];
-
-/** The columns of each silver table, in order (docs/data-contract.md), then its lineage. */
-export const silverColumns: Record<SilverTable, readonly string[]> = {
-  transactions: ['transaction_id', 'client_id', 'produit', 'quantite', 'prix', 'date_transaction', 'montant'],
-  server_logs: ['ip', 'ts', 'method', 'path', 'protocol', 'status_code', 'bytes', 'referer', 'user_agent'],
-  social_posts: ['post_id', 'utilisateur', 'contenu', 'texte', 'likes', 'partages', 'date_publication'],
-  ad_events: ['event_id', 'campaign_id', 'ad_id', 'event_type', 'user_id', 'ts', 'cost', 'kafka_partition', 'kafka_offset'],
-};
-
-const originColumns = ['batch_id', 'source_file', 'line_number', 'element_index', 'kafka_partition', 'kafka_offset'];
+const originColumns = Object.keys(quarantineColumns).filter((column) => !['raw_record', 'raw_record_bytes', 'reason', 'run_id'].includes(column));
 
 /**
  * The quarantine rows of a classified table, with `raw_record_bytes`: the size of a record whose
@@ -41,122 +37,121 @@ function quarantineRows(table: SilverTable, classified: string, runId: string): 
   return `SELECT ${columns} FROM parquet.\`${classified}\` c ${oversized} WHERE c.reason IS NOT NULL`;
 }
 
-/** How many bronze records each source holds, counted apart from its cleaning SQL. */
-const bronzeRecordCounts: Record<SilverTable, string> = {
-  // Every non-blank line but each file's header (a file is a path within a batch).
-  transactions: `SELECT count_if(NOT blank) - count(DISTINCT CASE WHEN NOT blank THEN concat(batch_id, '/', file) END) AS records, count_if(blank) AS blank_lines
-                 FROM bronze_transactions_lines`,
-  server_logs: `SELECT count_if(NOT blank) AS records, count_if(blank) AS blank_lines FROM bronze_server_logs_lines`,
-  // A file whose first non-blank character is '[' holds one array: its elements are the records
-  // (a file that is not one JSON array is one malformed record).
-  // An array file that is not UTF-8, or has a line too large to read, is not parsed: one record.
-  social_posts: `SELECT sum(CASE WHEN NOT is_array THEN non_blank WHEN readable THEN coalesce(json_array_length(content), 1) ELSE 1 END) AS records,
-                        sum(CASE WHEN is_array THEN 0 ELSE blank_lines END) AS blank_lines
-                 FROM (SELECT f.file, f.batch_id, ltrim(f.content) LIKE '[%' AS is_array, f.content,
-                              f.encoding_ok AND f.too_large_bytes IS NULL AS readable,
-                              l.non_blank, l.blank_lines
-                       FROM bronze_social_posts_files f
-                       JOIN (SELECT batch_id, file, count_if(NOT blank) AS non_blank, count_if(blank) AS blank_lines
-                             FROM bronze_social_posts_lines GROUP BY batch_id, file) l
-                       ON f.batch_id = l.batch_id AND f.file = l.file)`,
-  ad_events: `SELECT count(*) AS records, 0 AS blank_lines FROM bronze_ad_events`,
-};
+/**
+ * A source's cleaning SQL, with duplicates resolved against everything silver already holds: a
+ * record the SQL finds valid whose key is in published silver is quarantined as `duplicate:<key>`
+ * (the SQL itself resolves duplicates among the new records, in landing order).
+ */
+function classification(table: SilverTable, cleaning: string, withHistory: boolean): string {
+  const key = silver[table].key;
+  if (!key || !withHistory) return cleaning;
+  return `SELECT c.* EXCEPT (reason), CASE WHEN c.reason IS NULL AND k.${key} IS NOT NULL THEN 'duplicate:${key}' ELSE c.reason END AS reason
+    FROM (${cleaning}) c
+    LEFT JOIN (SELECT ${key} FROM silver_${table}) k ON c.${key} = k.${key}`;
+}
 
 const sqlFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sql', 'silver');
 
 export interface SilverOptions {
   execution?: ExecuteOptions;
   log?: (line: string) => void;
-  /** Versions of silver kept besides the current one (default 2). */
-  keepVersions?: number;
+  /** Rebuild silver from all of bronze (a changed cleaning rule needs it), not only the new batches. */
+  fullRefresh?: boolean;
 }
 
 export async function runSilver(config: LakeConfig, options: SilverOptions = {}): Promise<RunManifest> {
   const log = options.log ?? (() => undefined);
   const execution = options.execution ?? {};
-  const versions = (run: LayerRunContext) => new LayerVersions(run.hdfs, run.root, 'silver');
+  const fullRefresh = options.fullRefresh ?? false;
+  const pointer = (run: LayerRunContext) => new LayerPointer(run.hdfs, run.root, 'silver');
+  // Scratch space of a run: each source's classified records, read twice (silver rows, quarantine).
+  const staging = (runId: string) => `silver/_staging/${runId}`;
+  let publishing: PublishedLayer | undefined;
   return runLayer(config, 'silver', {
-    undo: (run) => versions(run).discard(run.runId),
-    work: async (run): Promise<'succeeded'> => {
-      const { hdfs, root, runs, runId, manifest } = run;
+    undo: (run) => run.hdfs.delete(`${run.root}/${staging(run.runId)}`, true).then(() => undefined),
+    publish: async (run) => {
+      if (!publishing) return;
+      await pointer(run).publish(publishing);
+      // A full refresh replaces a lake of the layout before Delta: its Parquet versions go now.
+      if (fullRefresh) await run.hdfs.delete(`${run.root}/silver/_versions`, true);
+    },
+    work: async (run) => {
+      const { runs, runId, manifest } = run;
+      const published = fullRefresh ? undefined : await pointer(run).current();
       const bronzeRuns = await runs.succeeded('bronze');
       if (bronzeRuns.length === 0) throw new LakeError(`no bronze batch in ${config.lakeRoot} yet`, 'land the inputs first: `npm run job:bronze`');
-      const session = await run.spark();
-      await registerBronzeViews(session, config, bronzeRuns);
+      const held = new Set(published?.madeFrom ?? []);
+      const batches = bronzeRuns.filter((bronze) => !held.has(bronze.runId));
+      manifest.fullRefresh = fullRefresh;
+      manifest.madeFrom = batches.map((bronze) => bronze.runId);
+      if (batches.length === 0) {
+        log('silver: every committed bronze batch is in silver already');
+        return 'nothing new';
+      }
+      log(`silver: ${fullRefresh ? 'rebuilding from' : 'cleaning'} ${batches.length} bronze batch${batches.length === 1 ? '' : 'es'}`);
 
-      const folder = versions(run).folder(runId);
+      const session = await run.spark();
+      await registerBronzeViews(session, config, batches);
+      if (published) await registerPublishedViews(session, config, 'silver', published);
+      const tables = layerTables('silver');
+      for (const [table, columns] of Object.entries(tables)) await ensureDeltaTable(session, `${config.lakeRoot}/silver/${table}`, columns, execution);
+
+      // Every batch of this run: the rows an earlier attempt wrote for them are replaced.
+      const owned = fullRefresh ? undefined : batches.map((bronze) => sqlString(bronze.runId)).join(', ');
+      const commit = async (table: string, select: string): Promise<DeltaCommit> => {
+        const uri = `${config.lakeRoot}/silver/${table}`;
+        const statement = owned ? `INSERT INTO ${deltaTable(uri)} REPLACE WHERE batch_id IN (${owned})` : `INSERT OVERWRITE ${deltaTable(uri)}`;
+        await session.sql(`${statement}\n${select}`, undefined, execution);
+        return lastCommit(session, uri, execution);
+      };
+
       manifest.silver = {};
+      const committed: Record<string, PublishedTable> = {};
       for (const table of silverTables) {
         log(`silver ${table}: cleaning`);
-        manifest.silver[table] = await classify(session, config, table, `${config.lakeRoot}/${folder}/_classified/${table}`, execution);
+        const classified = `${config.lakeRoot}/${staging(runId)}/${table}`;
+        const reasons = await classify(session, table, classification(table, await cleaningSql(table), published !== undefined), classified, execution);
+        const rows = await commit(table, `SELECT ${silverColumns[table].join(', ')}, batch_id FROM parquet.\`${classified}\` WHERE reason IS NULL`);
+        const quarantine = await commit(`${table}_quarantine`, quarantineRows(table, classified, runId));
+        committed[table] = { path: `silver/${table}`, version: rows.version };
+        committed[`${table}_quarantine`] = { path: `silver/${table}_quarantine`, version: quarantine.version };
+        manifest.silver[table] = checkConservation(config, table, { ...(await landedRecords(session, table, batches, execution)), silverRows: rows.rowsWritten, quarantined: quarantine.rowsWritten, reasons });
       }
+      await run.hdfs.delete(`${run.root}/${staging(run.runId)}`, true);
 
-      const tables: Record<string, string> = {};
-      for (const table of silverTables) {
-        const classified = `${config.lakeRoot}/${folder}/_classified/${table}`;
-        await writeSelection(
-          session,
-          `SELECT ${silverColumns[table].join(', ')}, batch_id FROM parquet.\`${classified}\` WHERE reason IS NULL`,
-          `${config.lakeRoot}/${folder}/${table}`,
-          execution,
-        );
-        await writeSelection(session, quarantineRows(table, classified, runId), `${config.lakeRoot}/${folder}/${table}_quarantine`, execution);
-        tables[table] = `${folder}/${table}`;
-        tables[`${table}_quarantine`] = `${folder}/${table}_quarantine`;
-      }
-      await hdfs.delete(`${root}/${folder}/_classified`, true);
-
-      manifest.version = folder;
-      manifest.madeFrom = bronzeRuns.map((bronze) => bronze.runId);
-      await publishVersion(versions(run), { runId, publishedAt: new Date().toISOString(), tables, madeFrom: manifest.madeFrom }, options.keepVersions, log);
+      publishing = {
+        runId,
+        publishedAt: new Date().toISOString(),
+        tables: committed,
+        madeFrom: [...(published?.madeFrom ?? []), ...manifest.madeFrom],
+      };
+      manifest.published = publishing;
       return 'succeeded';
     },
   });
 }
 
-/**
- * Runs a source's cleaning SQL once, into `target` (every record with its verdict), and checks
- * the conservation law against the bronze records counted apart.
- */
-async function classify(session: SparkSession, config: LakeConfig, table: SilverTable, target: string, execution: ExecuteOptions): Promise<SilverCounts> {
-  const sql = await readFile(path.join(sqlFolder, `${table}.sql`), 'utf8');
-  const classified = await session.sql(sql, undefined, execution);
-  await classified.write.format('parquet').mode('overwrite').save(target, execution);
+async function cleaningSql(table: SilverTable): Promise<string> {
+  return (await readFile(path.join(sqlFolder, `${table}.sql`), 'utf8')).trim().replace(/;$/, '');
+}
 
+/** Runs a source's classification once, into `target` (every new record with its verdict); returns the quarantined rows per reason. */
+async function classify(session: SparkSession, table: SilverTable, sql: string, target: string, execution: ExecuteOptions): Promise<Record<string, number>> {
+  await (await session.sql(sql, undefined, execution)).write.format('parquet').mode('overwrite').save(target, execution);
   const verdicts = await (
-    await session.sql(`SELECT reason, count(*) AS n FROM parquet.\`${target}\` GROUP BY reason`, undefined, execution)
-  ).collect<{ reason: string | null; n: bigint }>(execution);
-  const reasons: Record<string, number> = {};
-  let silverRows = 0;
-  for (const { reason, n } of verdicts.sort((a, b) => String(a.reason).localeCompare(String(b.reason)))) {
-    if (reason === null) silverRows = Number(n);
-    else reasons[reason] = Number(n);
-  }
-  const quarantined = Object.values(reasons).reduce((sum, n) => sum + n, 0);
-  const [bronze] = await (await session.sql(bronzeRecordCounts[table], undefined, execution)).collect<{ records: bigint | null; blank_lines: bigint | number | null }>(
-    execution,
-  );
-  const counts: SilverCounts = {
-    bronzeRecords: Number(bronze?.records ?? 0),
-    blankLines: Number(bronze?.blank_lines ?? 0),
-    silverRows,
-    quarantined,
-    reasons,
-  };
-  if (counts.bronzeRecords !== silverRows + quarantined) {
+    await session.sql(`SELECT reason, count(*) AS n FROM parquet.\`${target}\` WHERE reason IS NOT NULL GROUP BY reason ORDER BY reason`, undefined, execution)
+  ).collect<{ reason: string; n: bigint }>(execution);
+  return Object.fromEntries(verdicts.map(({ reason, n }) => [reason, Number(n)]));
+}
+
+/** bronze records = silver rows + quarantined rows, or nothing is published. */
+function checkConservation(config: LakeConfig, table: SilverTable, counts: SilverCounts): SilverCounts {
+  const byReason = Object.values(counts.reasons).reduce((sum, n) => sum + n, 0);
+  if (counts.bronzeRecords !== counts.silverRows + counts.quarantined || byReason !== counts.quarantined) {
     throw new LakeError(
-      `silver ${table} breaks the conservation law: ${counts.bronzeRecords} bronze records but ${silverRows} silver rows + ${quarantined} quarantined (in ${config.lakeRoot})`,
+      `silver ${table} breaks the conservation law: bronze landed ${counts.bronzeRecords} records but the run wrote ${counts.silverRows} silver rows + ${counts.quarantined} quarantined (${byReason} by reason) (in ${config.lakeRoot})`,
       `nothing was published; the cleaning SQL jobs/sql/silver/${table}.sql lost or duplicated records`,
     );
   }
   return counts;
-}
-
-/**
- * Writes the rows of a query as Parquet. The rows are the same on every run; their order in the
- * files is not part of the contract, so no sort is paid for.
- */
-async function writeSelection(session: SparkSession, query: string, target: string, execution: ExecuteOptions): Promise<void> {
-  const rows = await session.sql(query, undefined, execution);
-  await rows.write.format('parquet').mode('overwrite').save(target, execution);
 }

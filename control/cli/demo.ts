@@ -2,8 +2,8 @@
 // It starts the embedded stack, generates sample data, produces ad events to Kafka, runs
 // bronze → silver → gold on the cluster, shows the gold metrics, writes the charts, creates a demo
 // user and serves the API until Ctrl-C.
-// A second run reuses the stack and the data: it generates and produces nothing new, and when
-// bronze lands nothing new, silver and gold are left as they are (unless --rerun).
+// A second run reuses the stack and the data: it generates and produces nothing new, and silver and
+// gold, being incremental, find nothing new to do (--rerun rebuilds them from all of bronze).
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
@@ -15,10 +15,7 @@ import { startApi } from '../../api/server.js';
 import { UserStore } from '../../api/users.js';
 import { writeCharts } from '../../viz/write-charts.js';
 import { loadConfig, type LakeConfig } from '../config.js';
-import { WebHdfs, hdfsPath } from '../hdfs/webhdfs.js';
 import { produceAdEvents } from '../kafka/produce-ad-events.js';
-import { RunStore } from '../runs/manifest.js';
-import { LayerVersions } from '../runs/versions.js';
 import { expectedFilePath, generateSample } from '../sample/index.js';
 import { SparkSession } from '../spark/index.js';
 import { cellText } from '../spark/row-format.js';
@@ -69,20 +66,6 @@ async function sampleAdEvents(config: LakeConfig): Promise<void> {
   say(`acknowledged ${report.expected.bronze_records} events (${report.expected.quarantined} of them invalid on purpose)`);
 }
 
-/** True when gold is made from the current silver, and silver from every landed bronze batch. */
-async function layersUpToDate(config: LakeConfig): Promise<boolean> {
-  const hdfs = new WebHdfs(config.webHdfs);
-  const root = hdfsPath(config.lakeRoot);
-  const [bronze, silver, gold] = await Promise.all([
-    new RunStore(hdfs, root).succeeded('bronze'),
-    new LayerVersions(hdfs, root, 'silver').current(),
-    new LayerVersions(hdfs, root, 'gold').current(),
-  ]);
-  if (!silver || !gold || !gold.madeFrom.includes(silver.runId)) return false;
-  const cleaned = new Set(silver.madeFrom);
-  return bronze.every((run) => cleaned.has(run.runId));
-}
-
 async function runPipeline(config: LakeConfig, rerun: boolean): Promise<void> {
   const progress = createProgressBar();
   const execution = { onProgress: progress.onProgress };
@@ -91,15 +74,11 @@ async function runPipeline(config: LakeConfig, rerun: boolean): Promise<void> {
     const bronze = await runBronze(config, { execution, log: note });
     printBronzeSummary(bronze);
     progress.stop();
-    if (!rerun && bronze.outcome === 'nothing new' && (await layersUpToDate(config))) {
-      say('\nNothing new landed, and silver and gold are up to date: not run again (`npm run demo -- --rerun` runs them anyway).');
-      return;
-    }
-    say('\nSilver: cleaning every source on the cluster, invalid records quarantined with a reason…');
-    printSilverSummary(await runSilver(config, { execution, log: note }));
+    say(`\nSilver: cleaning ${rerun ? 'all of bronze again' : 'the new bronze batches'} on the cluster, invalid records quarantined with a reason…`);
+    printSilverSummary(await runSilver(config, { execution, log: note, fullRefresh: rerun }));
     progress.stop();
-    say('\nGold: the four metrics, published atomically…');
-    printGoldSummary(await runGold(config, { execution, log: note }));
+    say('\nGold: the four metrics from the published silver, published atomically…');
+    printGoldSummary(await runGold(config, { execution, log: note, fullRefresh: rerun }));
   } finally {
     progress.stop();
   }
@@ -146,7 +125,7 @@ async function demoUser(usersDb: string): Promise<{ username: string; password: 
 export function demoCommand(): Command {
   return new Command('demo')
     .description('start the embedded stack, generate sample data, produce ad events, run bronze → silver → gold, write the charts and serve the API (what `npm run demo` does)')
-    .option('--rerun', 'run silver and gold even when bronze landed nothing new')
+    .option('--rerun', 'rebuild silver and gold from all of bronze (a full refresh), even when nothing new landed')
     .option('--no-serve', 'stop after the charts, without starting the API')
     .action(async (options: { rerun?: boolean; serve: boolean }) => {
       say('Starting the embedded stack (HDFS, Kafka, Spark standalone, Spark Connect)…');

@@ -28,6 +28,15 @@ export function printBronzeSummary(run: RunManifest): void {
   out(`bronze run ${run.runId}: ${verdict} in ${runDuration(run)}`);
 }
 
+/** `succeeded in 12.3 s, published (Delta versions: transactions v3, …)` or why nothing was published. */
+function describeOutcome(run: RunManifest): string {
+  if (run.outcome === 'nothing new') return `nothing new in ${runDuration(run)}: the published version stays`;
+  const versions = Object.entries(run.published?.tables ?? {})
+    .map(([table, { version }]) => `${table} v${version}`)
+    .join(', ');
+  return `${run.outcome}${run.fullRefresh ? ' (full refresh)' : ''} in ${runDuration(run)}, published (Delta versions: ${versions})`;
+}
+
 export function printSilverSummary(run: RunManifest): void {
   // One row per source, then one continuation row per further quarantine reason.
   const rows = Object.entries(run.silver ?? {}).flatMap(([table, counts]) => {
@@ -39,12 +48,12 @@ export function printSilverSummary(run: RunManifest): void {
     ];
   });
   out(formatTable(['source', 'rows in', 'rows kept', 'quarantined', 'by reason'], rows));
-  out(`silver run ${run.runId}: ${run.outcome} in ${runDuration(run)}, published as ${run.version}`);
+  out(`silver run ${run.runId}: ${describeOutcome(run)}`);
 }
 
 export function printGoldSummary(run: RunManifest): void {
   out(formatTable(['metric', 'rows'], Object.entries(run.gold ?? {}).map(([table, { rows }]) => [table, String(rows)])));
-  out(`gold run ${run.runId}: ${run.outcome} in ${runDuration(run)}, published as ${run.version} (from silver ${run.madeFrom?.join(', ')})`);
+  out(`gold run ${run.runId}: ${describeOutcome(run)} (from silver ${run.madeFrom?.join(', ')})`);
 }
 
 type Layer = 'bronze' | 'silver' | 'gold';

@@ -1,7 +1,8 @@
 // The life of one run of a layer, the same for bronze, silver and gold: take the layer's lock,
-// do the work (with a Spark session opened if it needs one), then record the run manifest —
-// succeeded or failed, with the error — and undo what a failed run left behind. The work fills
-// in the manifest it is given.
+// do the work (with a Spark session opened if it needs one), record the run manifest, and only
+// then publish what the run committed (silver and gold move their layer pointer). A run that
+// fails records the error and undoes what it left behind — its own scratch files, never a
+// published table version. The work fills in the manifest it is given.
 import type { LakeConfig } from '../config.js';
 import { describeError } from '../errors.js';
 import { WebHdfs, hdfsPath } from '../hdfs/webhdfs.js';
@@ -24,11 +25,16 @@ export interface LayerRunContext {
 export interface LayerWork {
   /** Does the run's work; returns its outcome. */
   work: (run: LayerRunContext) => Promise<Exclude<Outcome, 'failed'>>;
-  /** Removes what a failed run wrote (best effort). */
+  /**
+   * Makes a succeeded run's commits visible to readers, once its manifest is saved: a manifest
+   * that cannot be saved leaves the published version as it was.
+   */
+  publish?: (run: LayerRunContext) => Promise<void>;
+  /** Removes what a failed run wrote (best effort); never what readers may be reading. */
   undo: (run: LayerRunContext) => Promise<void>;
 }
 
-export async function runLayer(config: LakeConfig, layer: Layer, { work, undo }: LayerWork): Promise<RunManifest> {
+export async function runLayer(config: LakeConfig, layer: Layer, { work, publish, undo }: LayerWork): Promise<RunManifest> {
   const hdfs = new WebHdfs(config.webHdfs);
   const root = hdfsPath(config.lakeRoot);
   const runs = new RunStore(hdfs, root);
@@ -36,13 +42,19 @@ export async function runLayer(config: LakeConfig, layer: Layer, { work, undo }:
   const startedAt = new Date().toISOString();
   const manifest: RunManifest = { runId, layer, startedAt, endedAt: startedAt, outcome: 'failed' };
   let session: Promise<SparkSession> | undefined;
-  const spark = () => (session ??= SparkSession.connect(config.sparkRemote));
+  // Every Delta commit of the run carries its id (DESCRIBE HISTORY's userMetadata: `lake history`).
+  const spark = () =>
+    (session ??= SparkSession.connect(config.sparkRemote).then(async (opened) => {
+      await opened.config.set('spark.databricks.delta.commitInfo.userMetadata', runId);
+      return opened;
+    }));
   const run = { runId, hdfs, root, runs, manifest, spark };
   const lock = await LayerLock.acquire(hdfs, root, layer, runId);
   try {
     manifest.outcome = await failClearlyWithoutSpark(layer, runId, () => work(run));
     manifest.endedAt = new Date().toISOString();
     await runs.save(manifest);
+    if (manifest.outcome === 'succeeded') await publish?.(run);
     return manifest;
   } catch (error) {
     manifest.outcome = 'failed';

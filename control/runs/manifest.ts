@@ -3,6 +3,7 @@
 // the commit. It is written once, at the end, atomically (WebHDFS upload + rename).
 import { LakeError } from '../errors.js';
 import type { WebHdfs } from '../hdfs/webhdfs.js';
+import type { PublishedLayer } from './published.js';
 import { runIdPattern } from './run-id.js';
 
 export type Layer = 'bronze' | 'silver' | 'gold';
@@ -32,10 +33,15 @@ export interface KafkaManifest {
   records: number;
   /** Offsets landed by this run and all before it: where the next run starts. */
   committed: Record<string, number>;
-  landedAt?: string;
+  /** The version of the Delta table `bronze/ad_events` that the run's write made. */
+  deltaVersion?: number;
 }
 
-/** What silver made of one bronze table: the conservation law, in numbers. */
+/**
+ * What silver made of the new batches of one bronze table: the conservation law, in numbers.
+ * bronzeRecords and blankLines come from what bronze recorded while landing; silverRows and
+ * quarantined from the rows the run's Delta commits wrote.
+ */
 export interface SilverCounts {
   bronzeRecords: number;
   blankLines: number;
@@ -57,8 +63,11 @@ export interface RunManifest {
   /** Silver: the counts per table. Gold: rows per metric table. */
   silver?: Record<string, SilverCounts>;
   gold?: Record<string, { rows: number }>;
-  /** Silver and gold: the published version (relative to the lake root) and what it was made from. */
-  version?: string;
+  /** Silver and gold: the layer version the run published (each table's Delta version). */
+  published?: PublishedLayer;
+  /** Silver and gold: rebuilt from all of bronze (`--full-refresh`) rather than incrementally. */
+  fullRefresh?: boolean;
+  /** Silver: the bronze batches this run classified. Gold: the silver run it was computed from. */
   madeFrom?: string[];
 }
 

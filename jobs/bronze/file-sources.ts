@@ -1,8 +1,11 @@
 // The file sources of the input folder, and what bronze learns of each file before landing it:
-// its SHA-256 (how the lake knows a file it already has), size, lines and blank lines.
+// its SHA-256 (how the lake knows a file it already has), size, lines and blank lines, and where
+// its oversized lines are. Lines are counted the way silver reads them (Hadoop's line reader, cut
+// at LF only): a UTF-8 BOM at the start of the file marks its encoding and is not part of line 1,
+// so bronze's counts and silver's lines agree on every file (the conservation law relies on it).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { LakeError } from '../../control/errors.js';
 import { cutPrefix, isOversized, recordPrefixBytes, type OversizedLine } from './oversized-lines.js';
@@ -60,6 +63,17 @@ export async function listInputFiles(folder: string): Promise<InputFile[]> {
 const NEWLINE = 0x0a;
 // Whitespace as a blank line may hold it: space, tab, CR, vertical tab, form feed.
 const WHITESPACE = new Set([0x20, 0x09, 0x0d, 0x0b, 0x0c]);
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** An oversized line as the scan finds it, before its prefix is read. */
+type FoundLine = Omit<OversizedLine, 'prefix' | 'start'> & { start: number };
+
+/** Bytes of a UTF-8 BOM the file starts with: 3, or 0 when it has none. */
+async function bomBytes(handle: FileHandle): Promise<number> {
+  const head = Buffer.alloc(UTF8_BOM.length);
+  const { bytesRead } = await handle.read(head, 0, head.length, 0);
+  return bytesRead === UTF8_BOM.length && head.equals(UTF8_BOM) ? UTF8_BOM.length : 0;
+}
 
 /** Reads a file once, streamed: its hash, size, line count, blank-line count and oversized lines. */
 export async function factsOf(file: string): Promise<FileFacts> {
@@ -70,16 +84,20 @@ export async function factsOf(file: string): Promise<FileFacts> {
   let lineHasText = false;
   let lineHasBytes = false;
   let lineStart = 0;
-  const oversized: (Omit<OversizedLine, 'prefix'> & { start: number })[] = [];
+  const oversized: FoundLine[] = [];
   const endLine = (end: number, endsWithNewline: boolean) => {
     lines++;
     if (!lineHasText) blankLines++;
     if (isOversized(end - lineStart, endsWithNewline)) oversized.push({ line: lines, bytes: end - lineStart, blank: !lineHasText, start: lineStart });
   };
   try {
+    // Line 1 starts after the BOM: Hadoop's line reader drops it, so a BOM alone is no line, and
+    // a BOM before whitespace is a blank line.
+    const bom = await withHandle(file, bomBytes);
+    lineStart = bom;
     for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
       hash.update(chunk);
-      for (let i = 0; i < chunk.length; i++) {
+      for (let i = Math.max(0, bom - size); i < chunk.length; i++) {
         const byte = chunk[i] as number;
         if (byte === NEWLINE) {
           endLine(size + i, true);
@@ -103,16 +121,23 @@ export async function factsOf(file: string): Promise<FileFacts> {
   }
 }
 
-async function withPrefixes(file: string, found: (Omit<OversizedLine, 'prefix'> & { start: number })[]): Promise<OversizedLine[]> {
-  const handle = await open(file, 'r');
-  try {
+/** The oversized lines with their first bytes (read at each line's start). */
+function withPrefixes(file: string, found: FoundLine[]): Promise<OversizedLine[]> {
+  return withHandle(file, async (handle) => {
     const result: OversizedLine[] = [];
-    for (const { start, ...line } of found) {
+    for (const line of found) {
       const head = Buffer.alloc(recordPrefixBytes);
-      const { bytesRead } = await handle.read(head, 0, recordPrefixBytes, start);
+      const { bytesRead } = await handle.read(head, 0, recordPrefixBytes, line.start);
       result.push({ ...line, prefix: cutPrefix(head.subarray(0, bytesRead)).toString('base64') });
     }
     return result;
+  });
+}
+
+async function withHandle<T>(file: string, use: (handle: FileHandle) => Promise<T>): Promise<T> {
+  const handle = await open(file, 'r');
+  try {
+    return await use(handle);
   } finally {
     await handle.close();
   }

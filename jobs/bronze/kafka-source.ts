@@ -1,11 +1,14 @@
 // The ad-event stream into bronze: a Spark *batch* read of the topic between the offsets already
-// landed and end offsets pinned before the read (every partition named), written as Parquet into
-// this run's batch folder. The new offsets are committed by the run manifest, after the write.
+// landed and end offsets pinned before the read (every partition named), appended to the Delta
+// table `bronze/ad_events` (partitioned by batch) as this run's batch. The new offsets are
+// committed by the run manifest, after the write.
 import type { LakeConfig } from '../../control/config.js';
 import { connectOrExplain, createKafka } from '../../control/kafka/client.js';
-import { batchFolder } from './batches.js';
+import type { WebHdfs } from '../../control/hdfs/webhdfs.js';
 import type { KafkaManifest } from '../../control/runs/manifest.js';
+import { BATCH_PREFIX } from './batches.js';
 import { col, lit, type DataFrame, type ExecuteOptions, type SparkSession } from '../../control/spark/index.js';
+import { deltaTable, lastCommit, sqlString } from '../delta.js';
 
 export interface OffsetPlan {
   topic: string;
@@ -54,10 +57,27 @@ export function kafkaBatch(session: SparkSession, config: LakeConfig, plan: Offs
     .select(col('key'), col('value'), col('topic'), col('partition'), col('offset'), col('timestamp'), lit(runId).as('batch_id'));
 }
 
+/** True for the ad events of a lake made before Delta: Parquet batch folders without a Delta log. */
+export async function adEventsArePlainParquet(hdfs: WebHdfs, root: string): Promise<boolean> {
+  const entries = (await hdfs.list(`${root}/bronze/ad_events`)).map((entry) => entry.pathSuffix);
+  return entries.some((name) => name.startsWith(BATCH_PREFIX)) && !entries.includes('_delta_log');
+}
+
+/** Makes the Parquet batches of the lake before Delta a Delta table, in place: only a log is written. */
+export async function convertAdEventsToDelta(session: SparkSession, config: LakeConfig, execution: ExecuteOptions): Promise<void> {
+  await session.sql(`CONVERT TO DELTA parquet.\`${adEventsTable(config)}\` PARTITIONED BY (batch_id STRING)`, undefined, execution);
+}
+
+/** The Delta table of the landed Kafka records: `key`, `value`, `topic`, `partition`, `offset`, `timestamp`, `batch_id`. */
+export function adEventsTable(config: LakeConfig): string {
+  return `${config.lakeRoot}/bronze/ad_events`;
+}
+
 /**
- * Lands the planned range as Parquet in the `batch_id=<runId>` partition of `bronze/ad_events`.
- * Dynamic partition overwrite replaces only that partition: a retried batch id rewrites its own
- * folder, never adds a second copy, and other batches are untouched.
+ * Lands the planned range in the `batch_id = <runId>` partition of the Delta table
+ * `bronze/ad_events`. The write replaces only that partition, and first the rows of batches that
+ * never committed (a run that died after its write) go: nothing above bronze reads them, and a
+ * retried range must not sit twice in the table.
  */
 export async function landKafka(
   session: SparkSession,
@@ -65,18 +85,29 @@ export async function landKafka(
   plan: OffsetPlan,
   committed: Record<string, number>,
   runId: string,
+  committedBatches: readonly string[],
   execution: ExecuteOptions,
 ): Promise<KafkaManifest> {
-  const folder = batchFolder('ad_events', runId);
-  await kafkaBatch(session, config, plan, runId)
-    .write.format('parquet')
-    .mode('overwrite')
-    .option('partitionOverwriteMode', 'dynamic')
-    .partitionBy('batch_id')
-    .save(`${config.lakeRoot}/bronze/ad_events`, execution);
-  const written = await session.read.format('parquet').load(`${config.lakeRoot}/${folder}`).count(execution);
+  const table = adEventsTable(config);
+  await session.sql(
+    `CREATE TABLE IF NOT EXISTS ${deltaTable(table)}
+       (key BINARY, value BINARY, topic STRING, partition INT, offset BIGINT, timestamp TIMESTAMP, batch_id STRING)
+     USING delta PARTITIONED BY (batch_id)`,
+    undefined,
+    execution,
+  );
+  const keep = [...committedBatches, runId].map(sqlString).join(', ');
+  await session.sql(`DELETE FROM ${deltaTable(table)} WHERE batch_id NOT IN (${keep})`, undefined, execution);
+  await kafkaBatch(session, config, plan, runId).createOrReplaceTempView('landing_ad_events');
+  await session.sql(
+    `INSERT INTO ${deltaTable(table)} REPLACE WHERE batch_id = ${sqlString(runId)}
+     SELECT key, value, topic, partition, offset, timestamp, batch_id FROM landing_ad_events`,
+    undefined,
+    execution,
+  );
+  const written = await lastCommit(session, table, execution);
 
   const next = { ...committed };
   for (const [partition, { until }] of Object.entries(plan.ranges)) next[partition] = Math.max(next[partition] ?? 0, until);
-  return { topic: plan.topic, ranges: plan.ranges, records: Number(written), committed: next, landedAt: folder };
+  return { topic: plan.topic, ranges: plan.ranges, records: written.rowsWritten, committed: next, deltaVersion: written.version };
 }

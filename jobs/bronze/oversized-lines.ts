@@ -1,9 +1,10 @@
-// Lines too large to be one record. An executor has 2 GiB of heap: a file is read whole into one
-// row by silver, and a line of hundreds of MB (or a 1 GB one) would not fit, nor would it make a
-// useful record. Bronze still lands such a file byte for byte; while it streams the file it notes
-// each oversized line (where, how large, and its first bytes), and silver reads that file line by
-// line with Spark skipping the oversized lines, then quarantines each one as `record_too_large`
-// with its prefix as the raw record and its size in `raw_record_bytes` (docs/data-contract.md).
+// Lines too large to be one record. An executor has 2 GiB of heap: a line of hundreds of MB (or a
+// 1 GB one) would not fit in it, nor would it make a useful record. Bronze still lands such a file
+// byte for byte; while it streams the file it notes each oversized line (where it starts, how
+// large it is, and its first bytes). Silver reads every file line by line, in splits, with
+// Hadoop's line reader skipping the oversized lines (jobs/silver/bronze-views.ts), and quarantines
+// each one as `record_too_large` with its prefix as the raw record and its size in
+// `raw_record_bytes` (docs/data-contract.md).
 import type { LandedFile } from '../../control/runs/manifest.js';
 
 /**
@@ -18,7 +19,13 @@ export const recordPrefixBytes = 1024;
 export interface OversizedLine {
   /** 1-based physical line. */
   line: number;
-  /** Bytes of the line, without its LF. */
+  /**
+   * Byte offset in the file where the line starts (line 1 starts after a UTF-8 BOM). Silver needs
+   * it to tell the pieces of this line that a split returns; bronze runs before it was recorded
+   * lack it.
+   */
+  start?: number;
+  /** Bytes of the line, without its LF (nor, for line 1, a BOM). */
   bytes: number;
   /** Only whitespace: not a record at all, like any blank line. */
   blank: boolean;
@@ -31,7 +38,8 @@ export type LandedFileWithLines = LandedFile & { oversizedLines?: OversizedLine[
 
 /**
  * The Hadoop line reader's limit, set so that it skips exactly the lines that `isOversized` names:
- * it drops a line when the bytes it consumed (the line and its LF) reach the limit.
+ * it drops a line when the bytes it consumed (the line and its LF, less a BOM on line 1) reach the
+ * limit. (A line that crosses the end of a split is another matter: see jobs/silver/bronze-views.ts.)
  */
 export const lineReaderMaxLength = maxRecordBytes + 1;
 

@@ -5,22 +5,32 @@
 //                         too_large_bytes
 //       one row per physical line: `line` without its LF (a CR is kept, as in the file), 1-based
 //       `line_number`, `blank` when the line is empty or whitespace only; no phantom empty line
-//       after a file's final LF. `encoding_ok` is false when the line is not UTF-8 or holds a NUL
-//       (UTF-16, Latin-1, binary data): `line` is then `base64:<its bytes>`. `too_large_bytes` is
-//       set on a line too large to be a record (jobs/bronze/oversized-lines.ts): `line` is then
-//       only its first bytes.
-//   bronze_<table>_files  (file sources) batch_id, file, content, encoding_ok, too_large_bytes:
-//       one row per file, whole text. A file with an oversized line is never read whole: its
-//       content is its first non-blank line (enough to tell a JSON array), and too_large_bytes
-//       its size.
-//   bronze_<table>_oversized  (file sources) batch_id, file, line_number, bytes, blank, prefix: the
-//                         oversized lines, from the bronze manifests (empty when there are none).
+//       after a file's final LF; a UTF-8 BOM at the start of a file is not part of line 1.
+//       `encoding_ok` is false when the line is not UTF-8 or holds a NUL (UTF-16, Latin-1, binary
+//       data): `line` is then `base64:<its bytes>`. `too_large_bytes` is set on a line too large
+//       to be a record (jobs/bronze/oversized-lines.ts): `line` is then only its first bytes.
+//   bronze_<table>_files  (file sources) batch_id, file, content, encoding_ok, too_large_bytes,
+//                         is_array, final_newline: one row per file. `is_array`: its first
+//       non-blank character is `[`. `content` is the whole text (lines joined again) only for an
+//       `is_array` file that can be parsed (UTF-8, no oversized line); for any other file it is
+//       its first non-blank line, so that no other file is ever put together in one row.
+//       `too_large_bytes` is the file's size when it has an oversized line. `final_newline`: its
+//       last line ends with an LF (null for a file with an oversized line).
+//   bronze_<table>_oversized  (file sources) batch_id, file, line_number, bytes, blank, prefix,
+//                         start: the oversized lines, from the bronze manifests.
 //   bronze_ad_events      batch_id, key, value, topic, partition, offset, timestamp
+//
+// How the files are read, and why: a file may be far larger than an executor's memory (a 2 GB
+// server log; 10 M records), so it is read as Spark's `text` source does by default: in splits
+// (128 MiB, many tasks a file), each cut into lines by Hadoop's line reader (LF only), which
+// returns the raw bytes of each line (`is_valid_utf8` and `CAST(... AS BINARY)` see them as in the
+// file). A split knows nothing of the lines before it, so line numbers are put back afterwards
+// from facts Spark gives beside each line (see `registerSplits`), without ever moving the lines.
 import type { LakeConfig } from '../../control/config.js';
 import type { RunManifest } from '../../control/runs/manifest.js';
 import { col, type SparkSession } from '../../control/spark/index.js';
 import { fileSources, type FileTable } from '../bronze/file-sources.js';
-import { lineReaderMaxLength, maxRecordBytes, type LandedFileWithLines } from '../bronze/oversized-lines.js';
+import { lineReaderMaxLength, type LandedFileWithLines } from '../bronze/oversized-lines.js';
 
 export const fileTables = Object.keys(fileSources) as FileTable[];
 
@@ -39,127 +49,36 @@ function landedFiles(runs: readonly RunManifest[], table: FileTable): LandedFile
 /** The batch a landed file belongs to: `bronze/<table>/batch_id=<runId>/<path>`. */
 const batchIdOf = (file: LandedFileWithLines) => /batch_id=([^/]+)\//.exec(file.landedAt)?.[1] ?? '';
 const sqlString = (text: string) => `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+// The batch and the file of a path as Spark gives it (a URI: `%xx` escapes; a `+` is itself).
 const batchOf = (path: string) => `regexp_extract(${path}, 'batch_id=([^/]+)/', 1)`;
-const fileOf = (path: string) => `url_decode(regexp_extract(${path}, 'batch_id=[^/]+/(.*)$', 1))`;
+const fileOf = (path: string) => `url_decode(replace(regexp_extract(${path}, 'batch_id=[^/]+/(.*)$', 1), '+', '%2B'))`;
+
+/**
+ * Oversized lines recorded by a bronze run from before bronze noted where each one starts: their
+ * pieces cannot be recognised in a split (see `registerSplits`).
+ */
+const lacksStart = (file: LandedFileWithLines) => (file.oversizedLines ?? []).some((line) => line.start === undefined);
 
 export async function registerBronzeViews(session: SparkSession, config: LakeConfig, runs: readonly RunManifest[]): Promise<void> {
-  for (const table of fileTables) {
-    const files = landedFiles(runs, table);
-    const uri = (file: LandedFileWithLines) => `${config.lakeRoot}/${file.landedAt}`;
-    const whole = files.filter((file) => !file.oversizedLines?.length);
-    const byLine = files.filter((file) => file.oversizedLines?.length);
-    const parts = { lines: [] as string[], files: [] as string[] };
-
-    if (whole.length > 0) {
-      // Text with `wholetext`: one row per file, so line numbers are exact whatever the file size.
-      await session.read
-        .format('text')
-        .option('wholetext', true)
-        .load(...whole.map(uri))
-        .select(col('_metadata.file_path').as('path'), col('value').as('content'))
-        .createOrReplaceTempView(`bronze_${table}_whole_raw`);
-      // A file that is not valid UTF-8 is split as ISO-8859-1, where every byte is one character,
-      // so that each line's bytes come back unchanged (split would turn them into U+FFFD).
-      await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_whole AS
-        SELECT ${batchOf('path')} AS batch_id, ${fileOf('path')} AS file, content, is_valid_utf8(content) AS utf8
-        FROM bronze_${table}_whole_raw`);
-      parts.files.push(`SELECT batch_id, file, content, utf8 AND NOT contains(content, chr(0)) AS encoding_ok, CAST(NULL AS BIGINT) AS too_large_bytes
-        FROM bronze_${table}_whole`);
-      parts.lines.push(`SELECT batch_id, file, pos + 1 AS line_number,
-               IF(utf8, line, CAST(encode(line, 'ISO-8859-1') AS STRING)) AS text,
-               utf8 OR is_valid_utf8(encode(line, 'ISO-8859-1')) AS line_utf8,
-               CAST(NULL AS BIGINT) AS too_large_bytes, CAST(NULL AS BOOLEAN) AS known_blank
-        FROM (SELECT batch_id, file, utf8, split(IF(utf8, content, decode(CAST(content AS BINARY), 'ISO-8859-1')), '\\n', -1) AS lines
-              FROM bronze_${table}_whole)
-        LATERAL VIEW posexplode(lines) exploded AS pos, line
-        -- A final LF ends the last line; it does not start an empty one.
-        WHERE NOT (pos = size(lines) - 1 AND line = '')`);
-    }
-
-    if (byLine.length > 0) {
-      // Line by line, with Hadoop's line reader skipping the oversized lines (so no executor ever
-      // holds one). Lines are numbered in file order: by split, then by position in the split.
-      // A file must not be split, though: a split that starts inside an oversized line skips only
-      // to its own end, and the next one returns the rest of the line as a line of its own. So the
-      // session reads every file whole (one partition each) from here on: costly for large
-      // files, but only in a session that met an oversized line.
-      await session.config.set({ 'spark.sql.files.maxPartitionBytes': unsplitBytes, 'spark.sql.files.openCostInBytes': unsplitBytes });
-      await session.read
-        .format('text')
-        .option('lineSep', '\n')
-        .option('mapreduce.input.linerecordreader.line.maxlength', lineReaderMaxLength)
-        .load(...byLine.map(uri))
-        .select(col('_metadata.file_path').as('path'), col('_metadata.file_block_start').as('block_start'), col('value').as('text'))
-        .createOrReplaceTempView(`bronze_${table}_by_line_raw`);
-      // The oversized lines, from the manifest: for each file, where they were.
-      const oversized = byLine.flatMap((file) =>
-        (file.oversizedLines ?? []).map(
-          (line) => `(${sqlString(batchIdOf(file))}, ${sqlString(file.path)}, ${line.line}, ${line.bytes}L, ${line.blank}, ${sqlString(line.prefix)})`,
-        ),
-      );
-      await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_oversized AS
-        SELECT * FROM VALUES ${oversized.join(', ')} AS t(batch_id, file, line_number, bytes, blank, prefix)`);
-      // The k-th line the reader kept is line k + (oversized lines before it): the i-th oversized
-      // line (1-based) has o_i - i kept lines before it.
-      await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_by_line AS
-        SELECT k.batch_id, k.file, k.text, k.kept + size(coalesce(filter(o.kept_before, before -> before < k.kept), array())) AS line_number
-        FROM (SELECT batch_id, file, text, row_number() OVER (PARTITION BY batch_id, file ORDER BY block_start, id) AS kept
-              FROM (SELECT ${batchOf('path')} AS batch_id, ${fileOf('path')} AS file, text, block_start, monotonically_increasing_id() AS id
-                    FROM bronze_${table}_by_line_raw)
-              -- When an oversized line crosses the end of a split, the reader returns its first
-              -- bytes (one more than a record may have) instead of skipping it: not a line.
-              WHERE octet_length(text) <= ${maxRecordBytes}) k
-        LEFT JOIN (SELECT batch_id, file, collect_list(line_number - rank) AS kept_before
-                   FROM (SELECT batch_id, file, line_number, row_number() OVER (PARTITION BY batch_id, file ORDER BY line_number) AS rank
-                         FROM bronze_${table}_oversized)
-                   GROUP BY batch_id, file) o
-        ON k.batch_id = o.batch_id AND k.file = o.file`);
-      // An oversized line is blank as bronze found it on the whole line, not on its prefix.
-      const lines = `SELECT batch_id, file, line_number, text, is_valid_utf8(text) AS line_utf8, CAST(NULL AS BIGINT) AS too_large_bytes,
-               CAST(NULL AS BOOLEAN) AS known_blank
-        FROM bronze_${table}_by_line
-        UNION ALL
-        SELECT batch_id, file, line_number, CAST(unbase64(prefix) AS STRING), is_valid_utf8(unbase64(prefix)), bytes, blank
-        FROM bronze_${table}_oversized`;
-      parts.lines.push(lines);
-      const sizes = byLine.map((file) => `(${sqlString(batchIdOf(file))}, ${sqlString(file.path)}, ${file.size}L)`);
-      parts.files.push(`SELECT s.batch_id, s.file,
-               coalesce(first.text, '') AS content, coalesce(first.encoding_ok, true) AS encoding_ok, s.bytes AS too_large_bytes
-        FROM (SELECT * FROM VALUES ${sizes.join(', ')} AS t(batch_id, file, bytes)) s
-        LEFT JOIN (SELECT batch_id, file, min_by(text, line_number) AS text, min_by(line_utf8 AND NOT contains(text, chr(0)), line_number) AS encoding_ok
-                   FROM (${lines}) WHERE NOT coalesce(known_blank, text RLIKE '^\\\\s*$') GROUP BY batch_id, file) first
-        ON first.batch_id = s.batch_id AND first.file = s.file`);
-    }
-
-    if (byLine.length === 0) {
-      await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_oversized AS
-        SELECT CAST(NULL AS STRING) AS batch_id, CAST(NULL AS STRING) AS file, CAST(NULL AS INT) AS line_number,
-               CAST(NULL AS BIGINT) AS bytes, CAST(NULL AS BOOLEAN) AS blank, CAST(NULL AS STRING) AS prefix WHERE false`);
-    }
-    const filesView = `bronze_${table}_files`;
-    await session.sql(`CREATE OR REPLACE TEMP VIEW ${filesView} AS ${
-      parts.files.length > 0
-        ? parts.files.join('\nUNION ALL\n')
-        : `SELECT CAST(NULL AS STRING) AS batch_id, CAST(NULL AS STRING) AS file, CAST(NULL AS STRING) AS content,
-                  CAST(NULL AS BOOLEAN) AS encoding_ok, CAST(NULL AS BIGINT) AS too_large_bytes WHERE false`
-    }`);
-    await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_lines AS ${
-      parts.lines.length > 0
-        ? `SELECT batch_id, file, line_number,
-                  IF(encoding_ok, text, concat('base64:', replace(base64(CAST(text AS BINARY)), '\\r\\n', ''))) AS line,
-                  coalesce(known_blank, text RLIKE '^\\\\s*$') AS blank, encoding_ok, too_large_bytes
-           FROM (SELECT *, line_utf8 AND NOT contains(text, chr(0)) AS encoding_ok FROM (${parts.lines.join('\nUNION ALL\n')}))`
-        : `SELECT CAST(NULL AS STRING) AS batch_id, CAST(NULL AS STRING) AS file, CAST(NULL AS INT) AS line_number, CAST(NULL AS STRING) AS line,
-                  CAST(NULL AS BOOLEAN) AS blank, CAST(NULL AS BOOLEAN) AS encoding_ok, CAST(NULL AS BIGINT) AS too_large_bytes WHERE false`
-    }`);
+  const files = new Map(fileTables.map((table) => [table, landedFiles(runs, table)]));
+  if ([...files.values()].flat().some(lacksStart)) {
+    // Only such a file could be misread in splits, but the setting is the session's: every file
+    // is then read whole, one task each (a large file may not fit), as bronze runs of that time were.
+    await session.config.set({ 'spark.sql.files.maxPartitionBytes': unsplitBytes, 'spark.sql.files.openCostInBytes': unsplitBytes });
   }
-  const batches = runs.flatMap((run) => (run.kafka?.landedAt ? [`${config.lakeRoot}/${run.kafka.landedAt}`] : []));
+  for (const table of fileTables) {
+    const landed = files.get(table) ?? [];
+    await registerManifestViews(session, table, landed);
+    await registerRead(session, table, landed.map((file) => `${config.lakeRoot}/${file.landedAt}`));
+    await registerSplits(session, table);
+    await registerLines(session, table);
+    await registerFiles(session, table);
+  }
+  // The ad events: the partitions of the Delta table `bronze/ad_events` that these batches landed.
+  const batches = runs.filter((run) => (run.kafka?.records ?? 0) > 0).map((run) => `'${run.runId}'`);
   if (batches.length > 0) {
-    await session.read
-      .format('parquet')
-      .option('basePath', `${config.lakeRoot}/bronze/ad_events`)
-      .load(...batches)
-      .createOrReplaceTempView('bronze_ad_events');
+    await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_ad_events AS
+      SELECT * FROM delta.\`${config.lakeRoot}/bronze/ad_events\` WHERE batch_id IN (${batches.join(', ')})`);
   } else {
     await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_ad_events AS
       SELECT CAST(NULL AS STRING) AS batch_id, CAST(NULL AS BINARY) AS key, CAST(NULL AS BINARY) AS value,
@@ -167,4 +86,230 @@ export async function registerBronzeViews(session: SparkSession, config: LakeCon
              CAST(NULL AS TIMESTAMP) AS timestamp
       WHERE false`);
   }
+}
+
+/** A view of literal rows (each value already SQL), with these columns and types even when empty. */
+async function valuesView(session: SparkSession, name: string, columns: readonly (readonly [string, string])[], rows: readonly string[][]): Promise<void> {
+  const typed = columns.map(([column, type]) => `CAST(${column} AS ${type}) AS ${column}`).join(', ');
+  const names = columns.map(([column]) => column).join(', ');
+  const source =
+    rows.length > 0
+      ? `VALUES ${rows.map((row) => `(${row.join(', ')})`).join(', ')} AS t(${names})`
+      : `(SELECT ${columns.map(([column]) => `NULL AS ${column}`).join(', ')}) WHERE false`;
+  await session.sql(`CREATE OR REPLACE TEMP VIEW ${name} AS SELECT ${typed} FROM ${source}`);
+}
+
+/**
+ * What the bronze manifests say of each file, as two small views:
+ *   bronze_<table>_landed     batch_id, file, size, lines_read (the lines Hadoop's reader returns:
+ *                             all but the oversized ones), oversized (how many),
+ *                             kept_before_oversized (for the i-th oversized line, the lines the
+ *                             reader returns before it: its line number - i)
+ *   bronze_<table>_oversized  one row per oversized line
+ */
+async function registerManifestViews(session: SparkSession, table: FileTable, files: readonly LandedFileWithLines[]): Promise<void> {
+  await valuesView(
+    session,
+    `bronze_${table}_landed`,
+    [
+      ['batch_id', 'STRING'],
+      ['file', 'STRING'],
+      ['size', 'BIGINT'],
+      ['lines_read', 'BIGINT'],
+      ['oversized', 'INT'],
+      ['kept_before_oversized', 'ARRAY<BIGINT>'],
+    ],
+    files.map((file) => {
+      const oversized = [...(file.oversizedLines ?? [])].sort((a, b) => a.line - b.line);
+      const keptBefore = oversized.map((line, i) => `${line.line - (i + 1)}L`);
+      return [sqlString(batchIdOf(file)), sqlString(file.path), `${file.size}L`, `${file.lines - oversized.length}L`, `${oversized.length}`, `array(${keptBefore.join(', ')})`];
+    }),
+  );
+  await valuesView(
+    session,
+    `bronze_${table}_oversized`,
+    [
+      ['batch_id', 'STRING'],
+      ['file', 'STRING'],
+      ['line_number', 'INT'],
+      ['bytes', 'BIGINT'],
+      ['blank', 'BOOLEAN'],
+      ['prefix', 'STRING'],
+      ['start', 'BIGINT'],
+    ],
+    files.flatMap((file) =>
+      (file.oversizedLines ?? []).map((line) => [
+        sqlString(batchIdOf(file)),
+        sqlString(file.path),
+        `${line.line}`,
+        `${line.bytes}L`,
+        `${line.blank}`,
+        sqlString(line.prefix),
+        line.start === undefined ? 'NULL' : `${line.start}L`,
+      ]),
+    ),
+  );
+}
+
+/**
+ * bronze_<table>_read: path, block_start, block_length, text, id — every line Hadoop's reader
+ * returns, in splits, with the split it came from (`_metadata`) and `monotonically_increasing_id()`:
+ * within a task the splits are read one after the other, each in file order, so the ids of one
+ * split's lines are consecutive. The reader skips each line longer than an oversized line may be
+ * (lineReaderMaxLength), so no executor ever holds one.
+ */
+async function registerRead(session: SparkSession, table: FileTable, uris: readonly string[]): Promise<void> {
+  const view = `bronze_${table}_read`;
+  if (uris.length === 0) {
+    await session.sql(`CREATE OR REPLACE TEMP VIEW ${view} AS
+      SELECT CAST(NULL AS STRING) AS path, CAST(NULL AS BIGINT) AS block_start, CAST(NULL AS BIGINT) AS block_length,
+             CAST(NULL AS STRING) AS text, CAST(NULL AS BIGINT) AS id
+      WHERE false`);
+    return;
+  }
+  await session.read
+    .format('text')
+    .option('lineSep', '\n')
+    .option('mapreduce.input.linerecordreader.line.maxlength', lineReaderMaxLength)
+    .load(...uris)
+    .select(
+      col('_metadata.file_path').as('path'),
+      col('_metadata.file_block_start').as('block_start'),
+      col('_metadata.file_block_length').as('block_length'),
+      col('value').as('text'),
+    )
+    .createOrReplaceTempView(`${view}_scan`);
+  // The ids are given right above the scan: nothing may filter the lines before them.
+  await session.sql(`CREATE OR REPLACE TEMP VIEW ${view} AS SELECT *, monotonically_increasing_id() AS id FROM ${view}_scan`);
+}
+
+/**
+ * bronze_<table>_splits: one row per split that returned lines — small, so it is broadcast to the
+ * lines (which never move). A line's number in its file is then
+ *     (lines the file's earlier splits returned) + (its id - the split's first id) + 1,
+ * counted without the oversized lines, which are then added back: a line returned after the i-th
+ * oversized line comes i lines later in the file.
+ *
+ * What the reader returns that is not a line: a split that ends inside an oversized line, or right
+ * where one starts, reads past its end into that line (a split's reader always finishes the line
+ * that crosses its end) and, finding it too long, still returns one last piece of it — its first
+ * bytes, or its tail after the split's end. So when bronze says an oversized line spans the end of
+ * a split, that split's last row is such a piece. (A split that starts inside an oversized line
+ * skips to the line's end as the next line's start, or, when the line outlasts the split, to the
+ * split's end: then its only row is a piece, the case just named.) One more case: a file that starts
+ * with a BOM and an oversized line, whose first split ends less than 3 bytes past the reader's limit,
+ * where the reader drops the BOM, finds what is left short enough, and returns it as a first row.
+ *
+ * Each file must come out with exactly the lines bronze counted, and each line's offset must fall
+ * within its split; anything else means the ids were not what this assumes, and the lines view
+ * fails rather than number a line wrong.
+ */
+async function registerSplits(session: SparkSession, table: FileTable): Promise<void> {
+  await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_splits AS
+    WITH read_splits AS (
+      SELECT path, block_start, block_start + block_length AS block_end, count(*) AS rows, min(id) AS first_id
+      FROM bronze_${table}_read
+      GROUP BY path, block_start, block_length
+    ),
+    named AS (
+      SELECT s.*, f.batch_id, f.file, f.size, f.lines_read, f.kept_before_oversized
+      FROM read_splits s
+      LEFT JOIN bronze_${table}_landed f ON f.batch_id = ${batchOf('s.path')} AND f.file = ${fileOf('s.path')}
+    ),
+    pieces AS (
+      SELECT n.path, n.block_start,
+             count(o.line_number) > 0 AS ends_in_oversized,
+             coalesce(max(o.line_number = 1 AND o.start = 3 AND n.block_start = 0 AND n.block_end - 3 < ${lineReaderMaxLength}), false) AS starts_with_piece
+      FROM named n
+      LEFT JOIN bronze_${table}_oversized o
+        ON o.batch_id = n.batch_id AND o.file = n.file
+       AND o.start < n.block_end AND n.block_end <= o.start + o.bytes AND n.block_end < n.size
+      GROUP BY n.path, n.block_start
+    ),
+    counted AS (
+      SELECT n.*, p.ends_in_oversized, p.starts_with_piece,
+             n.rows - least(n.rows, CAST(p.ends_in_oversized AS INT) + CAST(p.starts_with_piece AS INT)) AS kept_rows
+      FROM named n JOIN pieces p ON p.path = n.path AND p.block_start = n.block_start
+    )
+    SELECT path, block_start, batch_id, file, rows, first_id, ends_in_oversized, starts_with_piece, kept_before_oversized,
+           coalesce(sum(kept_rows) OVER (PARTITION BY path ORDER BY block_start ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS kept_before,
+           coalesce(sum(kept_rows) OVER (PARTITION BY path) = lines_read, false) AS complete
+    FROM counted`);
+}
+
+/**
+ * bronze_<table>_text (the lines with their raw text) and bronze_<table>_lines (as silver's SQL
+ * sees them): the lines the reader kept, numbered, and the oversized lines from the manifests.
+ */
+async function registerLines(session: SparkSession, table: FileTable): Promise<void> {
+  await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_text AS
+    WITH placed AS (
+      SELECT /*+ BROADCAST(s) */ s.batch_id, s.file, r.text, s.rows, s.ends_in_oversized, s.starts_with_piece,
+             s.kept_before, s.kept_before_oversized,
+             CASE WHEN s.complete AND r.id - s.first_id BETWEEN 0 AND s.rows - 1 THEN r.id - s.first_id
+                  ELSE raise_error(concat('cannot number the lines of ', r.path, ': its splits did not read as bronze counted them'))
+             END AS row_offset
+      FROM bronze_${table}_read r
+      LEFT JOIN bronze_${table}_splits s ON s.path = r.path AND s.block_start = r.block_start
+    ),
+    kept AS (
+      SELECT *, kept_before + row_offset + 1 - CAST(starts_with_piece AS INT) AS kept
+      FROM placed
+      WHERE NOT ((ends_in_oversized AND row_offset = rows - 1) OR (starts_with_piece AND row_offset = 0))
+    )
+    SELECT batch_id, file, CAST(kept + size(filter(kept_before_oversized, before -> before < kept)) AS INT) AS line_number,
+           text, is_valid_utf8(text) AS utf8, CAST(NULL AS BIGINT) AS too_large_bytes, CAST(NULL AS BOOLEAN) AS known_blank
+    FROM kept
+    UNION ALL
+    -- An oversized line is blank as bronze found it on the whole line, not on its prefix.
+    SELECT batch_id, file, line_number, CAST(unbase64(prefix) AS STRING), is_valid_utf8(unbase64(prefix)), bytes, blank
+    FROM bronze_${table}_oversized`);
+  await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_lines AS
+    SELECT batch_id, file, line_number,
+           IF(encoding_ok, text, concat('base64:', replace(base64(CAST(text AS BINARY)), '\\r\\n', ''))) AS line,
+           coalesce(known_blank, text RLIKE r'^\\s*$') AS blank, encoding_ok, too_large_bytes
+    FROM (SELECT *, utf8 AND NOT contains(text, chr(0)) AS encoding_ok FROM bronze_${table}_text)`);
+}
+
+/**
+ * bronze_<table>_files: one row per landed file (its first non-blank line, whether it is UTF-8
+ * throughout, whether it is a JSON array), and the whole text only of the array files that can be
+ * parsed — assembled from their lines, which only a query that reads `content` pays for.
+ */
+async function registerFiles(session: SparkSession, table: FileTable): Promise<void> {
+  await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_files AS
+    WITH lines AS (
+      SELECT batch_id, file, line_number, text, utf8 AND NOT contains(text, chr(0)) AS encoding_ok,
+             coalesce(known_blank, text RLIKE r'^\\s*$') AS blank
+      FROM bronze_${table}_text
+    ),
+    summary AS (
+      SELECT batch_id, file, min_by(text, line_number) FILTER (WHERE NOT blank) AS first_line, bool_and(encoding_ok) AS encoding_ok,
+             sum(octet_length(text) + 1) AS line_bytes
+      FROM lines
+      GROUP BY batch_id, file
+    ),
+    shape AS (
+      SELECT f.batch_id, f.file, f.size, f.oversized > 0 AS too_large,
+             coalesce(s.first_line, '') AS first_line, coalesce(s.encoding_ok, true) AS encoding_ok,
+             coalesce(s.first_line RLIKE r'^\\s*\\[', false) AS is_array,
+             -- The file is its lines, each with its LF but maybe the last, after a BOM (3 bytes) or
+             -- not: it ends with an LF when it is 0 or 3 bytes larger than its lines with an LF each.
+             IF(f.oversized > 0, NULL, f.size - coalesce(s.line_bytes, 0) IN (0, 3)) AS final_newline
+      FROM bronze_${table}_landed f
+      LEFT JOIN summary s ON s.batch_id = f.batch_id AND s.file = f.file
+    ),
+    documents AS (
+      SELECT l.batch_id, l.file,
+             concat(array_join(transform(array_sort(collect_list(struct(l.line_number, l.text))), x -> x.text), '\\n'),
+                    IF(h.final_newline, '\\n', '')) AS content
+      FROM lines l
+      JOIN shape h ON h.batch_id = l.batch_id AND h.file = l.file
+      WHERE h.is_array AND h.encoding_ok AND NOT h.too_large
+      GROUP BY l.batch_id, l.file, h.final_newline
+    )
+    SELECT h.batch_id, h.file, coalesce(d.content, h.first_line) AS content, h.encoding_ok,
+           IF(h.too_large, h.size, NULL) AS too_large_bytes, h.is_array, h.final_newline
+    FROM shape h
+    LEFT JOIN documents d ON d.batch_id = h.batch_id AND d.file = h.file`);
 }

@@ -31,8 +31,10 @@ async function produce(count: number, offset = 0): Promise<void> {
 
 async function landedAdEvents(session: SparkSession): Promise<string[]> {
   const runs = await new RunStore(hdfs, hdfsPath(config().lakeRoot)).succeeded('bronze');
-  const batches = runs.filter((run) => run.kafka?.landedAt).map((run) => `${config().lakeRoot}/${run.kafka?.landedAt}`);
-  const rows = await session.read.format('parquet').load(...batches).collect<{ value: Uint8Array }>();
+  const batches = runs.filter((run) => run.kafka?.records).map((run) => `'${run.runId}'`);
+  const rows = await (
+    await session.sql(`SELECT value FROM delta.\`${config().lakeRoot}/bronze/ad_events\` WHERE batch_id IN (${batches.join(', ')})`)
+  ).collect<{ value: Uint8Array }>();
   return rows.map((row) => Buffer.from(row.value).toString());
 }
 
@@ -96,11 +98,15 @@ describe('bronze', () => {
     const committed = (await new RunStore(hdfs, hdfsPath(config().lakeRoot)).succeeded('bronze')).findLast((r) => r.kafka)?.kafka?.committed ?? {};
     const plan = await planOffsets(config(), committed);
     // The crashed run: its batch is written, its manifest never was.
-    await landKafka(session, config(), plan!, committed, '20260101T000000Z-dead00', {});
+    const committedBatches = (await new RunStore(hdfs, hdfsPath(config().lakeRoot)).succeeded('bronze')).map((r) => r.runId);
+    await landKafka(session, config(), plan!, committed, '20260101T000000Z-dead00', committedBatches, {});
 
     const run = await runBronze(config());
     expect(run.kafka?.records).toBe(30);
-    expect(await hdfs.status(`${hdfsPath(config().lakeRoot)}/bronze/ad_events/batch_id=20260101T000000Z-dead00`)).toBeUndefined();
+    const [dead] = await (
+      await session.sql(`SELECT count(*) AS n FROM delta.\`${config().lakeRoot}/bronze/ad_events\` WHERE batch_id = '20260101T000000Z-dead00'`)
+    ).collect<{ n: bigint }>();
+    expect(dead?.n).toBe(0n);
     const values = await landedAdEvents(session);
     expect(values).toHaveLength(90);
     expect(new Set(values).size).toBe(90);

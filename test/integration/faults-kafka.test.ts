@@ -1,6 +1,7 @@
 // Fault: the Kafka broker is killed (SIGKILL) and restarted while the producer runs. The idempotent
 // producer retries through the outage: every event acknowledged to the user lands in silver exactly
 // once, and no event is written twice to the topic.
+import { publishedTableSql } from '../../control/runs/published.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { produceAdEvents, type ProduceAdEventsReport } from '../../control/kafka/produce-ad-events.js';
 import { SparkSession } from '../../control/spark/index.js';
@@ -69,7 +70,7 @@ describe.skipIf(!embeddedStack)('the Kafka broker restarted while the producer r
     const session = await SparkSession.connect(lake.config.sparkRemote);
     try {
       const events = await (
-        await session.sql(`SELECT event_id FROM parquet.\`${lake.config.lakeRoot}/${silver.version}/ad_events\``)
+        await session.sql(`SELECT event_id FROM ${publishedTableSql(lake.config, silver.published!, 'ad_events')}`)
       ).collect<{ event_id: string }>();
       const inSilver = new Set(events.map((row) => row.event_id));
       // Exactly once: in silver, and written once to the topic (silver's deduplication found nothing to drop).

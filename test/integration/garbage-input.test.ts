@@ -3,6 +3,7 @@
 // are not JSON. No job may crash; every such record is quarantined with a stable reason and
 // counted, and the conservation law (bronze records = silver rows + quarantined) still holds.
 // Then a 1 GB single line, on a lake of its own.
+import { publishedTableSql } from '../../control/runs/published.js';
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -218,7 +219,7 @@ describe('garbage input never crashes a job, and every bad record is quarantined
   });
 
   const quarantined = async (table: string) =>
-    (await (await session.sql(`SELECT source_file, reason, count(*) AS n FROM parquet.\`${lake.config.lakeRoot}/${silver.version}/${table}_quarantine\` GROUP BY source_file, reason`)).collect<{
+    (await (await session.sql(`SELECT source_file, reason, count(*) AS n FROM ${publishedTableSql(lake.config, silver.published!, `${table}_quarantine`)} GROUP BY source_file, reason`)).collect<{
       source_file: string | null;
       reason: string;
       n: bigint;
@@ -261,7 +262,7 @@ describe('garbage input never crashes a job, and every bad record is quarantined
   it('keeps a record too large to hold as its first bytes, with its whole size in raw_record_bytes', async () => {
     const rows = await (
       await session.sql(`SELECT source_file, line_number, octet_length(raw_record) AS kept, raw_record LIKE 'GARBAGE-6,c1,AAA%' AS starts_right, raw_record_bytes
-                         FROM parquet.\`${lake.config.lakeRoot}/${silver.version}/transactions_quarantine\` WHERE reason = 'record_too_large'`)
+                         FROM ${publishedTableSql(lake.config, silver.published!, 'transactions_quarantine')} WHERE reason = 'record_too_large'`)
     ).collect<{ source_file: string; line_number: number; kept: number; starts_right: boolean; raw_record_bytes: bigint }>();
     expect(bigLineBytes).toBeGreaterThan(maxRecordBytes);
     expect(rows).toEqual([
@@ -279,7 +280,7 @@ describe('garbage input never crashes a job, and every bad record is quarantined
     const counts = silver.silver?.ad_events;
     expect(counts).toMatchObject({ bronzeRecords: lake.produced.expected.bronze_records + garbageEvents.length });
     const rows = await (
-      await session.sql(`SELECT reason, raw_record FROM parquet.\`${lake.config.lakeRoot}/${silver.version}/ad_events_quarantine\` WHERE kafka_offset >= 0`)
+      await session.sql(`SELECT reason, raw_record FROM ${publishedTableSql(lake.config, silver.published!, 'ad_events_quarantine')} WHERE kafka_offset >= 0`)
     ).collect<{ reason: string; raw_record: string | null }>();
     for (const event of garbageEvents) {
       const raw = event.value === null ? null : event.value.toString('utf8') === new TextDecoder('utf-8', { fatal: false }).decode(event.value) && isUtf8(event.value) ? event.value.toString('utf8') : `base64:${event.value.toString('base64')}`;

@@ -6,7 +6,7 @@ import { loadConfig } from '../../control/config.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import type { ProduceAdEventsReport } from '../../control/kafka/produce-ad-events.js';
 import type { RunManifest } from '../../control/runs/manifest.js';
-import { LayerVersions } from '../../control/runs/versions.js';
+import { LayerPointer, tableUri, type PublishedTable } from '../../control/runs/published.js';
 import type { ExpectedFiles } from '../../control/sample/index.js';
 import { SparkInterruptedError, SparkSession } from '../../control/spark/index.js';
 import { registerLakeViews } from '../../jobs/lake-views.js';
@@ -19,15 +19,16 @@ const config = () => lake.config;
 const hdfs = new WebHdfs(loadConfig().webHdfs);
 
 /** A gold table as plain JSON values, in file order. */
-async function goldRows(session: SparkSession, folder: string): Promise<unknown[]> {
-  const rows = await session.read.format('parquet').load(`${config().lakeRoot}/${folder}`).collect();
+async function goldRows(session: SparkSession, table: PublishedTable | undefined): Promise<unknown[]> {
+  if (!table) return [];
+  const rows = await session.read.format('delta').option('versionAsOf', table.version).load(tableUri(config(), table)).collect();
   return rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
 }
 
 async function currentGold(session: SparkSession): Promise<Record<string, unknown[]>> {
-  const current = await new LayerVersions(hdfs, hdfsPath(config().lakeRoot), 'gold').current();
+  const current = await new LayerPointer(hdfs, hdfsPath(config().lakeRoot), 'gold').current();
   const tables: Record<string, unknown[]> = {};
-  for (const table of goldTables) tables[table] = await goldRows(session, current?.tables[table] ?? 'missing');
+  for (const table of goldTables) tables[table] = await goldRows(session, current?.tables[table]);
   return tables;
 }
 
@@ -94,19 +95,22 @@ describe('the pipeline, bronze → silver → gold', () => {
     expect(row).toEqual({ kept: BigInt(expected.sources.transactions.silver_rows), quarantined: BigInt(expected.sources.transactions.quarantined) });
   });
 
-  it('gives identical gold when silver and gold run again on the same bronze', async () => {
+  it('does nothing when run again with nothing new, and gives identical gold when rebuilt from all of bronze', async () => {
     const before = await currentGold(session);
-    await runSilver(config());
-    await runGold(config());
+    expect((await runSilver(config())).outcome).toBe('nothing new');
+    expect((await runGold(config())).outcome).toBe('nothing new');
+    expect((await runSilver(config(), { fullRefresh: true })).outcome).toBe('succeeded');
+    expect((await runGold(config())).outcome).toBe('succeeded');
     expect(await currentGold(session)).toEqual(before);
   });
 
   it('leaves the previous gold current and readable when a gold run fails midway', async () => {
-    const versions = new LayerVersions(hdfs, hdfsPath(config().lakeRoot), 'gold');
+    const versions = new LayerPointer(hdfs, hdfsPath(config().lakeRoot), 'gold');
     const before = await versions.current();
     const goldBefore = await currentGold(session);
     const interrupt = new AbortController();
     const failing = runGold(config(), {
+      fullRefresh: true,
       execution: { signal: interrupt.signal },
       // Interrupted while it computes the third metric, after two were written.
       log: (line) => line.includes(goldTables[2]) && interrupt.abort(),

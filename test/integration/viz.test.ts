@@ -12,7 +12,7 @@ import { loadConfig } from '../../control/config.js';
 import { LakeError } from '../../control/errors.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import type { RunManifest } from '../../control/runs/manifest.js';
-import { LayerVersions } from '../../control/runs/versions.js';
+import { LayerPointer } from '../../control/runs/published.js';
 import { compileChart } from '../../viz/compile.js';
 import { writeCharts, type WrittenChart, type WrittenCharts } from '../../viz/write-charts.js';
 import { LakeFixture } from './support/lake-fixture.js';
@@ -68,7 +68,7 @@ describe('lake viz', () => {
       'silver-quarantine',
     ]);
     const root = hdfsPath(config().lakeRoot);
-    expect(written.goldVersion.runId).toBe((await new LayerVersions(hdfs, root, 'gold').current())?.runId);
+    expect(written.goldVersion.runId).toBe((await new LayerPointer(hdfs, root, 'gold').current())?.runId);
     expect(written.silverVersion.runId).toBe(silver.runId);
     for (const c of written.charts) {
       expect(path.dirname(c.html)).toBe(outDir);

@@ -1,27 +1,24 @@
-// The lake as the charts read it: the current versions of silver and gold (the `_current.json`
-// pointers), their tables registered as the views `silver_<table>` and `gold_<metric>` — the
-// names `lake sql` uses — in a Spark session. Bronze is not needed, so not registered.
+// The lake as the charts read it: the published versions of silver and gold (their pointers),
+// every table registered at the Delta version the pointer names as the views `silver_<table>` and
+// `gold_<metric>` — the names `lake sql` uses — in a Spark session. Bronze is not needed.
 import type { LakeConfig } from '../../control/config.js';
 import { LakeError } from '../../control/errors.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
-import { LayerVersions, type CurrentVersion } from '../../control/runs/versions.js';
+import { LayerPointer, registerPublishedViews, type PublishedLayer } from '../../control/runs/published.js';
 import type { SparkSession } from '../../control/spark/index.js';
 
 export interface ChartedVersions {
-  silver: CurrentVersion;
-  gold: CurrentVersion;
+  silver: PublishedLayer;
+  gold: PublishedLayer;
 }
 
 export async function registerChartViews(session: SparkSession, config: LakeConfig): Promise<ChartedVersions> {
   const hdfs = new WebHdfs(config.webHdfs);
   const versions: Partial<ChartedVersions> = {};
   for (const layer of ['silver', 'gold'] as const) {
-    const current = await new LayerVersions(hdfs, hdfsPath(config.lakeRoot), layer).current();
+    const current = await new LayerPointer(hdfs, hdfsPath(config.lakeRoot), layer).current();
     if (!current) throw new LakeError(`no ${layer} version in ${config.lakeRoot} yet: nothing to chart`, 'run the pipeline first: `npm run job:all`');
-    // Side by side: each view is a round trip in which Spark reads its Parquet footers.
-    await Promise.all(
-      Object.entries(current.tables).map(([table, folder]) => session.read.format('parquet').load(`${config.lakeRoot}/${folder}`).createOrReplaceTempView(`${layer}_${table}`)),
-    );
+    await registerPublishedViews(session, config, layer, current);
     versions[layer] = current;
   }
   return versions as ChartedVersions;

@@ -3,7 +3,7 @@
 // never a silver table — and each is bounded: at most ~300 time buckets (times 5 status classes),
 // ~40 bins, top N + 1 boxes, one row per quarantine reason.
 import type { Row, SparkSession } from '../../control/spark/index.js';
-import { silverTables } from '../../jobs/silver.js';
+import { silverTables } from '../../jobs/catalog.js';
 import type { AdEventsRow } from '../silver/ad-events.js';
 import type { Histogram } from '../silver/histogram.js';
 import type { LikesBoxRow } from '../silver/likes-box-plot.js';

@@ -13,7 +13,7 @@ import { expectedFilePath, generateSample, type ExpectedFiles, type Scale } from
 import { SparkSession, type Row } from '../../../control/spark/index.js';
 import { runBronze } from '../../../jobs/bronze.js';
 import { fileSources, type FileTable } from '../../../jobs/bronze/file-sources.js';
-import { silverColumns } from '../../../jobs/silver.js';
+import { silverColumns } from '../../../jobs/catalog.js';
 import { registerBronzeViews } from '../../../jobs/silver/bronze-views.js';
 
 /** BigInt-safe plain values: Spark BIGINT counts come back as bigint, timestamps as Date. */
