@@ -1,13 +1,15 @@
 // Benchmark of the pipeline: bronze → silver → gold on generated data at a given scale, per layer
 // wall time and records/s, and the ratio of the whole pipeline to the engine floor — the same
 // cleaning and metrics submitted as plain Spark SQL in one session (no manifests, no conservation
-// check, no versioned publication), i.e. what Spark needs for the work itself.
+// check, no Delta tables, no publication), i.e. what Spark needs for the work itself. Then a
+// second day: new input files of scale `xs` (another seed) and 1 000 new events land in the same
+// lake, and the incremental `job:all` is timed against the first day's.
 //
 //   npm run bench:pipeline -- s        (scale xs | s | m; the embedded stack must be up)
 //
 // It uses a fresh lake root, input folder and Kafka topic, and removes them afterwards.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, repoRoot } from '../control/config.js';
@@ -57,6 +59,15 @@ try {
   lines.push(`| **pipeline** | **${pipeline.toFixed(1)} s** | **${Math.round(total / pipeline).toLocaleString('en')}** |`, '');
   lines.push(`Engine floor (silver + gold as plain SQL in one session): ${floor.toFixed(1)} s`);
   lines.push(`Silver + gold through the control plane / engine floor: ${((timings[1]![1] + timings[2]![1]) / floor).toFixed(2)}×`);
+
+  const dayTwo = await secondDay();
+  const newRecords = scales.xs.records * 3 + 1000;
+  lines.push('', `Second day: ${newRecords.toLocaleString('en')} new records (scale xs files, 1 000 events), incremental job:all`, '');
+  lines.push('| layer | wall time |', '| --- | ---: |');
+  for (const [layer, t] of dayTwo) lines.push(`| ${layer} | ${t.toFixed(1)} s |`);
+  const dayTwoTotal = dayTwo.reduce((sum, [, t]) => sum + t, 0);
+  lines.push(`| **job:all** | **${dayTwoTotal.toFixed(1)} s** |`, '');
+  lines.push(`Second day / first day: ${((100 * dayTwoTotal) / pipeline).toFixed(0)} % of the first day's ${pipeline.toFixed(1)} s`);
 } finally {
   await hdfs.delete(hdfsPath(config.lakeRoot), true);
   await rm(input, { recursive: true, force: true });
@@ -66,6 +77,29 @@ try {
   await admin.disconnect();
 }
 process.stdout.write(`${lines.join('\n')}\n`);
+
+/** Lands a second day's inputs beside the first's (a sub-folder per source) and times the three layers again. */
+async function secondDay(): Promise<[string, number][]> {
+  const day = await mkdtemp(path.join(os.tmpdir(), 'lake-bench-day2-'));
+  try {
+    await generateSample({ outDir: day, scale: 'xs', seed: 2, dirtyRate: 0.02, force: false });
+    for (const source of ['transactions', 'server_logs', 'social']) await cp(path.join(day, source), path.join(input, source, 'day-2'), { recursive: true });
+  } finally {
+    await rm(day, { recursive: true, force: true });
+  }
+  await produceAdEvents(config, { count: 1000, partitions: 3, dirtyRate: 0.02, seed: 2 });
+  const timings: [string, number][] = [];
+  for (const [layer, run] of [
+    ['bronze', () => runBronze(config)],
+    ['silver', () => runSilver(config)],
+    ['gold', () => runGold(config)],
+  ] as const) {
+    const started = performance.now();
+    await run();
+    timings.push([layer, seconds(started)]);
+  }
+  return timings;
+}
 
 /** The same cleaning and metrics, hand-submitted: each silver SQL written straight to Parquet, then gold. */
 async function engineFloor(): Promise<number> {

@@ -10,15 +10,33 @@ export function deltaTable(uri: string): string {
   return `delta.\`${uri}\``;
 }
 
-export async function ensureDeltaTable(session: SparkSession, uri: string, columns: Columns, execution: ExecuteOptions = {}): Promise<void> {
-  await session.sql(`CREATE TABLE IF NOT EXISTS ${deltaTable(uri)} (${columnsDdl(columns)}) USING delta`, undefined, execution);
+export async function ensureDeltaTable(
+  session: SparkSession,
+  uri: string,
+  columns: Columns,
+  options: { partitionedBy?: string; execution?: ExecuteOptions } = {},
+): Promise<void> {
+  const partitioning = options.partitionedBy ? ` PARTITIONED BY (${options.partitionedBy})` : '';
+  await session.sql(`CREATE TABLE IF NOT EXISTS ${deltaTable(uri)} (${columnsDdl(columns)}) USING delta${partitioning}`, undefined, options.execution);
 }
 
 export interface DeltaCommit {
   version: number;
   operation: string;
-  /** Rows the commit wrote (`numOutputRows`), 0 when it wrote none. */
+  /** New rows the commit wrote: `numOutputRows` less the rows it only copied from rewritten files. */
   rowsWritten: number;
+}
+
+/**
+ * Runs a write statement on a table and tells what it committed. Delta makes no commit for a write
+ * that changes nothing (an empty insert with nothing to replace): the table's version then stays,
+ * and the write wrote no row.
+ */
+export async function commitWrite(session: SparkSession, uri: string, statement: string, execution: ExecuteOptions = {}): Promise<DeltaCommit> {
+  const before = await lastCommit(session, uri, execution);
+  await session.sql(statement, undefined, execution);
+  const after = await lastCommit(session, uri, execution);
+  return after.version === before.version ? { ...before, rowsWritten: 0 } : after;
 }
 
 /** The newest commit of a table. Each layer holds its lock, so it is the one the run just made. */
@@ -29,7 +47,8 @@ export async function lastCommit(session: SparkSession, uri: string, execution: 
     operationMetrics: Map<string, string> | null;
   }>(execution);
   if (!commit) throw new Error(`the Delta table ${uri} has no commit`);
-  return { version: Number(commit.version), operation: commit.operation, rowsWritten: Number(commit.operationMetrics?.get('numOutputRows') ?? 0) };
+  const metric = (name: string) => Number(commit.operationMetrics?.get(name) ?? 0);
+  return { version: Number(commit.version), operation: commit.operation, rowsWritten: metric('numOutputRows') - metric('numCopiedRows') };
 }
 
 /** A SQL string literal. */

@@ -14,7 +14,7 @@ import type { RunManifest } from '../control/runs/manifest.js';
 import { LayerPointer, registerPublishedViews, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
 import type { ExecuteOptions } from '../control/spark/index.js';
 import { gold, goldTables } from './catalog.js';
-import { deltaTable, ensureDeltaTable, lastCommit } from './delta.js';
+import { commitWrite, deltaTable, ensureDeltaTable } from './delta.js';
 
 export { goldTables, type GoldTable } from './catalog.js';
 
@@ -58,11 +58,10 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
       for (const table of goldTables) {
         log(`gold ${table}`);
         const uri = `${config.lakeRoot}/gold/${table}`;
-        await ensureDeltaTable(session, uri, gold[table].columns, execution);
+        await ensureDeltaTable(session, uri, gold[table].columns, { execution });
         const query = (await readFile(path.join(sqlFolder, `${table}.sql`), 'utf8')).trim().replace(/;$/, '');
         // Gold tables are small: coalescing the sorted result into one file keeps the key order.
-        await session.sql(`INSERT OVERWRITE ${deltaTable(uri)}\nSELECT /*+ COALESCE(1) */ * FROM (\n${query}\n) AS metric`, undefined, execution);
-        const commit = await lastCommit(session, uri, execution);
+        const commit = await commitWrite(session, uri, `INSERT OVERWRITE ${deltaTable(uri)}\nSELECT /*+ COALESCE(1) */ * FROM (\n${query}\n) AS metric`, execution);
         tables[table] = { path: `gold/${table}`, version: commit.version };
         manifest.gold[table] = { rows: commit.rowsWritten };
       }

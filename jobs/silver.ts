@@ -17,7 +17,7 @@ import type { RunManifest, SilverCounts } from '../control/runs/manifest.js';
 import { LayerPointer, registerPublishedViews, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
 import type { ExecuteOptions, SparkSession } from '../control/spark/index.js';
 import { layerTables, quarantineColumns, silver, silverColumns, silverTables, type SilverTable } from './catalog.js';
-import { deltaTable, ensureDeltaTable, lastCommit, sqlString, type DeltaCommit } from './delta.js';
+import { commitWrite, deltaTable, ensureDeltaTable, sqlString, type DeltaCommit } from './delta.js';
 import { landedRecords } from './silver/landed-records.js';
 import { registerBronzeViews } from './silver/bronze-views.js';
 
@@ -93,16 +93,18 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
       const session = await run.spark();
       await registerBronzeViews(session, config, batches);
       if (published) await registerPublishedViews(session, config, 'silver', published);
-      const tables = layerTables('silver');
-      for (const [table, columns] of Object.entries(tables)) await ensureDeltaTable(session, `${config.lakeRoot}/silver/${table}`, columns, execution);
+      // Partitioned by bronze batch: replacing a run's batches is then a matter of the Delta log,
+      // never a rewrite of the files that hold earlier batches.
+      for (const [table, columns] of Object.entries(layerTables('silver'))) {
+        await ensureDeltaTable(session, `${config.lakeRoot}/silver/${table}`, columns, { partitionedBy: 'batch_id', execution });
+      }
 
       // Every batch of this run: the rows an earlier attempt wrote for them are replaced.
       const owned = fullRefresh ? undefined : batches.map((bronze) => sqlString(bronze.runId)).join(', ');
       const commit = async (table: string, select: string): Promise<DeltaCommit> => {
         const uri = `${config.lakeRoot}/silver/${table}`;
         const statement = owned ? `INSERT INTO ${deltaTable(uri)} REPLACE WHERE batch_id IN (${owned})` : `INSERT OVERWRITE ${deltaTable(uri)}`;
-        await session.sql(`${statement}\n${select}`, undefined, execution);
-        return lastCommit(session, uri, execution);
+        return commitWrite(session, uri, `${statement}\n${select}`, execution);
       };
 
       manifest.silver = {};

@@ -82,6 +82,11 @@ async function runLayer(layer: Layer, config: LakeConfig, run: LayerRun = layers
   }
 }
 
+const fullRefreshOption = new Option(
+  '--full-refresh',
+  'rebuild from all of bronze rather than only what is new (after a change of a cleaning rule, or to move a lake made before Delta Lake); bronze is never rewritten',
+);
+
 export function jobCommand(): Command {
   const job = new Command('job').description('run a layer of the pipeline on the cluster');
 
@@ -105,27 +110,38 @@ export function jobCommand(): Command {
   job
     .command('silver')
     .description(
-      'clean every committed bronze batch with the SQL of jobs/sql/silver on the cluster: typed tables and quarantines with reasons, checked by the conservation law, published atomically',
+      'clean the bronze batches silver does not hold yet with the SQL of jobs/sql/silver on the cluster: typed Delta tables and quarantines with reasons, checked by the conservation law, published atomically',
     )
-    .action(async () => {
-      await runLayer('silver', loadConfig());
+    .addOption(fullRefreshOption)
+    .action(async (options: { fullRefresh?: boolean }) => {
+      const fullRefresh = options.fullRefresh ?? false;
+      await runLayer('silver', loadConfig(), (config, execution) => runSilver(config, { execution, log, fullRefresh }));
     });
 
   job
     .command('gold')
-    .description('compute the four gold metrics from the current silver version and publish them atomically as a new gold version')
-    .action(async () => {
-      await runLayer('gold', loadConfig());
+    .description('compute the four gold metrics from the published silver version and publish them atomically as a new gold version')
+    .addOption(fullRefreshOption)
+    .action(async (options: { fullRefresh?: boolean }) => {
+      const fullRefresh = options.fullRefresh ?? false;
+      await runLayer('gold', loadConfig(), (config, execution) => runGold(config, { execution, log, fullRefresh }));
     });
 
   job
     .command('all')
     .description('run bronze, then silver, then gold; a failed layer stops the chain')
-    .action(async () => {
+    .addOption(fullRefreshOption)
+    .action(async (options: { fullRefresh?: boolean }) => {
       const config = loadConfig();
+      const fullRefresh = options.fullRefresh ?? false;
+      const runs: Record<Layer, LayerRun> = {
+        bronze: (config, execution) => runBronze(config, { execution, log, upgradeLayout: fullRefresh }),
+        silver: (config, execution) => runSilver(config, { execution, log, fullRefresh }),
+        gold: (config, execution) => runGold(config, { execution, log, fullRefresh }),
+      };
       for (const layer of ['bronze', 'silver', 'gold'] as const) {
         try {
-          await runLayer(layer, config);
+          await runLayer(layer, config, runs[layer]);
         } catch (error) {
           if (error instanceof LakeError) throw new LakeError(`${layer} failed; the chain stopped there: ${error.message}`, error.hint, { cause: error });
           throw error;

@@ -8,7 +8,7 @@ import type { WebHdfs } from '../../control/hdfs/webhdfs.js';
 import type { KafkaManifest } from '../../control/runs/manifest.js';
 import { BATCH_PREFIX } from './batches.js';
 import { col, lit, type DataFrame, type ExecuteOptions, type SparkSession } from '../../control/spark/index.js';
-import { deltaTable, lastCommit, sqlString } from '../delta.js';
+import { commitWrite, deltaTable, sqlString } from '../delta.js';
 
 export interface OffsetPlan {
   topic: string;
@@ -99,13 +99,13 @@ export async function landKafka(
   const keep = [...committedBatches, runId].map(sqlString).join(', ');
   await session.sql(`DELETE FROM ${deltaTable(table)} WHERE batch_id NOT IN (${keep})`, undefined, execution);
   await kafkaBatch(session, config, plan, runId).createOrReplaceTempView('landing_ad_events');
-  await session.sql(
+  const written = await commitWrite(
+    session,
+    table,
     `INSERT INTO ${deltaTable(table)} REPLACE WHERE batch_id = ${sqlString(runId)}
      SELECT key, value, topic, partition, offset, timestamp, batch_id FROM landing_ad_events`,
-    undefined,
     execution,
   );
-  const written = await lastCommit(session, table, execution);
 
   const next = { ...committed };
   for (const [partition, { until }] of Object.entries(plan.ranges)) next[partition] = Math.max(next[partition] ?? 0, until);

@@ -1,0 +1,186 @@
+// Incremental runs on Delta, across three days of data, against hand-written cases whose outcome is
+// known in advance: each day's silver run classifies only the new bronze batches; a key silver
+// already holds is a duplicate on a later day (transactions and ad events); the conservation law
+// holds per run; a silver run that dies between two table commits leaves readers on the previous
+// version and its rerun lands each record once; and a full refresh over the same bronze gives
+// exactly the tables the incremental runs gave. A lake in the layout before Delta is refused with
+// the way out.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Partitioners } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../control/config.js';
+import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
+import { createKafka } from '../../control/kafka/client.js';
+import type { RunManifest } from '../../control/runs/manifest.js';
+import { LayerPointer, OldLayoutError, publishedTableSql, tableUri } from '../../control/runs/published.js';
+import { SparkSession, type Row } from '../../control/spark/index.js';
+import { runBronze } from '../../jobs/bronze.js';
+import { layerTables } from '../../jobs/catalog.js';
+import { runGold } from '../../jobs/gold.js';
+import { runSilver } from '../../jobs/silver.js';
+import { LakeFixture } from './support/lake-fixture.js';
+
+let lake: LakeFixture;
+let session: SparkSession;
+const hdfs = new WebHdfs(loadConfig().webHdfs);
+const pointer = (layer: 'silver' | 'gold') => new LayerPointer(hdfs, hdfsPath(lake.config.lakeRoot), layer);
+
+/** A day's hand-written sales: a CSV in its own sub-folder of the transactions input. */
+async function writeSales(day: string, rows: string[]): Promise<void> {
+  const folder = path.join(lake.config.inputDir, 'transactions', `zz-${day}`);
+  await mkdir(folder, { recursive: true });
+  await writeFile(path.join(folder, 'ventes.csv'), ['transaction_id,client_id,produit,quantite,prix,date_transaction', ...rows, ''].join('\n'));
+}
+
+/** Hand-written ad events, each a valid click or impression of the campaign `Campagne Test`. */
+async function sendEvents(events: Array<{ id: string; type: 'click' | 'impression' }>): Promise<void> {
+  const producer = createKafka(lake.config).producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true });
+  await producer.connect();
+  try {
+    await producer.send({
+      topic: lake.config.kafkaTopic,
+      messages: events.map(({ id, type }) => ({
+        key: 'Campagne Test',
+        value: JSON.stringify({ event_id: id, campaign_id: 'Campagne Test', event_type: type, ts: '2026-12-01T10:00:00Z' }),
+      })),
+    });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+const rowsOf = async <T extends Row>(query: string) => (await session.sql(query)).collect<T>();
+
+async function publishedRows(table: string, where: string): Promise<Array<Record<string, unknown>>> {
+  const silver = await pointer('silver').current();
+  return rowsOf(`SELECT * FROM ${publishedTableSql(lake.config, silver!, table)} WHERE ${where}`);
+}
+
+/** Count and order-free hash of every published table of a layer (the quarantine's run_id aside: it names the run). */
+async function fingerprint(layer: 'silver' | 'gold'): Promise<Record<string, string>> {
+  const current = await pointer(layer).current();
+  const result: Record<string, string> = {};
+  for (const [table, columns] of Object.entries(layerTables(layer))) {
+    const compared = Object.keys(columns).filter((column) => column !== 'run_id');
+    const [row] = await rowsOf<{ n: bigint; h: bigint | null }>(
+      `SELECT count(*) AS n, sum(hash(${compared.join(', ')})) AS h FROM ${publishedTableSql(lake.config, current!, table)}`,
+    );
+    result[table] = `${row?.n} rows, hash ${row?.h}`;
+  }
+  return result;
+}
+
+describe('incremental runs on Delta tables', () => {
+  const silverRuns: RunManifest[] = [];
+  let dayOneSilver: { transactions: number; ad_events: number };
+
+  beforeAll(async () => {
+    lake = await LakeFixture.withGold({ name: 'incremental', scale: 'xs', events: 1000 });
+    silverRuns.push(lake.silver);
+    session = await SparkSession.connect(lake.config.sparkRemote);
+    dayOneSilver = { transactions: lake.silver.silver!.transactions!.silverRows, ad_events: lake.silver.silver!.ad_events!.silverRows };
+  });
+
+  afterAll(async () => {
+    await session?.close().catch(() => undefined);
+    await lake?.destroy();
+  });
+
+  it('day 2: classifies only the new batch, and a silver run that dies between two table commits publishes nothing', async () => {
+    await writeSales('day2', ['D2-1,c1,Produit Jour,2,10.00,2026-12-02', 'D2-2,,Produit Jour,1,5.50,2026-12-02']);
+    await sendEvents([
+      { id: 'E2-1', type: 'impression' },
+      { id: 'E2-2', type: 'click' },
+    ]);
+    const bronze = await runBronze(lake.config);
+    expect(bronze.outcome).toBe('succeeded');
+    const before = await pointer('silver').current();
+
+    // Dies after transactions (silver and quarantine) are committed, before the other sources.
+    const dying = runSilver(lake.config, {
+      log: (line) => {
+        if (line.includes('server_logs: cleaning')) throw new Error('killed between two table commits');
+      },
+    });
+    await expect(dying).rejects.toThrow('killed between two table commits');
+    expect(await pointer('silver').current()).toEqual(before);
+    // Its commit is in the Delta table, beyond the version readers are on.
+    const transactions = before!.tables.transactions!;
+    const [latest] = await rowsOf<{ n: bigint }>(`SELECT count(*) AS n FROM delta.\`${tableUri(lake.config, transactions)}\` WHERE transaction_id LIKE 'D2-%'`);
+    expect(latest?.n).toBe(2n);
+    expect(await publishedRows('transactions', "transaction_id LIKE 'D2-%'")).toEqual([]);
+
+    const silver = await runSilver(lake.config);
+    silverRuns.push(silver);
+    expect(silver.outcome).toBe('succeeded');
+    expect(silver.madeFrom).toEqual([bronze.runId]);
+    expect(silver.silver?.transactions).toEqual({ bronzeRecords: 2, blankLines: 0, silverRows: 2, quarantined: 0, reasons: {} });
+    expect(silver.silver?.ad_events).toEqual({ bronzeRecords: 2, blankLines: 0, silverRows: 2, quarantined: 0, reasons: {} });
+    expect(silver.silver?.server_logs).toMatchObject({ bronzeRecords: 0, silverRows: 0, quarantined: 0 });
+    // Each record once, after the rerun replaced what the dead run wrote.
+    const d2 = await publishedRows('transactions', "transaction_id LIKE 'D2-%'");
+    expect(d2.map((row) => [row.transaction_id, row.client_id, String(row.montant)]).sort()).toEqual([
+      ['D2-1', 'c1', '20.00'],
+      ['D2-2', 'inconnu', '5.50'],
+    ]);
+    const [all] = await rowsOf<{ n: bigint }>(`SELECT count(*) AS n FROM ${publishedTableSql(lake.config, silver.published!, 'transactions')}`);
+    expect(Number(all?.n)).toBe(dayOneSilver.transactions + 2);
+  });
+
+  it('day 3: a key silver already holds is a duplicate; gold follows', async () => {
+    await writeSales('day3', ['D2-1,c9,Produit Jour,7,1.00,2026-12-03', 'D3-1,c3,Produit Jour,1,4.50,2026-12-03']);
+    await sendEvents([
+      { id: 'E2-1', type: 'click' },
+      { id: 'E3-1', type: 'click' },
+    ]);
+    expect((await runBronze(lake.config)).outcome).toBe('succeeded');
+    const silver = await runSilver(lake.config);
+    silverRuns.push(silver);
+    expect(silver.silver?.transactions).toEqual({ bronzeRecords: 2, blankLines: 0, silverRows: 1, quarantined: 1, reasons: { 'duplicate:transaction_id': 1 } });
+    expect(silver.silver?.ad_events).toEqual({ bronzeRecords: 2, blankLines: 0, silverRows: 1, quarantined: 1, reasons: { 'duplicate:event_id': 1 } });
+    const quarantined = await publishedRows('transactions_quarantine', "raw_record LIKE 'D2-1,%'");
+    expect(quarantined.map((row) => [row.raw_record, row.reason, row.run_id])).toEqual([['D2-1,c9,Produit Jour,7,1.00,2026-12-03', 'duplicate:transaction_id', silver.runId]]);
+    // The first D2-1 (day 2's) stays in silver, unchanged.
+    expect((await publishedRows('transactions', "transaction_id = 'D2-1'")).map((row) => row.client_id)).toEqual(['c1']);
+
+    const gold = await runGold(lake.config);
+    expect(gold.outcome).toBe('succeeded');
+    expect(gold.madeFrom).toEqual([silver.runId]);
+    const product = await rowsOf<Record<string, unknown>>(
+      `SELECT produit, CAST(total_ventes AS STRING) AS total, nb_transactions FROM ${publishedTableSql(lake.config, gold.published!, 'total_sales_per_product')} WHERE produit = 'Produit Jour'`,
+    );
+    expect(product).toEqual([{ produit: 'Produit Jour', total: '30.00', nb_transactions: 3n }]);
+    const campaign = await rowsOf<Record<string, unknown>>(
+      `SELECT total_clicks, total_impressions FROM ${publishedTableSql(lake.config, gold.published!, 'campaign_metrics')} WHERE campaign_id = 'Campagne Test'`,
+    );
+    expect(campaign).toEqual([{ total_clicks: 2n, total_impressions: 1n }]);
+    // Nothing new: neither layer runs again.
+    expect((await runSilver(lake.config)).outcome).toBe('nothing new');
+    expect((await runGold(lake.config)).outcome).toBe('nothing new');
+  });
+
+  it('gives exactly the tables of a full refresh over the same bronze', async () => {
+    const incremental = { silver: await fingerprint('silver'), gold: await fingerprint('gold') };
+    const silver = await runSilver(lake.config, { fullRefresh: true });
+    expect(silver.madeFrom).toHaveLength(3);
+    const total = (pick: (run: RunManifest) => number) => silverRuns.reduce((sum, run) => sum + pick(run), 0);
+    for (const table of ['transactions', 'server_logs', 'social_posts', 'ad_events'] as const) {
+      expect(silver.silver?.[table]?.bronzeRecords, table).toBe(total((run) => run.silver?.[table]?.bronzeRecords ?? 0));
+    }
+    await runGold(lake.config);
+    expect({ silver: await fingerprint('silver'), gold: await fingerprint('gold') }).toEqual(incremental);
+  });
+
+  it('refuses a lake in the layout before Delta, saying how to move it', async () => {
+    const root = `${hdfsPath(lake.config.lakeRoot)}-old`;
+    await hdfs.write(`${root}/silver/_current.json`, JSON.stringify({ runId: 'r', publishedAt: '', tables: { transactions: 'silver/_versions/r/transactions' }, madeFrom: [] }));
+    try {
+      const error = await new LayerPointer(hdfs, root, 'silver').current().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(OldLayoutError);
+      expect((error as OldLayoutError).hint).toContain('job:all -- --full-refresh');
+    } finally {
+      await hdfs.delete(root, true);
+    }
+  });
+});
