@@ -59,7 +59,7 @@ describe('bronze on generated data', () => {
     const session = await SparkSession.connect(config().sparkRemote);
     try {
       const [row] = await session.read
-        .format('parquet')
+        .format('delta')
         .load(`${config().lakeRoot}/bronze/ad_events`)
         .agg(fn('count', col('offset')).as('records'), distinctFn('count', col('partition'), col('offset')).as('distinct_offsets'))
         .collect<{ records: bigint; distinct_offsets: bigint }>();

@@ -65,11 +65,13 @@ checked AS (
   FROM parsed
 ),
 
--- At-least-once delivery: among valid events, the first by (partition, offset) of an event_id wins.
+-- At-least-once delivery: among valid events, the first of an event_id in landing order wins: by
+-- batch, then (partition, offset). Batch first, so that an incremental run, which sees only the
+-- new batches, decides as a full refresh over all of them would.
 ranked AS (
   SELECT
     *,
-    CASE WHEN rule_broken IS NULL THEN row_number() OVER (PARTITION BY rule_broken IS NULL, event_id_text ORDER BY kafka_partition, kafka_offset) END AS occurrence
+    CASE WHEN rule_broken IS NULL THEN row_number() OVER (PARTITION BY rule_broken IS NULL, event_id_text ORDER BY batch_id, kafka_partition, kafka_offset) END AS occurrence
   FROM checked
 )
 
