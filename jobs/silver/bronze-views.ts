@@ -9,15 +9,19 @@
 //       `encoding_ok` is false when the line is not UTF-8 or holds a NUL (UTF-16, Latin-1, binary
 //       data): `line` is then `base64:<its bytes>`. `too_large_bytes` is set on a line too large
 //       to be a record (jobs/bronze/oversized-lines.ts): `line` is then only its first bytes.
-//   bronze_<table>_files  (file sources) batch_id, file, content, encoding_ok, too_large_bytes,
-//                         is_array, final_newline: one row per file. `is_array`: its first
-//       non-blank character is `[`. `content` is the whole text (lines joined again) only for an
-//       `is_array` file that can be parsed (UTF-8, no oversized line); for any other file it is
-//       its first non-blank line, so that no other file is ever put together in one row.
-//       `too_large_bytes` is the file's size when it has an oversized line. `final_newline`: its
+//   bronze_<table>_file_facts  (file sources) batch_id, file, first_line, encoding_ok,
+//                         too_large_bytes, is_array, final_newline: one row per file, none of
+//       them put together in one row. `first_line`: its first non-blank line (raw); `is_array`:
+//       its first non-blank character is `[`; `encoding_ok`: UTF-8 without NUL throughout;
+//       `too_large_bytes`: the file's size when it has an oversized line; `final_newline`: its
 //       last line ends with an LF (null for a file with an oversized line).
+//   bronze_<table>_files  (file sources) the same, and `content`: the whole text (its lines joined
+//       again) of an `is_array` file that can be parsed (UTF-8, no oversized line), else its
+//       first non-blank line. Only a query that reads `content` pays for the assembly, and only
+//       for those files.
 //   bronze_<table>_oversized  (file sources) batch_id, file, line_number, bytes, blank, prefix,
 //                         start: the oversized lines, from the bronze manifests.
+//   (and, used by those: bronze_<table>_landed, _read, _splits, _text; see below)
 //   bronze_ad_events      batch_id, key, value, topic, partition, offset, timestamp
 //
 // How the files are read, and why: a file may be far larger than an executor's memory (a 2 GB
@@ -157,6 +161,10 @@ async function registerManifestViews(session: SparkSession, table: FileTable, fi
  * within a task the splits are read one after the other, each in file order, so the ids of one
  * split's lines are consecutive. The reader skips each line longer than an oversized line may be
  * (lineReaderMaxLength), so no executor ever holds one.
+ *
+ * A query over the lines reads the files twice: once to count each split's lines, once for the
+ * lines themselves. The same files cut by the same settings give the same splits, tasks and ids
+ * both times; the lines view checks that they did (see `registerSplits`).
  */
 async function registerRead(session: SparkSession, table: FileTable, uris: readonly string[]): Promise<void> {
   const view = `bronze_${table}_read`;
@@ -190,51 +198,46 @@ async function registerRead(session: SparkSession, table: FileTable, uris: reado
  * counted without the oversized lines, which are then added back: a line returned after the i-th
  * oversized line comes i lines later in the file.
  *
- * What the reader returns that is not a line: a split that ends inside an oversized line, or right
- * where one starts, reads past its end into that line (a split's reader always finishes the line
- * that crosses its end) and, finding it too long, still returns one last piece of it — its first
- * bytes, or its tail after the split's end. So when bronze says an oversized line spans the end of
- * a split, that split's last row is such a piece. (A split that starts inside an oversized line
- * skips to the line's end as the next line's start, or, when the line outlasts the split, to the
- * split's end: then its only row is a piece, the case just named.) One more case: a file that starts
- * with a BOM and an oversized line, whose first split ends less than 3 bytes past the reader's limit,
- * where the reader drops the BOM, finds what is left short enough, and returns it as a first row.
+ * What the reader returns that is not a line. A split's reader always finishes the line that
+ * crosses its end, and one that starts right at its end. When that line is oversized, it stops
+ * reading it once past the split's end and returns what it read last: the line's first bytes, or
+ * its tail after the split's end — a piece, not a line. So when bronze says an oversized line
+ * starts at or before a split's end and ends at or after it, that split's last row is a piece. (A
+ * split that starts inside an oversized line skips to the line's end, or, when the line outlasts
+ * the split, past the split's end — no row — or, for a split longer than the reader's limit, to its
+ * end, and its only row is a piece: the case just named.) One more: a file that starts with a BOM
+ * and an oversized line, whose first split ends less than 3 bytes past the reader's limit: the
+ * reader drops the BOM, finds what it read short enough, and returns it as a first row.
  *
  * Each file must come out with exactly the lines bronze counted, and each line's offset must fall
  * within its split; anything else means the ids were not what this assumes, and the lines view
  * fails rather than number a line wrong.
+ *
+ * (No view here names a subquery twice in a WITH: the ids make these views nondeterministic for
+ * Spark, which then computes such a subquery once, through a shuffle, instead of inlining it.)
  */
 async function registerSplits(session: SparkSession, table: FileTable): Promise<void> {
   await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_splits AS
-    WITH read_splits AS (
-      SELECT path, block_start, block_start + block_length AS block_end, count(*) AS rows, min(id) AS first_id
-      FROM bronze_${table}_read
-      GROUP BY path, block_start, block_length
-    ),
-    named AS (
-      SELECT s.*, f.batch_id, f.file, f.size, f.lines_read, f.kept_before_oversized
-      FROM read_splits s
-      LEFT JOIN bronze_${table}_landed f ON f.batch_id = ${batchOf('s.path')} AND f.file = ${fileOf('s.path')}
-    ),
-    pieces AS (
-      SELECT n.path, n.block_start,
-             count(o.line_number) > 0 AS ends_in_oversized,
-             coalesce(max(o.line_number = 1 AND o.start = 3 AND n.block_start = 0 AND n.block_end - 3 < ${lineReaderMaxLength}), false) AS starts_with_piece
-      FROM named n
-      LEFT JOIN bronze_${table}_oversized o
-        ON o.batch_id = n.batch_id AND o.file = n.file
-       AND o.start < n.block_end AND n.block_end <= o.start + o.bytes AND n.block_end < n.size
-      GROUP BY n.path, n.block_start
-    ),
-    counted AS (
-      SELECT n.*, p.ends_in_oversized, p.starts_with_piece,
-             n.rows - least(n.rows, CAST(p.ends_in_oversized AS INT) + CAST(p.starts_with_piece AS INT)) AS kept_rows
-      FROM named n JOIN pieces p ON p.path = n.path AND p.block_start = n.block_start
-    )
     SELECT path, block_start, batch_id, file, rows, first_id, ends_in_oversized, starts_with_piece, kept_before_oversized,
            coalesce(sum(kept_rows) OVER (PARTITION BY path ORDER BY block_start ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS kept_before,
            coalesce(sum(kept_rows) OVER (PARTITION BY path) = lines_read, false) AS complete
-    FROM counted`);
+    FROM (
+      SELECT *, rows - least(rows, CAST(ends_in_oversized AS INT) + CAST(starts_with_piece AS INT)) AS kept_rows
+      FROM (
+        -- Each split with its file's facts, and whether an oversized line spans its end (at most
+        -- one can: they do not overlap).
+        SELECT s.path, s.block_start, s.rows, s.first_id, f.batch_id, f.file, f.lines_read, f.kept_before_oversized,
+               o.line_number IS NOT NULL AS ends_in_oversized,
+               coalesce(o.line_number = 1 AND o.start = 3 AND s.block_start = 0 AND s.block_end - 3 < ${lineReaderMaxLength}, false) AS starts_with_piece
+        FROM (SELECT path, block_start, block_start + block_length AS block_end, count(*) AS rows, min(id) AS first_id
+              FROM bronze_${table}_read
+              GROUP BY path, block_start, block_length) s
+        LEFT JOIN bronze_${table}_landed f ON f.batch_id = ${batchOf('s.path')} AND f.file = ${fileOf('s.path')}
+        LEFT JOIN bronze_${table}_oversized o
+          ON o.batch_id = f.batch_id AND o.file = f.file
+         AND o.start <= s.block_end AND s.block_end <= o.start + o.bytes AND s.block_end < f.size
+      )
+    )`);
 }
 
 /**
@@ -243,23 +246,21 @@ async function registerSplits(session: SparkSession, table: FileTable): Promise<
  */
 async function registerLines(session: SparkSession, table: FileTable): Promise<void> {
   await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_text AS
-    WITH placed AS (
-      SELECT /*+ BROADCAST(s) */ s.batch_id, s.file, r.text, s.rows, s.ends_in_oversized, s.starts_with_piece,
-             s.kept_before, s.kept_before_oversized,
-             CASE WHEN s.complete AND r.id - s.first_id BETWEEN 0 AND s.rows - 1 THEN r.id - s.first_id
-                  ELSE raise_error(concat('cannot number the lines of ', r.path, ': its splits did not read as bronze counted them'))
-             END AS row_offset
-      FROM bronze_${table}_read r
-      LEFT JOIN bronze_${table}_splits s ON s.path = r.path AND s.block_start = r.block_start
-    ),
-    kept AS (
-      SELECT *, kept_before + row_offset + 1 - CAST(starts_with_piece AS INT) AS kept
-      FROM placed
-      WHERE NOT ((ends_in_oversized AND row_offset = rows - 1) OR (starts_with_piece AND row_offset = 0))
-    )
     SELECT batch_id, file, CAST(kept + size(filter(kept_before_oversized, before -> before < kept)) AS INT) AS line_number,
            text, is_valid_utf8(text) AS utf8, CAST(NULL AS BIGINT) AS too_large_bytes, CAST(NULL AS BOOLEAN) AS known_blank
-    FROM kept
+    FROM (
+      SELECT *, kept_before + row_offset + 1 - CAST(starts_with_piece AS INT) AS kept
+      FROM (
+        SELECT /*+ BROADCAST(s) */ s.batch_id, s.file, r.text, s.rows, s.ends_in_oversized, s.starts_with_piece,
+               s.kept_before, s.kept_before_oversized,
+               CASE WHEN s.complete AND r.id - s.first_id BETWEEN 0 AND s.rows - 1 THEN r.id - s.first_id
+                    ELSE raise_error(concat('cannot number the lines of ', r.path, ': its splits did not read as bronze counted them'))
+               END AS row_offset
+        FROM bronze_${table}_read r
+        LEFT JOIN bronze_${table}_splits s ON s.path = r.path AND s.block_start = r.block_start
+      )
+      WHERE NOT ((ends_in_oversized AND row_offset = rows - 1) OR (starts_with_piece AND row_offset = 0))
+    )
     UNION ALL
     -- An oversized line is blank as bronze found it on the whole line, not on its prefix.
     SELECT batch_id, file, line_number, CAST(unbase64(prefix) AS STRING), is_valid_utf8(unbase64(prefix)), bytes, blank
@@ -272,44 +273,38 @@ async function registerLines(session: SparkSession, table: FileTable): Promise<v
 }
 
 /**
- * bronze_<table>_files: one row per landed file (its first non-blank line, whether it is UTF-8
- * throughout, whether it is a JSON array), and the whole text only of the array files that can be
- * parsed — assembled from their lines, which only a query that reads `content` pays for.
+ * bronze_<table>_file_facts: one row per landed file — its first non-blank line, whether it is
+ * UTF-8 throughout, whether it is a JSON array, whether it ends with an LF — without putting any
+ * file together. bronze_<table>_files adds `content`: the whole text of the array files that can
+ * be parsed, assembled from their lines (a query that reads it pays for that, and only for those).
  */
 async function registerFiles(session: SparkSession, table: FileTable): Promise<void> {
-  await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_files AS
-    WITH lines AS (
-      SELECT batch_id, file, line_number, text, utf8 AND NOT contains(text, chr(0)) AS encoding_ok,
-             coalesce(known_blank, text RLIKE r'^\\s*$') AS blank
-      FROM bronze_${table}_text
-    ),
-    summary AS (
-      SELECT batch_id, file, min_by(text, line_number) FILTER (WHERE NOT blank) AS first_line, bool_and(encoding_ok) AS encoding_ok,
+  await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_file_facts AS
+    SELECT f.batch_id, f.file, coalesce(s.first_line, '') AS first_line, coalesce(s.encoding_ok, true) AS encoding_ok,
+           IF(f.oversized > 0, f.size, NULL) AS too_large_bytes,
+           coalesce(s.first_line RLIKE r'^\\s*\\[', false) AS is_array,
+           -- The file is its lines, each with its LF but maybe the last, after a BOM (3 bytes) or
+           -- not: it ends with an LF when it is 0 or 3 bytes larger than its lines with an LF each.
+           IF(f.oversized > 0, NULL, f.size - coalesce(s.line_bytes, 0) IN (0, 3)) AS final_newline
+    FROM bronze_${table}_landed f
+    LEFT JOIN (
+      SELECT batch_id, file,
+             min_by(text, line_number) FILTER (WHERE NOT coalesce(known_blank, text RLIKE r'^\\s*$')) AS first_line,
+             bool_and(utf8 AND NOT contains(text, chr(0))) AS encoding_ok,
              sum(octet_length(text) + 1) AS line_bytes
-      FROM lines
+      FROM bronze_${table}_text
       GROUP BY batch_id, file
-    ),
-    shape AS (
-      SELECT f.batch_id, f.file, f.size, f.oversized > 0 AS too_large,
-             coalesce(s.first_line, '') AS first_line, coalesce(s.encoding_ok, true) AS encoding_ok,
-             coalesce(s.first_line RLIKE r'^\\s*\\[', false) AS is_array,
-             -- The file is its lines, each with its LF but maybe the last, after a BOM (3 bytes) or
-             -- not: it ends with an LF when it is 0 or 3 bytes larger than its lines with an LF each.
-             IF(f.oversized > 0, NULL, f.size - coalesce(s.line_bytes, 0) IN (0, 3)) AS final_newline
-      FROM bronze_${table}_landed f
-      LEFT JOIN summary s ON s.batch_id = f.batch_id AND s.file = f.file
-    ),
-    documents AS (
-      SELECT l.batch_id, l.file,
-             concat(array_join(transform(array_sort(collect_list(struct(l.line_number, l.text))), x -> x.text), '\\n'),
+    ) s ON s.batch_id = f.batch_id AND s.file = f.file`);
+  await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_files AS
+    SELECT f.batch_id, f.file, coalesce(d.content, f.first_line) AS content, f.encoding_ok, f.too_large_bytes, f.is_array, f.final_newline
+    FROM bronze_${table}_file_facts f
+    LEFT JOIN (
+      SELECT t.batch_id, t.file,
+             concat(array_join(transform(array_sort(collect_list(struct(t.line_number, t.text))), x -> x.text), '\\n'),
                     IF(h.final_newline, '\\n', '')) AS content
-      FROM lines l
-      JOIN shape h ON h.batch_id = l.batch_id AND h.file = l.file
-      WHERE h.is_array AND h.encoding_ok AND NOT h.too_large
-      GROUP BY l.batch_id, l.file, h.final_newline
-    )
-    SELECT h.batch_id, h.file, coalesce(d.content, h.first_line) AS content, h.encoding_ok,
-           IF(h.too_large, h.size, NULL) AS too_large_bytes, h.is_array, h.final_newline
-    FROM shape h
-    LEFT JOIN documents d ON d.batch_id = h.batch_id AND d.file = h.file`);
+      FROM bronze_${table}_text t
+      JOIN bronze_${table}_file_facts h ON h.batch_id = t.batch_id AND h.file = t.file
+      WHERE h.is_array AND h.encoding_ok AND h.too_large_bytes IS NULL
+      GROUP BY t.batch_id, t.file, h.final_newline
+    ) d ON d.batch_id = f.batch_id AND f.file = d.file`);
 }

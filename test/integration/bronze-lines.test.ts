@@ -14,6 +14,7 @@ import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import { RunStore, type RunManifest } from '../../control/runs/manifest.js';
 import { SparkSession } from '../../control/spark/index.js';
 import { runBronze } from '../../jobs/bronze.js';
+import type { LandedFileWithLines } from '../../jobs/bronze/oversized-lines.js';
 import { registerBronzeViews } from '../../jobs/silver/bronze-views.js';
 
 const MiB = 1024 * 1024;
@@ -94,15 +95,21 @@ function serverLogFiles(): Record<string, Buffer> {
       .oversized(limit + 2, ' ')
       .oversized(limit + 3, 'Z', true)
       .build(),
-    // Against 20 MiB splits (longer than the limit): a split ending 5 MiB into a 30 MiB line (the
-    // next split starts inside it and ends inside it too), and one ending 1 MiB before the end
-    // of a line that started 18 MiB before it (its tail would pass for a line).
-    'oversized-20.log': new FileBuilder(3)
-      .fillTo(15 * MiB)
+    // Against 17 MiB splits (longer than the limit: a split may end inside an oversized line it
+    // read from that line's start, or after skipping into it): a split ending 5 MiB into a 30 MiB
+    // line (the next one starts and ends inside it), one ending 0.5 MiB before the end of a line
+    // that started 16.5 MiB before it (the tail would pass for a line), one ending right before
+    // an oversized line's LF, and an oversized line starting exactly where a split ends.
+    'oversized-17.log': new FileBuilder(3)
+      .fillTo(12 * MiB)
       .oversized(30 * MiB)
-      .fillTo(62 * MiB)
-      .oversized(19 * MiB)
-      .fillTo(82 * MiB)
+      .fillTo(51.5 * MiB)
+      .oversized(17 * MiB)
+      .fillTo(85 * MiB - limit - 5)
+      .oversized(limit + 5)
+      .fillTo(102 * MiB)
+      .oversized(limit + 10)
+      .fillTo(119 * MiB)
       .build(),
     // A BOM, then a line of exactly the limit (with its LF, one byte too many): the BOM is not part
     // of the line. Against splits of limit + 2 bytes, the first split ends inside it, 1 byte after
@@ -196,41 +203,34 @@ describe('bronze lines read in splits', () => {
     await rm(input, { recursive: true, force: true });
   });
 
-  /** A session of its own with this split size (none: Spark's default), and the bronze views. */
-  async function withViews<T>(splitBytes: number | undefined, use: (session: SparkSession) => Promise<T>): Promise<T> {
+  /** A session of its own with this split size (none: Spark's default), and the bronze views of `manifests`. */
+  async function withViews<T>(splitBytes: number | undefined, use: (session: SparkSession) => Promise<T>, manifests = runs): Promise<T> {
     const session = await SparkSession.connect(config.sparkRemote);
     try {
       if (splitBytes) await session.config.set({ 'spark.sql.files.maxPartitionBytes': splitBytes });
-      await registerBronzeViews(session, config, runs);
+      await registerBronzeViews(session, config, manifests);
       return await use(session);
     } finally {
       await session.close().catch(() => undefined);
     }
   }
 
-  const splitSizes: [string, number | undefined][] = [
-    ['1 MiB', MiB],
-    ['8 MiB', 8 * MiB],
-    ['20 MiB', 20 * MiB],
-    ['the limit + 2 bytes', limit + 2],
-    ["Spark's default", undefined],
-  ];
+  /** Every line of the server-log files as the lines view shows it, and how many splits each file was read in. */
+  async function linesAndSplits(session: SparkSession): Promise<{ rows: LineRow[]; splits: Map<string, number> }> {
+    const rows = await (
+      await session.sql(`SELECT file, line_number, blank, encoding_ok, too_large_bytes,
+                                IF(too_large_bytes IS NULL, md5(CAST(line AS BINARY)), line) AS shown
+                         FROM bronze_server_logs_lines`)
+    ).collect<LineRow>();
+    const splits = await (
+      await session.sql(`SELECT url_decode(replace(regexp_extract(path, 'batch_id=[^/]+/(.*)$', 1), '+', '%2B')) AS file, count(DISTINCT block_start) AS n
+                         FROM bronze_server_logs_read GROUP BY path`)
+    ).collect<{ file: string; n: bigint }>();
+    return { rows, splits: new Map(splits.map((split) => [split.file, Number(split.n)])) };
+  }
 
-  it.each(splitSizes)('numbers every line exactly, with its bytes, in splits of %s', async (_, splitBytes) => {
-    const { rows, splits } = await withViews(splitBytes, async (session) => {
-      const rows = await (
-        await session.sql(`SELECT file, line_number, blank, encoding_ok, too_large_bytes,
-                                  IF(too_large_bytes IS NULL, md5(CAST(line AS BINARY)), line) AS shown
-                           FROM bronze_server_logs_lines`)
-      ).collect<LineRow>();
-      const splits = await (
-        await session.sql(`SELECT ${"url_decode(replace(regexp_extract(path, 'batch_id=[^/]+/(.*)$', 1), '+', '%2B'))"} AS file,
-                                  count(DISTINCT block_start) AS n
-                           FROM bronze_server_logs_read GROUP BY path`)
-      ).collect<{ file: string; n: bigint }>();
-      return { rows, splits };
-    });
-
+  /** The rows of each file are its physical lines, in number, bytes, blankness and size. */
+  function expectExactLines(rows: LineRow[]): void {
     for (const [name, content] of local) {
       const expected = physicalLines(content);
       const got = rows.filter((row) => row.file === name).sort((a, b) => a.line_number - b.line_number);
@@ -241,7 +241,7 @@ describe('bronze lines read in splits', () => {
         expect(row.blank, where).toBe(line.blank);
         if (line.oversized) {
           expect(row.too_large_bytes, where).toBe(BigInt(line.bytes.length));
-          // Its first bytes: at most 1 KiB, cut before a character it would split.
+          // Its first bytes: 1 KiB (the fill is ASCII, so no character is cut).
           expect(Buffer.from(row.shown, 'utf8').equals(line.bytes.subarray(0, 1024)), where).toBe(true);
         } else {
           expect(row.too_large_bytes, where).toBeNull();
@@ -250,9 +250,31 @@ describe('bronze lines read in splits', () => {
         }
       }
     }
+  }
+
+  const splitSizes: [string, number | undefined][] = [
+    ['1 MiB', MiB],
+    ['8 MiB', 8 * MiB],
+    ['17 MiB', 17 * MiB],
+    ['the limit + 2 bytes', limit + 2],
+    ["Spark's default", undefined],
+  ];
+
+  it.each(splitSizes)('numbers every line exactly, with its bytes, in splits of %s', async (_, splitBytes) => {
+    const { rows, splits } = await withViews(splitBytes, linesAndSplits);
+    expectExactLines(rows);
     // Each file larger than a split was read in more than one.
-    const perFile = new Map(splits.map((split) => [split.file, Number(split.n)]));
-    if (splitBytes) for (const [name, content] of local) if (content.length > splitBytes * 1.5) expect(perFile.get(name), name).toBeGreaterThan(1);
+    if (splitBytes) for (const [name, content] of local) if (content.length > splitBytes * 1.5) expect(splits.get(name), name).toBeGreaterThan(1);
+  });
+
+  it('reads files whole when a bronze run did not record where its oversized lines start, still exactly', async () => {
+    const legacy = runs.map((run) => structuredClone(run));
+    for (const file of legacy.flatMap((run) => (run.files?.server_logs?.landed ?? []) as LandedFileWithLines[])) {
+      for (const line of file.oversizedLines ?? []) delete line.start;
+    }
+    const { rows, splits } = await withViews(MiB, linesAndSplits, legacy);
+    expectExactLines(rows);
+    for (const [name, n] of splits) expect(n, name).toBe(1);
   });
 
   it('reads the lines in place: the per-split facts are broadcast to them, the lines are never shuffled', async () => {
@@ -266,6 +288,11 @@ describe('bronze lines read in splits', () => {
     expect(broadcast).toBeGreaterThan(-1);
     expect(shuffles.length).toBeGreaterThan(0);
     for (const at of shuffles) expect(at, lines[at]).toBeGreaterThan(broadcast);
+  });
+
+  it('tells what each file is without putting any of them together', async () => {
+    const plan = await withViews(MiB, async (session) => (await session.sql('SELECT * FROM bronze_social_posts_file_facts')).explain('simple'));
+    expect(plan).not.toMatch(/collect_list/);
   });
 
   it('gives each file its first non-blank line, whether it is a JSON array, and the whole text only of a readable array', async () => {

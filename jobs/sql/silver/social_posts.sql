@@ -17,10 +17,11 @@
 --   with a fraction.
 WITH
 
--- The input files and their layout.
+-- The input files and their layout (`is_array`: the first non-blank line starts with `[`), from
+-- facts of each file that do not put it together in one row.
 post_files AS (
-  SELECT batch_id, file, content, content RLIKE r'^\s*\[' AS is_array, encoding_ok, too_large_bytes
-  FROM bronze_social_posts_files
+  SELECT batch_id, file, is_array, final_newline, encoding_ok, too_large_bytes
+  FROM bronze_social_posts_file_facts
 ),
 
 -- JSON Lines: every non-blank line is a record.
@@ -81,16 +82,38 @@ array_line_records AS (
 
 -- Any other array file is parsed whole; an element's raw record is then its JSON as Spark
 -- writes it (keys sorted, numbers normalized). A file that is not one JSON array is one
--- `malformed_json` record: the whole file.
-array_documents AS (
-  SELECT f.batch_id, f.file, f.content,
+-- `malformed_json` record: the whole file, at the line of its `[`.
+whole_array_files AS (
+  SELECT f.batch_id, f.file, f.final_newline,
          -- A file not read whole (an oversized line), or not UTF-8: one record, never parsed.
-         CASE WHEN f.too_large_bytes IS NOT NULL THEN 'record_too_large' WHEN NOT f.encoding_ok THEN 'bad_encoding' END AS unreadable,
-         try_parse_json('[' || f.content || ']') AS in_array,
-         try_parse_json('{"k":' || f.content || '}') AS in_object
+         CASE WHEN f.too_large_bytes IS NOT NULL THEN 'record_too_large' WHEN NOT f.encoding_ok THEN 'bad_encoding' END AS unreadable
   FROM post_files f
-  JOIN (SELECT DISTINCT batch_id, file FROM array_line_checks WHERE NOT one_element_a_line) a
+  LEFT SEMI JOIN (SELECT batch_id, file FROM array_line_checks WHERE NOT one_element_a_line) a
     ON a.batch_id = f.batch_id AND a.file = f.file
+),
+-- The whole text of these files only (no other file is ever put together in one row), from their
+-- lines in order: a line that is not UTF-8 gets its bytes back from its `base64:` form. A file
+-- with an oversized line is not put together: its record is its first non-blank line.
+array_texts AS (
+  SELECT l.batch_id, l.file,
+         concat(
+           array_join(transform(
+             array_sort(collect_list(struct(l.line_number, IF(l.encoding_ok, l.line, CAST(unbase64(substr(l.line, 8)) AS STRING)) AS text))),
+             x -> x.text), '\n'),
+           IF(w.final_newline, '\n', '')) AS content
+  FROM bronze_social_posts_lines l
+  JOIN whole_array_files w ON w.batch_id = l.batch_id AND w.file = l.file
+  WHERE w.unreadable IS DISTINCT FROM 'record_too_large'
+  GROUP BY l.batch_id, l.file, w.final_newline
+),
+array_documents AS (
+  SELECT w.batch_id, w.file, w.unreadable, h.line_number AS first_line_number,
+         coalesce(t.content, h.line) AS content,
+         try_parse_json('[' || t.content || ']') AS in_array,
+         try_parse_json('{"k":' || t.content || '}') AS in_object
+  FROM whole_array_files w
+  JOIN (SELECT batch_id, file, line_number, line FROM array_line_checks WHERE nth = 1) h ON h.batch_id = w.batch_id AND h.file = w.file
+  LEFT JOIN array_texts t ON t.batch_id = w.batch_id AND t.file = w.file
 ),
 array_document_records AS (
   SELECT d.batch_id, d.file AS source_file, CAST(NULL AS INT) AS line_number,
@@ -100,7 +123,7 @@ array_document_records AS (
         WHERE unreadable IS NULL AND in_array IS NOT NULL AND variant_get(in_array, '$[1]') IS NULL AND in_object IS NOT NULL) d,
        LATERAL variant_explode(variant_get(d.in_array, '$[0]')) e
   UNION ALL
-  SELECT batch_id, file, CAST(size(split(regexp_extract(content, r'^\s*\[', 0), '\n')) AS INT), NULL,
+  SELECT batch_id, file, CAST(first_line_number AS INT), NULL,
          IF(unreadable = 'bad_encoding', concat('base64:', replace(base64(CAST(content AS BINARY)), '\r\n', '')), content), unreadable, NULL
   FROM array_documents
   WHERE unreadable IS NOT NULL OR in_array IS NULL OR variant_get(in_array, '$[1]') IS NOT NULL OR in_object IS NULL
