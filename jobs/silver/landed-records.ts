@@ -47,7 +47,7 @@ async function jsonArrayElements(session: SparkSession, execution: ExecuteOption
       `SELECT concat(batch_id, '/', file) AS file,
               CASE WHEN encoding_ok AND too_large_bytes IS NULL THEN coalesce(json_array_length(content), 1) ELSE 1 END AS records
        FROM bronze_social_posts_files
-       WHERE content RLIKE '^\\\\s*\\\\['`,
+       WHERE is_array`,
       undefined,
       execution,
     )
