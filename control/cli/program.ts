@@ -10,6 +10,8 @@ import { sqlCommand } from './sql.js';
 import { demoCommand } from './demo.js';
 import { jobCommand } from './job.js';
 import { runsCommand } from './runs.js';
+import { historyCommand } from './history.js';
+import { maintainCommand } from './maintain.js';
 import { produceCommand } from './produce.js';
 import { generateCommand } from './generate.js';
 import { vizCommand } from './viz.js';
@@ -28,7 +30,9 @@ export const program = new Command('lake')
   .addCommand(produceCommand())
   .addCommand(jobCommand())
   .addCommand(runsCommand())
+  .addCommand(historyCommand())
   .addCommand(sqlCommand())
+  .addCommand(maintainCommand())
   .addCommand(vizCommand())
   .addCommand(apiCommand())
   .addCommand(userCommand())

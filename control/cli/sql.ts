@@ -1,9 +1,10 @@
-// `lake sql "<query>" [--json | --csv]`: runs SQL on the cluster, with every lake table available
-// as a view named <layer>_<table>. Ctrl-C interrupts the query on the server too.
+// `lake sql "<query>" [--json | --csv] [--as-of <run id>]`: runs SQL on the cluster, with every
+// lake table available as a view named <layer>_<table> — as published now, or as a past silver or
+// gold run published it. Ctrl-C interrupts the query on the server too.
 import { once } from 'node:events';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.js';
-import { registerLakeViews } from '../../jobs/lake-views.js';
+import { explainRemovedVersion, registerLakeViews } from '../../jobs/lake-views.js';
 import {
   SparkInterruptedError,
   SparkSession,
@@ -28,13 +29,18 @@ Output (stdout):
   --csv    RFC 4180: a header line, CRLF line ends, quotes only where needed, empty for NULL
 
 Lake tables are views named <layer>_<table>, e.g. silver_transactions; SHOW VIEWS lists them.
+--as-of <run id> reads the lake as a succeeded silver or gold run published it (\`lake runs\`):
+a gold run's gold with the silver it was computed from; a silver run's silver with the newest gold
+computed from it; bronze with the batches that silver held. \`lake maintain\` keeps the last
+versions only (\`lake history\` shows them).
 Progress goes to stderr (on a terminal, for queries over a second). Ctrl-C cancels the query on
 the server and exits with status 130.
 
 Examples:
   npm run lake -- sql "SHOW VIEWS"
   npm run lake -- sql "SELECT * FROM gold_total_sales_per_product ORDER BY total_ventes DESC LIMIT 10"
-  npm run lake -- sql --csv "SELECT * FROM silver_transactions" > transactions.csv`;
+  npm run lake -- sql --csv "SELECT * FROM silver_transactions" > transactions.csv
+  npm run lake -- sql --as-of 20261128T070812Z-3fa9c1 "SELECT count(*) FROM silver_transactions"`;
 
 export function sqlCommand(): Command {
   return new Command('sql')
@@ -42,13 +48,14 @@ export function sqlCommand(): Command {
     .argument('<query>', 'the SQL statement, quoted')
     .addOption(new Option('--json', 'print one JSON array of row objects').conflicts('csv'))
     .addOption(new Option('--csv', 'print RFC 4180 CSV with a header line'))
+    .option('--as-of <run id>', 'read the lake as this silver or gold run published it')
     .addHelpText('after', FORMAT_HELP)
-    .action(async (query: string, options: { json?: boolean; csv?: boolean }) => {
-      await runSql(query, options.json ? 'json' : options.csv ? 'csv' : 'table');
+    .action(async (query: string, options: { json?: boolean; csv?: boolean; asOf?: string }) => {
+      await runSql(query, options.json ? 'json' : options.csv ? 'csv' : 'table', options.asOf);
     });
 }
 
-async function runSql(query: string, format: Format): Promise<void> {
+async function runSql(query: string, format: Format, asOf: string | undefined): Promise<void> {
   const config = loadConfig();
   const session = await SparkSession.connect(config.sparkRemote);
   const interrupt = new AbortController();
@@ -59,12 +66,17 @@ async function runSql(query: string, format: Format): Promise<void> {
   try {
     // Progress every half second rather than Spark's default 2 s, when there is a bar to feed.
     if (process.stderr.isTTY) await session.config.set('spark.connect.progress.reportInterval', '500ms');
-    const { warnings } = await registerLakeViews(session, config);
-    for (const warning of warnings) process.stderr.write(`lake: warning: ${warning}\n`);
+    const views = await registerLakeViews(session, config, { asOf });
+    if (views.asOf) process.stderr.write(`lake: silver as run ${views.asOf.silver} published it${views.asOf.gold ? `, gold as run ${views.asOf.gold} did` : ''}\n`);
+    for (const warning of views.warnings) process.stderr.write(`lake: warning: ${warning}\n`);
     const execution: QueryOptions = { signal: interrupt.signal, onProgress: progress.onProgress };
     if (interrupt.signal.aborted) throw new SparkInterruptedError();
-    const df = await session.sql(query, undefined, execution);
-    await print(df, format, execution, progress.stop);
+    try {
+      const df = await session.sql(query, undefined, execution);
+      await print(df, format, execution, progress.stop);
+    } catch (error) {
+      throw explainRemovedVersion(error, views.versions);
+    }
   } catch (error) {
     if (!(error instanceof SparkInterruptedError)) throw error;
     progress.stop();

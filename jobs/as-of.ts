@@ -1,0 +1,52 @@
+// Which layer versions "the lake as run X published it" means, for `lake sql --as-of <run id>`.
+// Silver and gold runs each published one version of their layer (their manifest's `published`);
+// the other layer is the one that goes with it: a gold run was computed from one silver version
+// (its `madeFrom`), and a silver version is seen with the newest gold computed from it, if any.
+// Everything comes from the run manifests: no Delta table is read to decide it.
+import { LakeError } from '../control/errors.js';
+import type { RunManifest } from '../control/runs/manifest.js';
+import type { PublishedLayer } from '../control/runs/published.js';
+
+export interface LakeAsOf {
+  silver: PublishedLayer;
+  /** Absent when no gold was computed from that silver version. */
+  gold?: PublishedLayer;
+  warnings: string[];
+}
+
+const published = (run: RunManifest | undefined): run is RunManifest & { published: PublishedLayer } =>
+  run !== undefined && run.outcome === 'succeeded' && (run.layer === 'silver' || run.layer === 'gold') && run.published !== undefined;
+
+/** The layer versions of the lake as run `runId` published it; `runs` are every run, oldest first. */
+export function lakeAsOf(runs: readonly RunManifest[], runId: string): LakeAsOf {
+  const run = runs.find((candidate) => candidate.runId === runId);
+  if (!published(run)) throw notPublishing(runs, runId, run);
+  if (run.layer === 'silver') {
+    const gold = runs.filter(published).findLast((candidate) => candidate.layer === 'gold' && candidate.madeFrom?.[0] === runId);
+    if (!gold) return { silver: run.published, warnings: [`no gold was computed from silver run ${runId}: there are no gold views`] };
+    return { silver: run.published, gold: gold.published, warnings: [] };
+  }
+  const silverRunId = run.madeFrom?.[0];
+  const silver = runs.find((candidate) => candidate.runId === silverRunId);
+  if (!published(silver) || silver.layer !== 'silver') {
+    throw new LakeError(
+      `gold run ${runId} was computed from silver run ${silverRunId ?? '(none recorded)'}, which has no published silver version in the run manifests`,
+      'the run manifests were changed by hand or removed: read the lake as of a silver run instead (`lake runs` lists them)',
+    );
+  }
+  return { silver: silver.published, gold: run.published, warnings: [] };
+}
+
+/** Why a run id cannot be read as of, and the ids that can. */
+function notPublishing(runs: readonly RunManifest[], runId: string, run: RunManifest | undefined): LakeError {
+  const why = !run
+    ? `there is no run ${runId} in the lake`
+    : run.layer === 'bronze'
+      ? `run ${runId} is a bronze run: it landed inputs but published no silver or gold version`
+      : run.outcome !== 'succeeded'
+        ? `${run.layer} run ${runId} ${run.outcome === 'failed' ? 'failed' : 'found nothing new'}: it published no version`
+        : `${run.layer} run ${runId} has no published version in its manifest (a run from before Delta Lake)`;
+  const candidates = runs.filter(published).slice(-3).reverse();
+  const latest = candidates.length > 0 ? ` (the latest: ${candidates.map((candidate) => `${candidate.runId} ${candidate.layer}`).join(', ')})` : '';
+  return new LakeError(why, `--as-of takes the id of a succeeded silver or gold run: \`lake runs\` lists them${latest}`);
+}
