@@ -70,6 +70,15 @@ describe('toLakeError', () => {
     expect((mapped as SparkError).hint).toMatch(/<layer>_<table>/);
   });
 
+  it('names the table a write was for when HDFS has no DataNode to take a Delta commit', () => {
+    const message =
+      'File /lake/bronze/ad_events/_delta_log/.00000000000000000000.json.0fe4.tmp could only be written to 0 of the 1 minReplication nodes. ' +
+      'There are 1 datanode(s) running and 1 node(s) are excluded in this operation.';
+    const mapped = toLakeError(serviceError(status.INTERNAL, message, statusDetails({ classes: JSON.stringify(['org.apache.hadoop.ipc.RemoteException']) })), context);
+    expect(mapped).toMatchObject({ message: 'Spark could not write /lake/bronze/ad_events', serverMessage: message });
+    expect((mapped as SparkError).hint).toMatch(/stack status/);
+  });
+
   it('prefers the full details of FetchErrorDetails, root error first', () => {
     const error = serviceError(status.INTERNAL, 'truncated', statusDetails({ errorClass: 'UNRESOLVED_COLUMN.WITH_SUGGESTION', errorId: 'e1' }));
     const details = create(FetchErrorDetailsResponseSchema, {

@@ -160,7 +160,7 @@ function sparkErrorOf(error: ServiceError, details: FetchErrorDetailsResponse | 
   const sqlState = throwable?.sqlState ?? info.sqlState;
   const messageParameters = throwable?.messageParameters ?? parseJsonObject(info.messageParameters);
   const serverMessage = root?.message ?? error.details;
-  const curated = errorClass ? describeErrorClass(errorClass, messageParameters, serverMessage) : undefined;
+  const curated = (errorClass ? describeErrorClass(errorClass, messageParameters, serverMessage) : undefined) ?? describeHdfsWriteFailure(serverMessage);
   return new SparkError(
     {
       message: curated?.message ?? firstLine(stripDecorations(serverMessage)) ?? `Spark request failed (${GrpcStatus[error.code]})`,
@@ -208,12 +208,24 @@ function describeErrorClass(
     case 'TASK_WRITE_FAILED':
       return {
         message: `Spark could not write ${params.path ?? 'its output'}`,
-        hint: 'HDFS may be down or without a DataNode: check `npm run lake -- stack status`, then run the job again',
+        hint: WRITE_HINT,
       };
     case 'OPERATION_CANCELED':
       return { message: 'the operation was cancelled on the Spark server' };
   }
   return undefined;
+}
+
+const WRITE_HINT = 'HDFS may be down or without a DataNode: check `npm run lake -- stack status`, then run the job again';
+
+/**
+ * HDFS refusing a file because no DataNode takes its blocks, met by a write that has no error
+ * class of its own (a Delta log commit, for one): named by the table it was for.
+ */
+function describeHdfsWriteFailure(serverMessage: string): { message: string; hint: string } | undefined {
+  const file = /File (\S+) could only be written to 0 of the \d+ minReplication nodes/.exec(serverMessage)?.[1];
+  if (!file) return undefined;
+  return { message: `Spark could not write ${file.replace(/\/_delta_log\/.*$/, '')}`, hint: WRITE_HINT };
 }
 
 /** `[ERROR_CLASS] Text. SQLSTATE: 42P01; line 1 pos 14` → `Text.` */

@@ -70,7 +70,8 @@ describe('the API on gold made by the pipeline', () => {
   it('serves a newly published gold version without a restart, with a new ETag', async () => {
     const before = await get('/api/campaign-metrics/');
     await request(api.url).get('/api/campaign-metrics/').set('Authorization', `Bearer ${access}`).set('If-None-Match', before.headers.etag as string).expect(304);
-    const run = await runGold(lake.config);
+    // A full refresh: gold is up to date with silver, so a plain run would publish nothing new.
+    const run = await runGold(lake.config, { fullRefresh: true });
     let after = before;
     for (let waited = 0; after.headers['x-gold-version'] === before.headers['x-gold-version'] && waited < 30_000; waited += 300) {
       await new Promise((resolve) => setTimeout(resolve, 300));
