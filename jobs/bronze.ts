@@ -13,7 +13,7 @@ import type { FileSourceManifest, KafkaManifest, RunManifest } from '../control/
 import type { ExecuteOptions } from '../control/spark/index.js';
 import { BATCH_PREFIX, batchFolder } from './bronze/batches.js';
 import { factsOf, fileSources, listInputFiles, type FileTable } from './bronze/file-sources.js';
-import { adEventsArePlainParquet, convertAdEventsToDelta, hasNewRecords, landKafka, planOffsets } from './bronze/kafka-source.js';
+import { adEventsArePlainParquet, convertAdEventsToDelta, hasNewRecords, landKafka, planOffsets, removeUncommittedAdEventsLog } from './bronze/kafka-source.js';
 import { OldLayoutError } from '../control/runs/published.js';
 
 export const bronzeTables = ['transactions', 'server_logs', 'social_posts', 'ad_events'] as const;
@@ -49,6 +49,7 @@ export async function runBronze(config: LakeConfig, options: BronzeOptions = {})
       const { hdfs, root, runs, runId, manifest, spark } = run;
       const committedRuns = await runs.succeeded('bronze');
       await removeUncommittedBatches(hdfs, root, new Set(committedRuns.map((run) => run.runId)), log);
+      if (await removeUncommittedAdEventsLog(hdfs, root)) log('bronze/ad_events: removed the Delta log of a creation that never committed');
       if (await adEventsArePlainParquet(hdfs, root)) {
         if (!options.upgradeLayout) throw new OldLayoutError(`bronze/ad_events of ${config.lakeRoot}`);
         await convertAdEventsToDelta(await spark(), config, options.execution ?? {});

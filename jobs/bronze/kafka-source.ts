@@ -63,6 +63,19 @@ export async function adEventsArePlainParquet(hdfs: WebHdfs, root: string): Prom
   return entries.some((name) => name.startsWith(BATCH_PREFIX)) && !entries.includes('_delta_log');
 }
 
+/**
+ * A Delta log without a single commit: the table's creation died (HDFS lost its DataNode while
+ * writing the first commit). Delta then neither reads the table nor creates it again; having no
+ * commit, it holds nothing, so the log is removed and the next write creates the table afresh.
+ */
+export async function removeUncommittedAdEventsLog(hdfs: WebHdfs, root: string): Promise<boolean> {
+  const log = `${root}/bronze/ad_events/_delta_log`;
+  const entries = await hdfs.list(log);
+  if (entries.length === 0 || entries.some((entry) => /^\d{20}\.json$/.test(entry.pathSuffix))) return false;
+  await hdfs.delete(log, true);
+  return true;
+}
+
 /** Makes the Parquet batches of the lake before Delta a Delta table, in place: only a log is written. */
 export async function convertAdEventsToDelta(session: SparkSession, config: LakeConfig, execution: ExecuteOptions): Promise<void> {
   await session.sql(`CONVERT TO DELTA parquet.\`${adEventsTable(config)}\` PARTITIONED BY (batch_id STRING)`, undefined, execution);
