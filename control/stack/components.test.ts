@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
-import { componentNamed, components, launchCommand } from './components.js';
+import { componentNamed, components, kraftClusterId, launchCommand } from './components.js';
 import { readConnectToken } from './connect-token.js';
 import { stackLayout } from './layout.js';
 
@@ -67,5 +67,18 @@ describe('stack components', () => {
 
   it('names the valid components when asked for an unknown one', () => {
     expect(() => componentNamed('zookeeper')).toThrow(/no stack component named "zookeeper"/);
+  });
+});
+
+describe('KRaft cluster id', () => {
+  it('never starts with a dash, which the storage tool would read as an option', () => {
+    // base64url of 0xf8 0x00 … is '-AAAAAAAAAAAAAAAAAAAAA'; the second draw is used instead.
+    const draws = [Buffer.alloc(16), Buffer.alloc(16, 1)];
+    draws[0][0] = 0xf8;
+    let calls = 0;
+    const id = kraftClusterId(() => draws[calls++]);
+    expect(calls).toBe(2);
+    expect(id).toBe(Buffer.alloc(16, 1).toString('base64url'));
+    expect(id).toHaveLength(22);
   });
 });

@@ -166,13 +166,12 @@ const kafka: Component = {
     await mkdir(ctx.layout.conf(), { recursive: true });
     await writeFile(ctx.layout.conf('kafka.properties'), `${base}\nlog.dirs=${logDir}\n`);
     if (existsSync(path.join(logDir, 'meta.properties'))) return;
-    // A KRaft cluster id is 16 random bytes in URL-safe base64.
-    const clusterId = randomBytes(16).toString('base64url');
+    const clusterId = kraftClusterId();
     const { classpath, props } = kafka.jvm(ctx);
     await run(
       ctx.java.java,
       [...props, '-cp', classpath.join(path.delimiter), 'kafka.tools.StorageTool', 'format', '--standalone', '--ignore-formatted',
-        '-t', clusterId, '-c', ctx.layout.conf('kafka.properties')],
+        '--cluster-id', clusterId, '-c', ctx.layout.conf('kafka.properties')],
       { maxBuffer: 16 * 1024 * 1024 },
     );
   },
@@ -274,6 +273,17 @@ function tokenToStartWith(home: string): string {
 }
 
 /** Every component, in start order. */
+/**
+ * A KRaft cluster id: 16 random bytes in URL-safe base64, never starting with '-' (the storage
+ * tool would read such an id as an option, and Kafka's own Uuid.randomUuid avoids it likewise).
+ */
+export function kraftClusterId(random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 export const components: readonly Component[] = [namenode, datanode, kafka, sparkMaster, sparkWorker, sparkConnect];
 
 export function usesStandaloneCluster(config: LakeConfig): boolean {
