@@ -107,7 +107,7 @@ async function engineFloor(): Promise<number> {
   try {
     const runs = await new RunStore(hdfs, hdfsPath(config.lakeRoot)).succeeded('bronze');
     const started = performance.now();
-    await registerBronzeViews(session, config, runs);
+    await registerBronzeViews(session, config, runs, { materializeIn: `${config.lakeRoot}/floor/lines` });
     for (const table of silverTables) {
       const classified = await session.sql(await readFile(path.join(repoRoot, 'jobs/sql/silver', `${table}.sql`), 'utf8'));
       const target = `${config.lakeRoot}/floor/${table}`;

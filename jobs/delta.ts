@@ -28,27 +28,35 @@ export interface DeltaCommit {
 }
 
 /**
- * Runs a write statement on a table and tells what it committed. Delta makes no commit for a write
- * that changes nothing (an empty insert with nothing to replace): the table's version then stays,
- * and the write wrote no row.
+ * Runs a write statement (INSERT, INSERT OVERWRITE, REPLACE WHERE: a Delta `WRITE`) of run `runId`
+ * on a table and tells what it committed, in one more round trip: the newest commit is the
+ * statement's when it is a WRITE carrying the run's id (every commit of a run's session carries it,
+ * see control/runs/layer-run.ts, and a run writes each table once). Delta makes no commit for a
+ * write that changes nothing (an empty insert with nothing to replace): the table's version then
+ * stays, and the write wrote no row.
  */
-export async function commitWrite(session: SparkSession, uri: string, statement: string, execution: ExecuteOptions = {}): Promise<DeltaCommit> {
-  const before = await lastCommit(session, uri, execution);
+export async function commitWrite(session: SparkSession, uri: string, statement: string, runId: string, execution: ExecuteOptions = {}): Promise<DeltaCommit> {
   await session.sql(statement, undefined, execution);
-  const after = await lastCommit(session, uri, execution);
-  return after.version === before.version ? { ...before, rowsWritten: 0 } : after;
+  const commit = await lastCommit(session, uri, execution);
+  return commit.operation === 'WRITE' && commit.runId === runId ? commit : { ...commit, rowsWritten: 0 };
 }
 
-/** The newest commit of a table. Each layer holds its lock, so it is the one the run just made. */
-export async function lastCommit(session: SparkSession, uri: string, execution: ExecuteOptions = {}): Promise<DeltaCommit> {
+/** The newest commit of a table. */
+export async function lastCommit(session: SparkSession, uri: string, execution: ExecuteOptions = {}): Promise<DeltaCommit & { runId: string | null }> {
   const [commit] = await (await session.sql(`DESCRIBE HISTORY ${deltaTable(uri)} LIMIT 1`, undefined, execution)).collect<{
     version: bigint;
     operation: string;
     operationMetrics: Map<string, string> | null;
+    userMetadata: string | null;
   }>(execution);
   if (!commit) throw new Error(`the Delta table ${uri} has no commit`);
   const metric = (name: string) => Number(commit.operationMetrics?.get(name) ?? 0);
-  return { version: Number(commit.version), operation: commit.operation, rowsWritten: metric('numOutputRows') - metric('numCopiedRows') };
+  return {
+    version: Number(commit.version),
+    operation: commit.operation,
+    rowsWritten: metric('numOutputRows') - metric('numCopiedRows'),
+    runId: commit.userMetadata,
+  };
 }
 
 /** A SQL string literal. */

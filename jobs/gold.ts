@@ -14,6 +14,7 @@ import type { RunManifest } from '../control/runs/manifest.js';
 import { LayerPointer, registerPublishedViews, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
 import type { ExecuteOptions } from '../control/spark/index.js';
 import { gold, goldTables } from './catalog.js';
+import { sideBySide } from '../control/side-by-side.js';
 import { commitWrite, deltaTable, ensureDeltaTable } from './delta.js';
 
 export { goldTables, type GoldTable } from './catalog.js';
@@ -53,18 +54,18 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
       const session = await run.spark();
       await registerPublishedViews(session, config, 'silver', silver);
 
-      const tables: Record<string, PublishedTable> = {};
-      manifest.gold = {};
-      for (const table of goldTables) {
+      // The four metrics are independent: they go to Spark side by side.
+      const commits = await sideBySide(goldTables, async (table) => {
         log(`gold ${table}`);
         const uri = `${config.lakeRoot}/gold/${table}`;
         await ensureDeltaTable(session, uri, gold[table].columns, { execution });
         const query = (await readFile(path.join(sqlFolder, `${table}.sql`), 'utf8')).trim().replace(/;$/, '');
         // Gold tables are small: coalescing the sorted result into one file keeps the key order.
-        const commit = await commitWrite(session, uri, `INSERT OVERWRITE ${deltaTable(uri)}\nSELECT /*+ COALESCE(1) */ * FROM (\n${query}\n) AS metric`, execution);
-        tables[table] = { path: `gold/${table}`, version: commit.version };
-        manifest.gold[table] = { rows: commit.rowsWritten };
-      }
+        const commit = await commitWrite(session, uri, `INSERT OVERWRITE ${deltaTable(uri)}\nSELECT /*+ COALESCE(1) */ * FROM (\n${query}\n) AS metric`, runId, execution);
+        return [table, commit] as const;
+      });
+      const tables: Record<string, PublishedTable> = Object.fromEntries(commits.map(([table, commit]) => [table, { path: `gold/${table}`, version: commit.version }]));
+      manifest.gold = Object.fromEntries(commits.map(([table, commit]) => [table, { rows: commit.rowsWritten }]));
       publishing = { runId, publishedAt: new Date().toISOString(), tables, madeFrom: [silver.runId] };
       manifest.published = publishing;
       return 'succeeded';

@@ -17,6 +17,7 @@ import type { RunManifest, SilverCounts } from '../control/runs/manifest.js';
 import { LayerPointer, registerPublishedViews, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
 import type { ExecuteOptions, SparkSession } from '../control/spark/index.js';
 import { layerTables, quarantineColumns, silver, silverColumns, silverTables, type SilverTable } from './catalog.js';
+import { sideBySide } from '../control/side-by-side.js';
 import { commitWrite, deltaTable, ensureDeltaTable, sqlString, type DeltaCommit } from './delta.js';
 import { landedRecords } from './silver/landed-records.js';
 import { registerBronzeViews } from './silver/bronze-views.js';
@@ -91,36 +92,43 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
       log(`silver: ${fullRefresh ? 'rebuilding from' : 'cleaning'} ${batches.length} bronze batch${batches.length === 1 ? '' : 'es'}`);
 
       const session = await run.spark();
-      await registerBronzeViews(session, config, batches);
+      // The numbered lines of the new bronze files are computed once, into the run's scratch
+      // space, and every view silver reads takes them from there.
+      await registerBronzeViews(session, config, batches, { materializeIn: `${config.lakeRoot}/${staging(runId)}/lines`, execution });
       if (published) await registerPublishedViews(session, config, 'silver', published);
       // Partitioned by bronze batch: replacing a run's batches is then a matter of the Delta log,
       // never a rewrite of the files that hold earlier batches.
-      for (const [table, columns] of Object.entries(layerTables('silver'))) {
-        await ensureDeltaTable(session, `${config.lakeRoot}/silver/${table}`, columns, { partitionedBy: 'batch_id', execution });
-      }
+      await sideBySide(Object.entries(layerTables('silver')), ([table, columns]) =>
+        ensureDeltaTable(session, `${config.lakeRoot}/silver/${table}`, columns, { partitionedBy: 'batch_id', execution }),
+      );
 
       // Every batch of this run: the rows an earlier attempt wrote for them are replaced.
       const owned = fullRefresh ? undefined : batches.map((bronze) => sqlString(bronze.runId)).join(', ');
       const commit = async (table: string, select: string): Promise<DeltaCommit> => {
         const uri = `${config.lakeRoot}/silver/${table}`;
         const statement = owned ? `INSERT INTO ${deltaTable(uri)} REPLACE WHERE batch_id IN (${owned})` : `INSERT OVERWRITE ${deltaTable(uri)}`;
-        return commitWrite(session, uri, `${statement}\n${select}`, execution);
+        return commitWrite(session, uri, `${statement}\n${select}`, runId, execution);
       };
 
-      manifest.silver = {};
-      const committed: Record<string, PublishedTable> = {};
-      for (const table of silverTables) {
+      // The sources are independent: they are cleaned side by side.
+      const cleaned = await sideBySide(silverTables, async (table) => {
         log(`silver ${table}: cleaning`);
         const classified = `${config.lakeRoot}/${staging(runId)}/${table}`;
-        const reasons = await classify(session, table, classification(table, await cleaningSql(table), published !== undefined), classified, execution);
+        const reasons = await classify(session, classification(table, await cleaningSql(table), published !== undefined), classified, execution);
         const rows = await commit(table, `SELECT ${silverColumns[table].join(', ')}, batch_id FROM parquet.\`${classified}\` WHERE reason IS NULL`);
         const quarantine = await commit(`${table}_quarantine`, quarantineRows(table, classified, runId));
-        committed[table] = { path: `silver/${table}`, version: rows.version };
-        committed[`${table}_quarantine`] = { path: `silver/${table}_quarantine`, version: quarantine.version };
-        manifest.silver[table] = checkConservation(config, table, { ...(await landedRecords(session, table, batches, execution)), silverRows: rows.rowsWritten, quarantined: quarantine.rowsWritten, reasons });
-      }
+        const counts = checkConservation(config, table, { ...(await landedRecords(session, table, batches, execution)), silverRows: rows.rowsWritten, quarantined: quarantine.rowsWritten, reasons });
+        return { table, rows, quarantine, counts };
+      });
       await run.hdfs.delete(`${run.root}/${staging(run.runId)}`, true);
 
+      manifest.silver = Object.fromEntries(cleaned.map(({ table, counts }) => [table, counts]));
+      const committed: Record<string, PublishedTable> = Object.fromEntries(
+        cleaned.flatMap(({ table, rows, quarantine }) => [
+          [table, { path: `silver/${table}`, version: rows.version }],
+          [`${table}_quarantine`, { path: `silver/${table}_quarantine`, version: quarantine.version }],
+        ]),
+      );
       publishing = {
         runId,
         publishedAt: new Date().toISOString(),
@@ -138,8 +146,8 @@ async function cleaningSql(table: SilverTable): Promise<string> {
 }
 
 /** Runs a source's classification once, into `target` (every new record with its verdict); returns the quarantined rows per reason. */
-async function classify(session: SparkSession, table: SilverTable, sql: string, target: string, execution: ExecuteOptions): Promise<Record<string, number>> {
-  await (await session.sql(sql, undefined, execution)).write.format('parquet').mode('overwrite').save(target, execution);
+async function classify(session: SparkSession, sql: string, target: string, execution: ExecuteOptions): Promise<Record<string, number>> {
+  await session.sql(`INSERT OVERWRITE DIRECTORY ${sqlString(target)} USING parquet\n${sql}`, undefined, execution);
   const verdicts = await (
     await session.sql(`SELECT reason, count(*) AS n FROM parquet.\`${target}\` WHERE reason IS NOT NULL GROUP BY reason ORDER BY reason`, undefined, execution)
   ).collect<{ reason: string; n: bigint }>(execution);

@@ -117,6 +117,7 @@ export async function landKafka(
     table,
     `INSERT INTO ${deltaTable(table)} REPLACE WHERE batch_id = ${sqlString(runId)}
      SELECT key, value, topic, partition, offset, timestamp, batch_id FROM landing_ad_events`,
+    runId,
     execution,
   );
 

@@ -32,7 +32,8 @@
 // from facts Spark gives beside each line (see `registerSplits`), without ever moving the lines.
 import type { LakeConfig } from '../../control/config.js';
 import type { RunManifest } from '../../control/runs/manifest.js';
-import { col, type SparkSession } from '../../control/spark/index.js';
+import { sideBySide } from '../../control/side-by-side.js';
+import { col, type ExecuteOptions, type SparkSession } from '../../control/spark/index.js';
 import { fileSources, type FileTable } from '../bronze/file-sources.js';
 import { lineReaderMaxLength, type LandedFileWithLines } from '../bronze/oversized-lines.js';
 
@@ -63,21 +64,35 @@ const fileOf = (path: string) => `url_decode(replace(regexp_extract(${path}, 'ba
  */
 const lacksStart = (file: LandedFileWithLines) => (file.oversizedLines ?? []).some((line) => line.start === undefined);
 
-export async function registerBronzeViews(session: SparkSession, config: LakeConfig, runs: readonly RunManifest[]): Promise<void> {
+export interface BronzeViewOptions {
+  /**
+   * A scratch folder for the run: each file table's numbered lines are computed there once
+   * (Parquet, one job a table) and every view reads them from it. Without it, each query over
+   * the lines reads the raw files again (twice: the splits' counts, then the lines), which is
+   * fine for a query or two (`lake sql`) but not for silver's cleaning, which reads them many times.
+   */
+  materializeIn?: string;
+  execution?: ExecuteOptions;
+}
+
+export async function registerBronzeViews(session: SparkSession, config: LakeConfig, runs: readonly RunManifest[], options: BronzeViewOptions = {}): Promise<void> {
   const files = new Map(fileTables.map((table) => [table, landedFiles(runs, table)]));
   if ([...files.values()].flat().some(lacksStart)) {
     // Only such a file could be misread in splits, but the setting is the session's: every file
     // is then read whole, one task each (a large file may not fit), as bronze runs of that time were.
     await session.config.set({ 'spark.sql.files.maxPartitionBytes': unsplitBytes, 'spark.sql.files.openCostInBytes': unsplitBytes });
   }
-  for (const table of fileTables) {
+  // The tables side by side: each view is a round trip, and a materialization a Spark job.
+  await sideBySide(fileTables, async (table) => {
     const landed = files.get(table) ?? [];
     await registerManifestViews(session, table, landed);
     await registerRead(session, table, landed.map((file) => `${config.lakeRoot}/${file.landedAt}`));
     await registerSplits(session, table);
+    await registerText(session, table);
+    if (options.materializeIn && landed.length > 0) await materializeText(session, table, `${options.materializeIn}/${table}`, options.execution);
     await registerLines(session, table);
     await registerFiles(session, table);
-  }
+  });
   // The ad events: the partitions of the Delta table `bronze/ad_events` that these batches landed.
   const batches = runs.filter((run) => (run.kafka?.records ?? 0) > 0).map((run) => `'${run.runId}'`);
   if (batches.length > 0) {
@@ -241,10 +256,10 @@ async function registerSplits(session: SparkSession, table: FileTable): Promise<
 }
 
 /**
- * bronze_<table>_text (the lines with their raw text) and bronze_<table>_lines (as silver's SQL
- * sees them): the lines the reader kept, numbered, and the oversized lines from the manifests.
+ * bronze_<table>_text: the lines with their raw text — the lines the reader kept, numbered, and
+ * the oversized lines from the manifests.
  */
-async function registerLines(session: SparkSession, table: FileTable): Promise<void> {
+async function registerText(session: SparkSession, table: FileTable): Promise<void> {
   await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_text AS
     SELECT batch_id, file, CAST(kept + size(filter(kept_before_oversized, before -> before < kept)) AS INT) AS line_number,
            text, is_valid_utf8(text) AS utf8, CAST(NULL AS BIGINT) AS too_large_bytes, CAST(NULL AS BOOLEAN) AS known_blank
@@ -265,6 +280,16 @@ async function registerLines(session: SparkSession, table: FileTable): Promise<v
     -- An oversized line is blank as bronze found it on the whole line, not on its prefix.
     SELECT batch_id, file, line_number, CAST(unbase64(prefix) AS STRING), is_valid_utf8(unbase64(prefix)), bytes, blank
     FROM bronze_${table}_oversized`);
+}
+
+/** Computes bronze_<table>_text once into `target` and points the view there. */
+async function materializeText(session: SparkSession, table: FileTable, target: string, execution?: ExecuteOptions): Promise<void> {
+  await session.sql(`INSERT OVERWRITE DIRECTORY ${sqlString(target)} USING parquet SELECT * FROM bronze_${table}_text`, undefined, execution);
+  await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_text AS SELECT * FROM parquet.\`${target}\``);
+}
+
+/** bronze_<table>_lines: the lines as silver's SQL sees them. */
+async function registerLines(session: SparkSession, table: FileTable): Promise<void> {
   await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_lines AS
     SELECT batch_id, file, line_number,
            IF(encoding_ok, text, concat('base64:', replace(base64(CAST(text AS BINARY)), '\\r\\n', ''))) AS line,
