@@ -1,9 +1,9 @@
-// The four gold metrics as the API serves them: the URL of each, and its columns in the order of
-// the contract (docs/data-contract.md, "Gold metrics"). The gold reader, the routes and the
-// OpenAPI document are all made from this one declaration.
-import type { GoldTable } from '../jobs/gold.js';
+// The four gold metrics as the API serves them: the URL of each (its table's name, in kebab
+// case) and its columns in the order of the contract, all from the lake's table catalog
+// (jobs/catalog.ts). The gold reader, the routes and the OpenAPI document are made from these.
+import { gold, goldTables, jsonType, type Columns, type GoldTable, type JsonType } from '../jobs/catalog.js';
 
-export type ColumnType = 'string' | 'integer' | 'number';
+export type ColumnType = JsonType;
 
 export interface GoldColumn {
   name: string;
@@ -19,49 +19,22 @@ export interface GoldEndpoint {
   columns: GoldColumn[];
 }
 
-export const goldEndpoints: readonly GoldEndpoint[] = [
-  {
-    table: 'total_sales_per_product',
-    path: '/api/total-sales-per-product',
-    summary: 'Total sales per product, sorted by product',
-    columns: [
-      { name: 'produit', type: 'string', description: 'the product' },
-      { name: 'total_ventes', type: 'number', description: 'Σ montant of its valid transactions, rounded half-up to 2 decimals' },
-      { name: 'nb_transactions', type: 'integer', description: 'number of valid transactions' },
-      { name: 'quantite_totale', type: 'integer', description: 'Σ quantite' },
-    ],
-  },
-  {
-    table: 'status_code_counts',
-    path: '/api/status-code-counts',
-    summary: 'Requests per HTTP status code, sorted by status code',
-    columns: [
-      { name: 'status_code', type: 'integer', description: 'HTTP status code, 100–599' },
-      { name: 'count_requests', type: 'integer', description: 'number of valid log lines with that status' },
-    ],
-  },
-  {
-    table: 'avg_likes_per_product',
-    path: '/api/avg-likes-per-product',
-    summary: 'Average likes per product (contenu), sorted by product',
-    columns: [
-      { name: 'contenu', type: 'string', description: 'the product or subject of the posts' },
-      { name: 'avg_likes', type: 'number', description: 'mean likes, rounded half-up to 2 decimals' },
-      { name: 'nb_posts', type: 'integer', description: 'number of valid posts' },
-    ],
-  },
-  {
-    table: 'campaign_metrics',
-    path: '/api/campaign-metrics',
-    summary: 'Clicks and impressions per ad campaign, sorted by campaign',
-    columns: [
-      { name: 'campaign_id', type: 'string', description: 'the campaign' },
-      { name: 'total_clicks', type: 'integer', description: 'click events' },
-      { name: 'total_impressions', type: 'integer', description: 'impression events' },
-      { name: 'ctr', type: 'number', nullable: true, description: 'clicks / impressions to 4 decimals; null without impressions' },
-    ],
-  },
-];
+export const goldEndpoints: readonly GoldEndpoint[] = goldTables.map((table) => {
+  const metric = gold[table];
+  const nullable: readonly string[] = 'nullable' in metric ? metric.nullable : [];
+  const about: Readonly<Record<string, string>> = metric.about;
+  return {
+    table,
+    path: `/api/${table.replaceAll('_', '-')}`,
+    summary: metric.summary,
+    columns: Object.entries(metric.columns as Columns).map(([name, sqlType]) => ({
+      name,
+      type: jsonType(sqlType),
+      ...(nullable.includes(name) ? { nullable: true } : {}),
+      description: about[name] ?? '',
+    })),
+  };
+});
 
 export type MetricRow = Record<string, string | number | null>;
 

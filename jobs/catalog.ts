@@ -93,19 +93,81 @@ export const quarantineColumns: Columns = {
   run_id: 'STRING',
 };
 
-/** The gold metrics: key first, then the measures (docs/data-contract.md, "Gold metrics"). */
-export const gold: Record<GoldTable, { key: string; columns: Columns }> = {
+/** What a gold metric is: its key, its columns with their meaning, and which may be null. */
+interface GoldMetric {
+  /** One line on what the metric is (the API's summary of its endpoint). */
+  summary: string;
+  key: string;
+  columns: Columns;
+  /** What each column holds (the API's OpenAPI document shows it). */
+  about: Readonly<Record<string, string>>;
+  nullable?: readonly string[];
+}
+
+/**
+ * The gold metrics: key first, then the measures (docs/data-contract.md, "Gold metrics"). The
+ * gold jobs, the API (rows, routes, OpenAPI) and the charts are all made from this declaration.
+ */
+export const gold = {
   total_sales_per_product: {
+    summary: 'Total sales per product, sorted by product',
     key: 'produit',
     columns: { produit: 'STRING', total_ventes: 'DECIMAL(24,2)', nb_transactions: 'BIGINT', quantite_totale: 'BIGINT' },
+    about: {
+      produit: 'the product',
+      total_ventes: 'Σ montant of its valid transactions, rounded half-up to 2 decimals',
+      nb_transactions: 'number of valid transactions',
+      quantite_totale: 'Σ quantite',
+    },
   },
-  status_code_counts: { key: 'status_code', columns: { status_code: 'INT', count_requests: 'BIGINT' } },
-  avg_likes_per_product: { key: 'contenu', columns: { contenu: 'STRING', avg_likes: 'DECIMAL(21,2)', nb_posts: 'BIGINT' } },
+  status_code_counts: {
+    summary: 'Requests per HTTP status code, sorted by status code',
+    key: 'status_code',
+    columns: { status_code: 'INT', count_requests: 'BIGINT' },
+    about: { status_code: 'HTTP status code, 100–599', count_requests: 'number of valid log lines with that status' },
+  },
+  avg_likes_per_product: {
+    summary: 'Average likes per product (contenu), sorted by product',
+    key: 'contenu',
+    columns: { contenu: 'STRING', avg_likes: 'DECIMAL(21,2)', nb_posts: 'BIGINT' },
+    about: { contenu: 'the product or subject of the posts', avg_likes: 'mean likes, rounded half-up to 2 decimals', nb_posts: 'number of valid posts' },
+  },
   campaign_metrics: {
+    summary: 'Clicks and impressions per ad campaign, sorted by campaign',
     key: 'campaign_id',
     columns: { campaign_id: 'STRING', total_clicks: 'BIGINT', total_impressions: 'BIGINT', ctr: 'DECIMAL(25,4)' },
+    about: {
+      campaign_id: 'the campaign',
+      total_clicks: 'click events',
+      total_impressions: 'impression events',
+      ctr: 'clicks / impressions to 4 decimals; null without impressions',
+    },
+    nullable: ['ctr'],
   },
+} as const satisfies Record<GoldTable, GoldMetric>;
+
+/** How a column travels as JSON (API, charts): STRING as a string, every numeric type as a number. */
+export type JsonType = 'string' | 'integer' | 'number';
+
+export function jsonType(sqlType: string): JsonType {
+  if (sqlType === 'STRING') return 'string';
+  return ['INT', 'BIGINT'].includes(sqlType) ? 'integer' : 'number';
+}
+
+type GoldColumnsOf<T extends GoldTable> = (typeof gold)[T]['columns'];
+type NullableOf<T extends GoldTable> = (typeof gold)[T] extends { nullable: readonly (infer C)[] } ? C : never;
+
+/** A gold row as the API serves it and the charts take it: numbers as JS numbers, null only where the contract allows. */
+export type GoldRow<T extends GoldTable> = {
+  -readonly [C in keyof GoldColumnsOf<T>]: (GoldColumnsOf<T>[C] extends 'STRING' ? string : number) | (C extends NullableOf<T> ? null : never);
 };
+
+/** The numeric columns of a gold table (Spark gives BIGINT and DECIMAL as bigint and exact strings). */
+export function numericGoldColumns(table: GoldTable): string[] {
+  return Object.entries(gold[table].columns as Columns)
+    .filter(([, type]) => jsonType(type) !== 'string')
+    .map(([name]) => name);
+}
 
 /** Every table of a published layer, with its columns. */
 export function layerTables(layer: 'silver' | 'gold'): Record<string, Columns> {

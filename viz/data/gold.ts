@@ -2,6 +2,7 @@
 // BIGINT and DECIMAL turned into JS numbers. Gold tables are small: one row per product,
 // status code or campaign.
 import type { Row, SparkSession } from '../../control/spark/index.js';
+import { goldTables, numericGoldColumns, type GoldTable } from '../../jobs/catalog.js';
 import type { AvgLikesRow, CampaignRow, StatusCodeRow, TotalSalesRow } from '../gold/rows.js';
 
 export interface GoldRows {
@@ -12,23 +13,21 @@ export interface GoldRows {
 }
 
 export async function readGold(session: SparkSession): Promise<GoldRows> {
-  const rows = async (table: string) => (await session.sql(`SELECT * FROM gold_${table}`)).collect();
-  const [totalSales, statusCodes, avgLikes, campaigns] = await Promise.all(
-    ['total_sales_per_product', 'status_code_counts', 'avg_likes_per_product', 'campaign_metrics'].map(rows),
-  );
+  const read = async (table: GoldTable) => [table, numbers(await (await session.sql(`SELECT * FROM gold_${table}`)).collect(), numericGoldColumns(table))] as const;
+  const rows = Object.fromEntries(await Promise.all(goldTables.map(read))) as Record<GoldTable, unknown[]>;
   return {
-    totalSales: numbers<TotalSalesRow>(totalSales, ['total_ventes', 'nb_transactions', 'quantite_totale']),
-    statusCodes: numbers<StatusCodeRow>(statusCodes, ['status_code', 'count_requests']),
-    avgLikes: numbers<AvgLikesRow>(avgLikes, ['avg_likes', 'nb_posts']),
-    campaigns: numbers<CampaignRow>(campaigns, ['total_clicks', 'total_impressions', 'ctr']),
+    totalSales: rows.total_sales_per_product as TotalSalesRow[],
+    statusCodes: rows.status_code_counts as StatusCodeRow[],
+    avgLikes: rows.avg_likes_per_product as AvgLikesRow[],
+    campaigns: rows.campaign_metrics as CampaignRow[],
   };
 }
 
 /** The rows with the given columns as numbers (null kept), every other column as it came. */
-export function numbers<T>(rows: readonly Row[] | undefined, columns: readonly string[]): T[] {
+export function numbers(rows: readonly Row[] | undefined, columns: readonly string[]): Record<string, unknown>[] {
   return (rows ?? []).map((row) => {
     const converted: Record<string, unknown> = { ...row };
     for (const column of columns) converted[column] = row[column] === null ? null : Number(row[column]);
-    return converted as T;
+    return converted;
   });
 }

@@ -1,29 +1,11 @@
 // The rows of the gold metrics as the API serves them (docs/data-contract.md): the contract's
-// JSON keys, numbers as JS numbers. The chart builders take these, whoever read them.
+// JSON keys, numbers as JS numbers, typed from the table catalog (jobs/catalog.ts). The chart
+// builders take these, whoever read them.
+import type { GoldRow } from '../../jobs/catalog.js';
 
-export interface TotalSalesRow {
-  produit: string;
-  /** Σ montant, in euros. */
-  total_ventes: number;
-  nb_transactions: number;
-  quantite_totale: number;
-}
-
-export interface StatusCodeRow {
-  status_code: number;
-  count_requests: number;
-}
-
-export interface AvgLikesRow {
-  contenu: string;
-  avg_likes: number;
-  nb_posts: number;
-}
-
-export interface CampaignRow {
-  campaign_id: string;
-  total_clicks: number;
-  total_impressions: number;
-  /** clicks / impressions; null without impressions. */
-  ctr: number | null;
-}
+/** total_ventes: Σ montant, in euros. */
+export type TotalSalesRow = GoldRow<'total_sales_per_product'>;
+export type StatusCodeRow = GoldRow<'status_code_counts'>;
+export type AvgLikesRow = GoldRow<'avg_likes_per_product'>;
+/** ctr: clicks / impressions; null without impressions. */
+export type CampaignRow = GoldRow<'campaign_metrics'>;
