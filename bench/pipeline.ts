@@ -8,48 +8,31 @@
 //   npm run bench:pipeline -- s        (scale xs | s | m; the embedded stack must be up)
 //
 // It uses a fresh lake root, input folder and Kafka topic, and removes them afterwards.
-import { randomUUID } from 'node:crypto';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadConfig, repoRoot } from '../control/config.js';
+import { repoRoot } from '../control/config.js';
 import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
-import { createKafka } from '../control/kafka/client.js';
-import { produceAdEvents } from '../control/kafka/produce-ad-events.js';
 import { RunStore } from '../control/runs/manifest.js';
-import { generateSample, scales, type Scale } from '../control/sample/index.js';
 import { SparkSession } from '../control/spark/index.js';
 import { runBronze } from '../jobs/bronze.js';
 import { goldTables, runGold } from '../jobs/gold.js';
 import { silverColumns, silverTables } from '../jobs/catalog.js';
 import { runSilver } from '../jobs/silver.js';
 import { registerBronzeViews } from '../jobs/silver/bronze-views.js';
+import { createBenchLake, parseScale } from './bench-lake.js';
 
-const scale = (process.argv[2] ?? 's') as Scale;
-if (!(scale in scales)) throw new Error(`unknown scale ${scale}: xs, s, m or l`);
-const id = randomUUID().slice(0, 8);
-const input = await mkdtemp(path.join(os.tmpdir(), 'lake-bench-'));
-const config = { ...loadConfig(), lakeRoot: `hdfs://127.0.0.1:8020/lake-bench-${id}`, inputDir: input, kafkaTopic: `bench-${id}` };
+const scale = parseScale(process.argv[2]);
+const lake = await createBenchLake(scale);
+const { config } = lake;
 const hdfs = new WebHdfs(config.webHdfs);
 
 const seconds = (from: number) => (performance.now() - from) / 1000;
 const lines: string[] = [];
 try {
-  const records = scales[scale].records;
-  await generateSample({ outDir: input, scale, seed: 1, dirtyRate: 0.02, force: false });
-  await produceAdEvents(config, { count: records, partitions: 3, dirtyRate: 0.02, seed: 1 });
+  const { records } = lake;
   const total = records * 4;
 
-  const timings: [string, number][] = [];
-  for (const [layer, run] of [
-    ['bronze', () => runBronze(config)],
-    ['silver', () => runSilver(config)],
-    ['gold', () => runGold(config)],
-  ] as const) {
-    const started = performance.now();
-    await run();
-    timings.push([layer, seconds(started)]);
-  }
+  const timings = await timeLayers();
   const pipeline = timings.reduce((sum, [, t]) => sum + t, 0);
   const floor = await engineFloor();
 
@@ -60,8 +43,8 @@ try {
   lines.push(`Engine floor (silver + gold as plain SQL in one session): ${floor.toFixed(1)} s`);
   lines.push(`Silver + gold through the control plane / engine floor: ${((timings[1]![1] + timings[2]![1]) / floor).toFixed(2)}×`);
 
-  const dayTwo = await secondDay();
-  const newRecords = scales.xs.records * 3 + 1000;
+  const newRecords = await lake.addSecondDay();
+  const dayTwo = await timeLayers();
   lines.push('', `Second day: ${newRecords.toLocaleString('en')} new records (scale xs files, 1 000 events), incremental job:all`, '');
   lines.push('| layer | wall time |', '| --- | ---: |');
   for (const [layer, t] of dayTwo) lines.push(`| ${layer} | ${t.toFixed(1)} s |`);
@@ -69,25 +52,12 @@ try {
   lines.push(`| **job:all** | **${dayTwoTotal.toFixed(1)} s** |`, '');
   lines.push(`Second day / first day: ${((100 * dayTwoTotal) / pipeline).toFixed(0)} % of the first day's ${pipeline.toFixed(1)} s`);
 } finally {
-  await hdfs.delete(hdfsPath(config.lakeRoot), true);
-  await rm(input, { recursive: true, force: true });
-  const admin = createKafka(config).admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: [config.kafkaTopic] }).catch(() => undefined);
-  await admin.disconnect();
+  await lake.destroy();
 }
 process.stdout.write(`${lines.join('\n')}\n`);
 
-/** Lands a second day's inputs beside the first's (a sub-folder per source) and times the three layers again. */
-async function secondDay(): Promise<[string, number][]> {
-  const day = await mkdtemp(path.join(os.tmpdir(), 'lake-bench-day2-'));
-  try {
-    await generateSample({ outDir: day, scale: 'xs', seed: 2, dirtyRate: 0.02, force: false });
-    for (const source of ['transactions', 'server_logs', 'social']) await cp(path.join(day, source), path.join(input, source, 'day-2'), { recursive: true });
-  } finally {
-    await rm(day, { recursive: true, force: true });
-  }
-  await produceAdEvents(config, { count: 1000, partitions: 3, dirtyRate: 0.02, seed: 2 });
+/** Times the three layers of an incremental job:all. */
+async function timeLayers(): Promise<[string, number][]> {
   const timings: [string, number][] = [];
   for (const [layer, run] of [
     ['bronze', () => runBronze(config)],
