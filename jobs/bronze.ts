@@ -44,6 +44,7 @@ export async function runBronze(config: LakeConfig, options: BronzeOptions = {})
   }
 
   return runLayer(config, 'bronze', {
+    signal: options.execution?.signal,
     undo: ({ hdfs, root, runId }) => removeBatch(hdfs, root, runId),
     work: async (run) => {
       const { hdfs, root, runs, runId, manifest, spark } = run;

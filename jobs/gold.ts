@@ -34,6 +34,7 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
   const fullRefresh = options.fullRefresh ?? false;
   let publishing: PublishedLayer | undefined;
   return runLayer(config, 'gold', {
+    signal: execution.signal,
     undo: async () => undefined,
     publish: async ({ hdfs, root }) => {
       if (!publishing) return;

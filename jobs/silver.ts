@@ -69,6 +69,7 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
   const staging = (runId: string) => `silver/_staging/${runId}`;
   let publishing: PublishedLayer | undefined;
   return runLayer(config, 'silver', {
+    signal: execution.signal,
     undo: (run) => run.hdfs.delete(`${run.root}/${staging(run.runId)}`, true).then(() => undefined),
     publish: async (run) => {
       if (!publishing) return;

@@ -32,9 +32,14 @@ export interface LayerWork {
   publish?: (run: LayerRunContext) => Promise<void>;
   /** Removes what a failed run wrote (best effort); never what readers may be reading. */
   undo: (run: LayerRunContext) => Promise<void>;
+  /**
+   * Cancels the run (Ctrl-C): every operation of its Spark session is interrupted, whether or not
+   * the call that started it was given the signal.
+   */
+  signal?: AbortSignal;
 }
 
-export async function runLayer(config: LakeConfig, layer: Layer, { work, publish, undo }: LayerWork): Promise<RunManifest> {
+export async function runLayer(config: LakeConfig, layer: Layer, { work, publish, undo, signal }: LayerWork): Promise<RunManifest> {
   const hdfs = new WebHdfs(config.webHdfs);
   const root = hdfsPath(config.lakeRoot);
   const runs = new RunStore(hdfs, root);
@@ -46,6 +51,7 @@ export async function runLayer(config: LakeConfig, layer: Layer, { work, publish
   const spark = () =>
     (session ??= SparkSession.connect(config.sparkRemote).then(async (opened) => {
       await opened.config.set('spark.databricks.delta.commitInfo.userMetadata', runId);
+      signal?.addEventListener('abort', () => void opened.interruptAll().catch(() => undefined), { once: true });
       return opened;
     }));
   const run = { runId, hdfs, root, runs, manifest, spark };
