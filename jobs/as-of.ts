@@ -4,7 +4,7 @@
 // (its `madeFrom`), and a silver version is seen with the newest gold computed from it, if any.
 // Everything comes from the run manifests: no Delta table is read to decide it.
 import { LakeError } from '../control/errors.js';
-import type { RunManifest } from '../control/runs/manifest.js';
+import type { GoldRun, RunManifest, SilverRun } from '../control/runs/manifest.js';
 import type { PublishedLayer } from '../control/runs/published.js';
 
 export interface LakeAsOf {
@@ -14,8 +14,8 @@ export interface LakeAsOf {
   warnings: string[];
 }
 
-const published = (run: RunManifest | undefined): run is RunManifest & { published: PublishedLayer } =>
-  run !== undefined && run.outcome === 'succeeded' && (run.layer === 'silver' || run.layer === 'gold') && run.published !== undefined;
+const published = (run: RunManifest | undefined): run is (SilverRun | GoldRun) & { published: PublishedLayer } =>
+  run !== undefined && run.outcome === 'succeeded' && run.layer !== 'bronze' && run.published !== undefined;
 
 /** The layer versions of the lake as run `runId` published it; `runs` are every run, oldest first. */
 export function lakeAsOf(runs: readonly RunManifest[], runId: string): LakeAsOf {

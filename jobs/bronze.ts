@@ -9,7 +9,7 @@ import type { LakeConfig } from '../control/config.js';
 import { LakeError } from '../control/errors.js';
 import type { WebHdfs } from '../control/hdfs/webhdfs.js';
 import { runLayer } from '../control/runs/layer-run.js';
-import type { FileSourceManifest, KafkaManifest, RunManifest } from '../control/runs/manifest.js';
+import type { BronzeRun, FileSourceManifest, KafkaManifest } from '../control/runs/manifest.js';
 import type { ExecuteOptions } from '../control/spark/index.js';
 import { BATCH_PREFIX, batchFolder } from './bronze/batches.js';
 import { factsOf, fileSources, listInputFiles, type FileTable } from './bronze/file-sources.js';
@@ -32,7 +32,7 @@ export interface BronzeOptions {
 }
 
 
-export async function runBronze(config: LakeConfig, options: BronzeOptions = {}): Promise<RunManifest> {
+export async function runBronze(config: LakeConfig, options: BronzeOptions = {}): Promise<BronzeRun> {
   const tables = options.tables ?? bronzeTables;
   const log = options.log ?? (() => undefined);
   const fileTables = tables.filter((table): table is FileTable => table !== 'ad_events');
@@ -84,7 +84,7 @@ export async function runBronze(config: LakeConfig, options: BronzeOptions = {})
 }
 
 /** SHA-256 → where that content already is in the lake. */
-function knownFiles(committedRuns: readonly RunManifest[]): Map<string, string> {
+function knownFiles(committedRuns: readonly BronzeRun[]): Map<string, string> {
   const known = new Map<string, string>();
   for (const run of committedRuns) {
     for (const source of Object.values(run.files ?? {})) for (const file of source.landed) known.set(file.sha256, file.landedAt);

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { LakeConfig } from '../control/config.js';
 import { LakeError } from '../control/errors.js';
 import { runLayer } from '../control/runs/layer-run.js';
-import type { RunManifest } from '../control/runs/manifest.js';
+import type { GoldRun } from '../control/runs/manifest.js';
 import { LayerPointer, registerPublishedViews, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
 import type { ExecuteOptions } from '../control/spark/index.js';
 import { gold, goldTables } from './catalog.js';
@@ -28,7 +28,7 @@ export interface GoldOptions {
   fullRefresh?: boolean;
 }
 
-export async function runGold(config: LakeConfig, options: GoldOptions = {}): Promise<RunManifest> {
+export async function runGold(config: LakeConfig, options: GoldOptions = {}): Promise<GoldRun> {
   const log = options.log ?? (() => undefined);
   const execution = options.execution ?? {};
   const fullRefresh = options.fullRefresh ?? false;

@@ -12,7 +12,7 @@
 import type { LakeConfig } from '../control/config.js';
 import { LakeError, describeError } from '../control/errors.js';
 import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
-import { RunStore } from '../control/runs/manifest.js';
+import { RunStore, type BronzeRun } from '../control/runs/manifest.js';
 import { LayerPointer, registerPublishedViews, tableUri, type PublishedLayer, type PublishedLayerName } from '../control/runs/published.js';
 import { SparkAuthError, SparkError, SparkUnreachableError, type SparkSession } from '../control/spark/index.js';
 import { lakeAsOf } from './as-of.js';
@@ -70,7 +70,7 @@ export async function registerLakeViews(session: SparkSession, config: LakeConfi
   }
 
   const bronze = await attempt('bronze', async () => {
-    const committed = runs.filter((run) => run.layer === 'bronze' && run.outcome === 'succeeded');
+    const committed = runs.filter((run): run is BronzeRun => run.layer === 'bronze' && run.outcome === 'succeeded');
     const held = asOf ? new Set(asOf.silver.madeFrom) : undefined;
     const batches = held ? committed.filter((run) => held.has(run.runId)) : committed;
     if (batches.length === 0) return [];

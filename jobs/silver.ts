@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { LakeConfig } from '../control/config.js';
 import { LakeError } from '../control/errors.js';
 import { runLayer, type LayerRunContext } from '../control/runs/layer-run.js';
-import type { RunManifest, SilverCounts } from '../control/runs/manifest.js';
+import type { SilverCounts, SilverRun } from '../control/runs/manifest.js';
 import { LayerPointer, registerPublishedViews, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
 import type { ExecuteOptions, SparkSession } from '../control/spark/index.js';
 import { layerTables, quarantineColumns, silver, silverColumns, silverTables, type SilverTable } from './catalog.js';
@@ -60,7 +60,7 @@ export interface SilverOptions {
   fullRefresh?: boolean;
 }
 
-export async function runSilver(config: LakeConfig, options: SilverOptions = {}): Promise<RunManifest> {
+export async function runSilver(config: LakeConfig, options: SilverOptions = {}): Promise<SilverRun> {
   const log = options.log ?? (() => undefined);
   const execution = options.execution ?? {};
   const fullRefresh = options.fullRefresh ?? false;

@@ -6,7 +6,7 @@ import { runGold } from '../../jobs/gold.js';
 import { runSilver } from '../../jobs/silver.js';
 import { loadConfig, type LakeConfig } from '../config.js';
 import { LakeError } from '../errors.js';
-import { runDuration, type RunManifest } from '../runs/manifest.js';
+import { runDuration, type BronzeRun, type GoldRun, type SilverRun } from '../runs/manifest.js';
 import type { ExecuteOptions } from '../spark/index.js';
 import { createProgressBar, formatBytes } from '../spark/progress-bar.js';
 import { formatTable } from './table.js';
@@ -14,7 +14,7 @@ import { formatTable } from './table.js';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const out = (text: string) => process.stdout.write(`${text}\n`);
 
-export function printBronzeSummary(run: RunManifest): void {
+export function printBronzeSummary(run: BronzeRun): void {
   const rows = Object.entries(run.files ?? {}).map(([table, source]) => {
     const sum = (pick: (f: (typeof source.landed)[number]) => number) => source.landed.reduce((total, f) => total + pick(f), 0);
     return [table, String(source.landed.length), String(source.skipped.length), formatBytes(sum((f) => f.size)), String(sum((f) => f.lines)), String(sum((f) => f.blankLines)), '-'];
@@ -29,7 +29,7 @@ export function printBronzeSummary(run: RunManifest): void {
 }
 
 /** `succeeded in 12.3 s, published (Delta versions: transactions v3, …)` or why nothing was published. */
-function describeOutcome(run: RunManifest): string {
+function describeOutcome(run: SilverRun | GoldRun): string {
   if (run.outcome === 'nothing new') return `nothing new in ${runDuration(run)}: the published version stays`;
   const versions = Object.entries(run.published?.tables ?? {})
     .map(([table, { version }]) => `${table} v${version}`)
@@ -37,7 +37,7 @@ function describeOutcome(run: RunManifest): string {
   return `${run.outcome}${run.fullRefresh ? ' (full refresh)' : ''} in ${runDuration(run)}, published (Delta versions: ${versions})`;
 }
 
-export function printSilverSummary(run: RunManifest): void {
+export function printSilverSummary(run: SilverRun): void {
   // One row per source, then one continuation row per further quarantine reason.
   const rows = Object.entries(run.silver ?? {}).flatMap(([table, counts]) => {
     const reasons = Object.entries(counts.reasons).map(([reason, n]) => `${reason} ${n}`);
@@ -51,22 +51,15 @@ export function printSilverSummary(run: RunManifest): void {
   out(`silver run ${run.runId}: ${describeOutcome(run)}`);
 }
 
-export function printGoldSummary(run: RunManifest): void {
+export function printGoldSummary(run: GoldRun): void {
   out(formatTable(['metric', 'rows'], Object.entries(run.gold ?? {}).map(([table, { rows }]) => [table, String(rows)])));
   out(`gold run ${run.runId}: ${describeOutcome(run)} (from silver ${run.madeFrom?.join(', ')})`);
 }
 
-type Layer = 'bronze' | 'silver' | 'gold';
-type LayerRun = (config: LakeConfig, execution: ExecuteOptions) => Promise<RunManifest>;
-
-const layers: Record<Layer, { run: LayerRun; print: (run: RunManifest) => void }> = {
-  bronze: { run: (config, execution) => runBronze(config, { execution, log }), print: printBronzeSummary },
-  silver: { run: (config, execution) => runSilver(config, { execution, log }), print: printSilverSummary },
-  gold: { run: (config, execution) => runGold(config, { execution, log }), print: printGoldSummary },
-};
+type LayerRun<M> = (config: LakeConfig, execution: ExecuteOptions) => Promise<M>;
 
 /** Runs one layer with a progress bar, Ctrl-C interrupting its Spark work, then prints its summary. */
-async function runLayer(layer: Layer, config: LakeConfig, run: LayerRun = layers[layer].run): Promise<RunManifest> {
+async function runLayer<M>(config: LakeConfig, run: LayerRun<M>, print: (manifest: M) => void): Promise<M> {
   const progress = createProgressBar();
   const interrupt = new AbortController();
   const onSigint = () => interrupt.abort();
@@ -74,7 +67,7 @@ async function runLayer(layer: Layer, config: LakeConfig, run: LayerRun = layers
   try {
     const manifest = await run(config, { onProgress: progress.onProgress, signal: interrupt.signal });
     progress.stop();
-    layers[layer].print(manifest);
+    print(manifest);
     return manifest;
   } finally {
     progress.stop();
@@ -104,7 +97,7 @@ export function jobCommand(): Command {
       const unknown = options.tables?.filter((t) => !(bronzeTables as readonly string[]).includes(t)) ?? [];
       if (unknown.length > 0) throw new LakeError(`unknown bronze table(s): ${unknown.join(', ')}`, `choose among ${bronzeTables.join(', ')}`);
       const tables = options.tables as BronzeTable[] | undefined;
-      await runLayer('bronze', loadConfig(), (config, execution) => runBronze(config, { tables, execution, log }));
+      await runLayer(loadConfig(), (config, execution) => runBronze(config, { tables, execution, log }), printBronzeSummary);
     });
 
   job
@@ -115,7 +108,7 @@ export function jobCommand(): Command {
     .addOption(fullRefreshOption)
     .action(async (options: { fullRefresh?: boolean }) => {
       const fullRefresh = options.fullRefresh ?? false;
-      await runLayer('silver', loadConfig(), (config, execution) => runSilver(config, { execution, log, fullRefresh }));
+      await runLayer(loadConfig(), (config, execution) => runSilver(config, { execution, log, fullRefresh }), printSilverSummary);
     });
 
   job
@@ -124,7 +117,7 @@ export function jobCommand(): Command {
     .addOption(fullRefreshOption)
     .action(async (options: { fullRefresh?: boolean }) => {
       const fullRefresh = options.fullRefresh ?? false;
-      await runLayer('gold', loadConfig(), (config, execution) => runGold(config, { execution, log, fullRefresh }));
+      await runLayer(loadConfig(), (config, execution) => runGold(config, { execution, log, fullRefresh }), printGoldSummary);
     });
 
   job
@@ -134,14 +127,14 @@ export function jobCommand(): Command {
     .action(async (options: { fullRefresh?: boolean }) => {
       const config = loadConfig();
       const fullRefresh = options.fullRefresh ?? false;
-      const runs: Record<Layer, LayerRun> = {
-        bronze: (config, execution) => runBronze(config, { execution, log, upgradeLayout: fullRefresh }),
-        silver: (config, execution) => runSilver(config, { execution, log, fullRefresh }),
-        gold: (config, execution) => runGold(config, { execution, log, fullRefresh }),
-      };
-      for (const layer of ['bronze', 'silver', 'gold'] as const) {
+      const layers = [
+        ['bronze', () => runLayer(config, (config, execution) => runBronze(config, { execution, log, upgradeLayout: fullRefresh }), printBronzeSummary)],
+        ['silver', () => runLayer(config, (config, execution) => runSilver(config, { execution, log, fullRefresh }), printSilverSummary)],
+        ['gold', () => runLayer(config, (config, execution) => runGold(config, { execution, log, fullRefresh }), printGoldSummary)],
+      ] as const;
+      for (const [layer, run] of layers) {
         try {
-          await runLayer(layer, config, runs[layer]);
+          await run();
         } catch (error) {
           if (error instanceof LakeError) throw new LakeError(`${layer} failed; the chain stopped there: ${error.message}`, error.hint, { cause: error });
           throw error;

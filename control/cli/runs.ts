@@ -7,6 +7,7 @@ import { formatTable } from './table.js';
 
 function whatItDid(run: RunManifest): string {
   if (run.error) return run.error.split('\n')[0] ?? '';
+  if (run.layer !== 'bronze') return '';
   const parts: string[] = [];
   const files = Object.values(run.files ?? {}).reduce((n, source) => n + source.landed.length, 0);
   if (run.files) parts.push(`${files} file${files === 1 ? '' : 's'}`);

@@ -8,30 +8,30 @@ import { describeError } from '../errors.js';
 import { WebHdfs, hdfsPath } from '../hdfs/webhdfs.js';
 import { SparkSession, SparkUnreachableError } from '../spark/index.js';
 import { LayerLock } from './lock.js';
-import { RunStore, type Layer, type Outcome, type RunManifest } from './manifest.js';
+import { RunStore, type Layer, type Outcome, type RunOf } from './manifest.js';
 import { newRunId } from './run-id.js';
 
-export interface LayerRunContext {
+export interface LayerRunContext<M extends RunOf<Layer> = RunOf<Layer>> {
   runId: string;
   hdfs: WebHdfs;
   /** Path of the lake root inside HDFS, e.g. `/lake`. */
   root: string;
   runs: RunStore;
-  manifest: RunManifest;
+  manifest: M;
   /** The Spark session of the run, connected on first use and closed when the run ends. */
   spark: () => Promise<SparkSession>;
 }
 
-export interface LayerWork {
+export interface LayerWork<M extends RunOf<Layer>> {
   /** Does the run's work; returns its outcome. */
-  work: (run: LayerRunContext) => Promise<Exclude<Outcome, 'failed'>>;
+  work: (run: LayerRunContext<M>) => Promise<Exclude<Outcome, 'failed'>>;
   /**
    * Makes a succeeded run's commits visible to readers, once its manifest is saved: a manifest
    * that cannot be saved leaves the published version as it was.
    */
-  publish?: (run: LayerRunContext) => Promise<void>;
+  publish?: (run: LayerRunContext<M>) => Promise<void>;
   /** Removes what a failed run wrote (best effort); never what readers may be reading. */
-  undo: (run: LayerRunContext) => Promise<void>;
+  undo: (run: LayerRunContext<M>) => Promise<void>;
   /**
    * Cancels the run (Ctrl-C): every operation of its Spark session is interrupted, whether or not
    * the call that started it was given the signal.
@@ -39,13 +39,13 @@ export interface LayerWork {
   signal?: AbortSignal;
 }
 
-export async function runLayer(config: LakeConfig, layer: Layer, { work, publish, undo, signal }: LayerWork): Promise<RunManifest> {
+export async function runLayer<L extends Layer>(config: LakeConfig, layer: L, { work, publish, undo, signal }: LayerWork<RunOf<L>>): Promise<RunOf<L>> {
   const hdfs = new WebHdfs(config.webHdfs);
   const root = hdfsPath(config.lakeRoot);
   const runs = new RunStore(hdfs, root);
   const runId = newRunId();
   const startedAt = new Date().toISOString();
-  const manifest: RunManifest = { runId, layer, startedAt, endedAt: startedAt, outcome: 'failed' };
+  const manifest = { runId, layer, startedAt, endedAt: startedAt, outcome: 'failed' } as RunOf<L>;
   let session: Promise<SparkSession> | undefined;
   // Every Delta commit of the run carries its id (DESCRIBE HISTORY's userMetadata: `lake history`).
   const spark = () =>

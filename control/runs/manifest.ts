@@ -51,25 +51,48 @@ export interface SilverCounts {
   reasons: Record<string, number>;
 }
 
-export interface RunManifest {
+interface RunCommon {
   runId: string;
-  layer: Layer;
   startedAt: string;
   endedAt: string;
   outcome: Outcome;
   error?: string;
+}
+
+/** A bronze run: the files it landed per table, and the Kafka records. */
+export interface BronzeRun extends RunCommon {
+  layer: 'bronze';
   files?: Record<string, FileSourceManifest>;
   kafka?: KafkaManifest;
-  /** Silver: the counts per table. Gold: rows per metric table. */
-  silver?: Record<string, SilverCounts>;
-  gold?: Record<string, { rows: number }>;
-  /** Silver and gold: the layer version the run published (each table's Delta version). */
+}
+
+/** What silver and gold runs have in common: they publish a layer version. */
+interface PublishingRun extends RunCommon {
+  /** The layer version the run published (each table's Delta version). */
   published?: PublishedLayer;
-  /** Silver and gold: rebuilt from all of bronze (`--full-refresh`) rather than incrementally. */
+  /** Rebuilt from all of bronze (`--full-refresh`) rather than incrementally. */
   fullRefresh?: boolean;
   /** Silver: the bronze batches this run classified. Gold: the silver run it was computed from. */
   madeFrom?: string[];
 }
+
+export interface SilverRun extends PublishingRun {
+  layer: 'silver';
+  /** The conservation law of each source, in numbers. */
+  silver?: Record<string, SilverCounts>;
+}
+
+export interface GoldRun extends PublishingRun {
+  layer: 'gold';
+  /** Rows of each metric table. */
+  gold?: Record<string, { rows: number }>;
+}
+
+/** One run's manifest: its layer says which fields it has. */
+export type RunManifest = BronzeRun | SilverRun | GoldRun;
+
+/** The manifest of a run of `layer`. */
+export type RunOf<L extends Layer> = Extract<RunManifest, { layer: L }>;
 
 /** How long a run took, for people: `12.3 s`. */
 export function runDuration(run: Pick<RunManifest, 'startedAt' | 'endedAt'>): string {
@@ -110,7 +133,7 @@ export class RunStore {
   }
 
   /** The committed runs of a layer, oldest first. */
-  async succeeded(layer: Layer): Promise<RunManifest[]> {
-    return (await this.list()).filter((run) => run.layer === layer && run.outcome === 'succeeded');
+  async succeeded<L extends Layer>(layer: L): Promise<RunOf<L>[]> {
+    return (await this.list()).filter((run): run is RunOf<L> => run.layer === layer && run.outcome === 'succeeded');
   }
 }

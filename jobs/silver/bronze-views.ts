@@ -31,7 +31,7 @@
 // file). A split knows nothing of the lines before it, so line numbers are put back afterwards
 // from facts Spark gives beside each line (see `registerSplits`), without ever moving the lines.
 import type { LakeConfig } from '../../control/config.js';
-import type { RunManifest } from '../../control/runs/manifest.js';
+import type { BronzeRun } from '../../control/runs/manifest.js';
 import { sideBySide } from '../../control/side-by-side.js';
 import { col, type ExecuteOptions, type SparkSession } from '../../control/spark/index.js';
 import { fileSources, type FileTable } from '../bronze/file-sources.js';
@@ -43,11 +43,11 @@ export const fileTables = Object.keys(fileSources) as FileTable[];
 const unsplitBytes = 1024 ** 4;
 
 /** URIs of the committed files of a bronze file table, in (batch, path) order. */
-export function committedFiles(config: LakeConfig, runs: readonly RunManifest[], table: FileTable): string[] {
+export function committedFiles(config: LakeConfig, runs: readonly BronzeRun[], table: FileTable): string[] {
   return landedFiles(runs, table).map((file) => `${config.lakeRoot}/${file.landedAt}`);
 }
 
-function landedFiles(runs: readonly RunManifest[], table: FileTable): LandedFileWithLines[] {
+function landedFiles(runs: readonly BronzeRun[], table: FileTable): LandedFileWithLines[] {
   return runs.flatMap((run) => (run.files?.[table]?.landed ?? []) as LandedFileWithLines[]);
 }
 
@@ -75,7 +75,7 @@ export interface BronzeViewOptions {
   execution?: ExecuteOptions;
 }
 
-export async function registerBronzeViews(session: SparkSession, config: LakeConfig, runs: readonly RunManifest[], options: BronzeViewOptions = {}): Promise<void> {
+export async function registerBronzeViews(session: SparkSession, config: LakeConfig, runs: readonly BronzeRun[], options: BronzeViewOptions = {}): Promise<void> {
   const files = new Map(fileTables.map((table) => [table, landedFiles(runs, table)]));
   if ([...files.values()].flat().some(lacksStart)) {
     // Only such a file could be misread in splits, but the setting is the session's: every file

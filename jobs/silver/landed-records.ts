@@ -5,7 +5,7 @@
 // array holds as many records as the array has elements, which only a JSON parser can tell; Spark
 // counts those files' elements apart from the cleaning SQL.
 import type { ExecuteOptions, SparkSession } from '../../control/spark/index.js';
-import type { LandedFile, RunManifest } from '../../control/runs/manifest.js';
+import type { LandedFile, BronzeRun } from '../../control/runs/manifest.js';
 import type { SilverTable } from '../catalog.js';
 
 export interface LandedRecords {
@@ -15,7 +15,7 @@ export interface LandedRecords {
 
 const nonBlank = (file: LandedFile) => file.lines - file.blankLines;
 
-export async function landedRecords(session: SparkSession, table: SilverTable, batches: readonly RunManifest[], execution: ExecuteOptions = {}): Promise<LandedRecords> {
+export async function landedRecords(session: SparkSession, table: SilverTable, batches: readonly BronzeRun[], execution: ExecuteOptions = {}): Promise<LandedRecords> {
   if (table === 'ad_events') {
     const ranges = batches.flatMap((batch) => Object.values(batch.kafka?.ranges ?? {}));
     return { bronzeRecords: ranges.reduce((sum, { from, until }) => sum + (until - from), 0), blankLines: 0 };

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type LakeConfig } from '../../control/config.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
-import { RunStore, type RunManifest } from '../../control/runs/manifest.js';
+import { RunStore, type BronzeRun } from '../../control/runs/manifest.js';
 import { SparkSession } from '../../control/spark/index.js';
 import { runBronze } from '../../jobs/bronze.js';
 import type { LandedFileWithLines } from '../../jobs/bronze/oversized-lines.js';
@@ -176,7 +176,7 @@ describe('bronze lines read in splits', () => {
   const hdfs = new WebHdfs(loadConfig().webHdfs);
   let input: string;
   let config: LakeConfig;
-  let runs: RunManifest[];
+  let runs: BronzeRun[];
   const local = new Map<string, Buffer>();
 
   beforeAll(async () => {

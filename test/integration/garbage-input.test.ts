@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type LakeConfig } from '../../control/config.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import { createKafka } from '../../control/kafka/client.js';
-import type { RunManifest } from '../../control/runs/manifest.js';
+import type { BronzeRun, SilverRun } from '../../control/runs/manifest.js';
 import { SparkSession } from '../../control/spark/index.js';
 import { runBronze } from '../../jobs/bronze.js';
 import { factsOf } from '../../jobs/bronze/file-sources.js';
@@ -186,8 +186,8 @@ async function recordsIn(file: string, folder: keyof typeof garbage): Promise<nu
 describe('garbage input never crashes a job, and every bad record is quarantined with a reason', () => {
   let lake: LakeFixture;
   let session: SparkSession;
-  let bronze: RunManifest;
-  let silver: RunManifest;
+  let bronze: BronzeRun;
+  let silver: SilverRun;
   const records = new Map<string, number>();
   const timings: Record<string, number> = {};
 

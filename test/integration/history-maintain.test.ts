@@ -14,7 +14,7 @@ import { LakeError } from '../../control/errors.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import { produceAdEvents, type ProduceAdEventsReport } from '../../control/kafka/produce-ad-events.js';
 import { LayerLock } from '../../control/runs/lock.js';
-import { RunStore, type RunManifest } from '../../control/runs/manifest.js';
+import { RunStore, type BronzeRun, type GoldRun, type Layer, type RunOf, type SilverRun } from '../../control/runs/manifest.js';
 import { tableUri, type PublishedLayer } from '../../control/runs/published.js';
 import { SparkSession } from '../../control/spark/index.js';
 import { loadConfig } from '../../control/config.js';
@@ -108,20 +108,20 @@ async function withViews<T>(asOf: string | undefined, use: (views: SparkSession,
   }
 }
 
-function published(run: RunManifest | undefined): PublishedLayer {
+function published(run: SilverRun | GoldRun | undefined): PublishedLayer {
   if (!run?.published) throw new Error(`run ${run?.runId} published nothing`);
   return run.published;
 }
 
 // Queries over every view of the lake, on a cluster other runs share: minutes, at times.
 describe('lake history, lake sql --as-of and lake maintain over two days of runs', { timeout: 600_000 }, () => {
-  const day: Array<{ bronze: RunManifest; silver: RunManifest; gold: RunManifest; goldRows: GoldRows }> = [];
+  const day: Array<{ bronze: BronzeRun; silver: SilverRun; gold: GoldRun; goldRows: GoldRows }> = [];
 
   beforeAll(async () => {
     lake = await LakeFixture.withGold({ name: 'history', scale: 'xs', events: 1000 });
     session = await SparkSession.connect(lake.config.sparkRemote);
     const runs = new RunStore(hdfs, root());
-    const last = async (layer: RunManifest['layer']) => (await runs.list()).findLast((run) => run.layer === layer && run.outcome === 'succeeded') as RunManifest;
+    const last = async <L extends Layer>(layer: L) => (await runs.succeeded(layer)).at(-1) as RunOf<L>;
     const dayOneGold = await last('gold');
     day.push({ bronze: await last('bronze'), silver: lake.silver, gold: dayOneGold, goldRows: await goldAt(published(dayOneGold)) });
 
@@ -173,7 +173,7 @@ describe('lake history, lake sql --as-of and lake maintain over two days of runs
 
     it('counts the rows each commit wrote, as the generator and the hand-made file expect', async () => {
       const { commits } = await lakeHistory(session, lake.config, { tables: [parseLakeTable('silver_transactions'), parseLakeTable('silver_transactions_quarantine')] });
-      const written = (table: string, run: RunManifest) => commits.find((commit) => commit.table === table && commit.runId === run.runId && commit.rowsWritten !== undefined)?.rowsWritten;
+      const written = (table: string, run: SilverRun) => commits.find((commit) => commit.table === table && commit.runId === run.runId && commit.rowsWritten !== undefined)?.rowsWritten;
       const [one, two] = day as [(typeof day)[0], (typeof day)[0]];
       expect(written('silver_transactions', one.silver)).toBe(lake.expected.sources.transactions.silver_rows);
       expect(written('silver_transactions_quarantine', one.silver)).toBe(lake.expected.sources.transactions.quarantined);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../control/config.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import { createKafka } from '../../control/kafka/client.js';
-import type { RunManifest } from '../../control/runs/manifest.js';
+import type { SilverRun } from '../../control/runs/manifest.js';
 import { LayerPointer, OldLayoutError, publishedTableSql, tableUri } from '../../control/runs/published.js';
 import { SparkSession, type Row } from '../../control/spark/index.js';
 import { runBronze } from '../../jobs/bronze.js';
@@ -72,7 +72,7 @@ async function fingerprint(layer: 'silver' | 'gold'): Promise<Record<string, str
 }
 
 describe('incremental runs on Delta tables', () => {
-  const silverRuns: RunManifest[] = [];
+  const silverRuns: SilverRun[] = [];
   let dayOneSilver: { transactions: number; ad_events: number };
 
   beforeAll(async () => {
@@ -164,7 +164,7 @@ describe('incremental runs on Delta tables', () => {
     const incremental = { silver: await fingerprint('silver'), gold: await fingerprint('gold') };
     const silver = await runSilver(lake.config, { fullRefresh: true });
     expect(silver.madeFrom).toHaveLength(3);
-    const total = (pick: (run: RunManifest) => number) => silverRuns.reduce((sum, run) => sum + pick(run), 0);
+    const total = (pick: (run: SilverRun) => number) => silverRuns.reduce((sum, run) => sum + pick(run), 0);
     for (const table of ['transactions', 'server_logs', 'social_posts', 'ad_events'] as const) {
       expect(silver.silver?.[table]?.bronzeRecords, table).toBe(total((run) => run.silver?.[table]?.bronzeRecords ?? 0));
     }

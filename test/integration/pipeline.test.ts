@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../control/config.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import type { ProduceAdEventsReport } from '../../control/kafka/produce-ad-events.js';
-import type { RunManifest } from '../../control/runs/manifest.js';
+import type { SilverRun } from '../../control/runs/manifest.js';
 import { LayerPointer, tableUri, type PublishedTable } from '../../control/runs/published.js';
 import type { ExpectedFiles } from '../../control/sample/index.js';
 import { SparkInterruptedError, SparkSession } from '../../control/spark/index.js';
@@ -35,7 +35,7 @@ async function currentGold(session: SparkSession): Promise<Record<string, unknow
 describe('the pipeline, bronze → silver → gold', () => {
   let expected: ExpectedFiles;
   let produced: ProduceAdEventsReport;
-  let silver: RunManifest;
+  let silver: SilverRun;
   let session: SparkSession;
 
   beforeAll(async () => {

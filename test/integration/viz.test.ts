@@ -11,7 +11,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { loadConfig } from '../../control/config.js';
 import { LakeError } from '../../control/errors.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
-import type { RunManifest } from '../../control/runs/manifest.js';
+import type { SilverRun } from '../../control/runs/manifest.js';
 import { LayerPointer } from '../../control/runs/published.js';
 import { compileChart } from '../../viz/compile.js';
 import { writeCharts, type WrittenChart, type WrittenCharts } from '../../viz/write-charts.js';
@@ -24,7 +24,7 @@ const config = () => lake.config;
 const hdfs = new WebHdfs(loadConfig().webHdfs);
 
 let written: WrittenCharts;
-let silver: RunManifest;
+let silver: SilverRun;
 const specOf = async (chart: WrittenChart) => JSON.parse(await readFile(chart.spec, 'utf8')) as TopLevelSpec & { data: { values: Array<Record<string, unknown>> } };
 const chart = (name: string) => {
   const found = written.charts.find((c) => c.name === name);

@@ -8,7 +8,7 @@ import { loadConfig, type LakeConfig } from '../../../control/config.js';
 import { WebHdfs, hdfsPath } from '../../../control/hdfs/webhdfs.js';
 import { createKafka } from '../../../control/kafka/client.js';
 import { produceAdEvents, type ProduceAdEventsReport } from '../../../control/kafka/produce-ad-events.js';
-import type { RunManifest } from '../../../control/runs/manifest.js';
+import type { SilverRun } from '../../../control/runs/manifest.js';
 import { expectedFilePath, generateSample, type ExpectedFiles, type Scale } from '../../../control/sample/index.js';
 import { runBronze } from '../../../jobs/bronze.js';
 import { runGold } from '../../../jobs/gold.js';
@@ -27,7 +27,7 @@ export class LakeFixture {
   expected!: ExpectedFiles;
   produced!: ProduceAdEventsReport;
   /** The silver run of `withGold`, with its counts per source. */
-  silver!: RunManifest;
+  silver!: SilverRun;
 
   private constructor(options: LakeFixtureOptions, input: string) {
     const id = randomUUID().slice(0, 8);
