@@ -112,7 +112,8 @@ describe('the pipeline, bronze → silver → gold', () => {
     const failing = runGold(config(), {
       fullRefresh: true,
       execution: { signal: interrupt.signal },
-      // Interrupted while it computes the third metric, after two were written.
+      // Ctrl-C as the metrics start side by side: every operation of the run's session is
+      // interrupted, whichever call was given the signal.
       log: (line) => line.includes(goldTables[2]) && interrupt.abort(),
     });
     await expect(failing).rejects.toBeInstanceOf(SparkInterruptedError);
