@@ -26,6 +26,16 @@ describe('the token endpoints', () => {
     expect(claims?.payload).toMatchObject({ token_type: 'access', sub: '1', iss: 'lake', aud: 'lake-api' });
   });
 
+  it('forbid every cache to store a token answer (RFC 6749 §5.1)', async () => {
+    const { app } = await testApp();
+    const pair = await login(app).expect(200);
+    const refreshed = await request(app).post('/api/token/refresh/').send({ refresh: (pair.body as { refresh: string }).refresh }).expect(200);
+    for (const res of [pair, refreshed]) {
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers.pragma).toBe('no-cache');
+    }
+  });
+
   it('answer an unknown user and a wrong password alike', async () => {
     const { app } = await testApp();
     const unknown = await login(app, 'mallory', 'whatever1').expect(401);

@@ -1,6 +1,6 @@
 // POST /api/token/ and /api/token/refresh/. Failed logins are rate-limited per client address and
 // username; an unknown user and a wrong password get the same answer after the same work.
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { ApiConfig } from '../config.js';
 import { HttpError, methodNotAllowed } from '../http-errors.js';
@@ -16,6 +16,11 @@ function field(req: Request, name: string): string {
   if (typeof value !== 'string') throw new HttpError(400, `"${name}" must be a string`);
   if (value.length > 4096) throw new HttpError(400, `"${name}" is too long`);
   return value;
+}
+
+/** Token answers are never stored by a cache on the way (RFC 6749 §5.1). */
+function noStore(res: Response): void {
+  res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
 }
 
 export function tokenRoutes(config: ApiConfig, users: UserStore, tokens: TokenService): Router {
@@ -44,6 +49,7 @@ export function tokenRoutes(config: ApiConfig, users: UserStore, tokens: TokenSe
       const password = field(req, 'password');
       const user = await users.authenticate(username, password);
       if (!user) throw new HttpError(401, 'No active account found with the given credentials');
+      noStore(res);
       res.json(tokens.issuePair(user));
     })
     .all(methodNotAllowed(['POST']));
@@ -53,7 +59,9 @@ export function tokenRoutes(config: ApiConfig, users: UserStore, tokens: TokenSe
     .post((req, res) => {
       const refresh = field(req, 'refresh');
       try {
-        res.json(tokens.refresh(refresh));
+        const answer = tokens.refresh(refresh);
+        noStore(res);
+        res.json(answer);
       } catch (error) {
         if (error instanceof TokenRejected) throw new HttpError(401, error.message, { 'WWW-Authenticate': 'Bearer realm="lake"' });
         throw error;

@@ -12,12 +12,13 @@ interface LockOwner {
   since: string;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process of this machine lives: EPERM means it does (it is another user's). */
+export function alive(pid: number, signal: (pid: number, signal: 0) => void = (p, s) => process.kill(p, s)): boolean {
   try {
-    process.kill(pid, 0);
+    signal(pid, 0);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
