@@ -68,10 +68,20 @@ export class WebHdfs {
     return `${this.baseUrl}/webhdfs/v1${encoded}?${query}`;
   }
 
-  private async call(method: string, path: string, op: string, params: Record<string, string> = {}, init: RequestInit = {}): Promise<Response> {
+  /**
+   * One WebHDFS operation. Any answer but success is an error, except "not found" (404) where the
+   * caller says it is an answer (`missing: 'answer'`: a status, a listing, a read, a delete).
+   */
+  private async call(
+    method: string,
+    path: string,
+    op: string,
+    params: Record<string, string> = {},
+    options: { missing?: 'answer' | 'error' } = {},
+  ): Promise<Response> {
     let response: Response;
     try {
-      response = await fetch(this.url(path, op, params), { method, signal: AbortSignal.timeout(CALL_TIMEOUT_MS), ...init });
+      response = await fetch(this.url(path, op, params), { method, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
     } catch (error) {
       const reason = (error as Error).name === 'TimeoutError' ? `no answer in ${CALL_TIMEOUT_MS / 1000} s` : ((error as Error & { cause?: Error }).cause?.message ?? (error as Error).message);
       throw new LakeError(
@@ -80,7 +90,7 @@ export class WebHdfs {
         { cause: error },
       );
     }
-    if (!response.ok && response.status !== 404) await this.fail(response, op, path);
+    if (!response.ok && !(response.status === 404 && options.missing === 'answer')) await this.fail(response, op, path);
     return response;
   }
 
@@ -94,14 +104,14 @@ export class WebHdfs {
 
   /** The status of a file or folder, or undefined when nothing is there. */
   async status(path: string): Promise<HdfsFileStatus | undefined> {
-    const response = await this.call('GET', path, 'GETFILESTATUS');
+    const response = await this.call('GET', path, 'GETFILESTATUS', {}, { missing: 'answer' });
     if (response.status === 404) return undefined;
     return ((await response.json()) as { FileStatus: HdfsFileStatus }).FileStatus;
   }
 
   /** The entries of a folder; empty when the folder does not exist. */
   async list(path: string): Promise<HdfsFileStatus[]> {
-    const response = await this.call('GET', path, 'LISTSTATUS');
+    const response = await this.call('GET', path, 'LISTSTATUS', {}, { missing: 'answer' });
     if (response.status === 404) return [];
     return ((await response.json()) as { FileStatuses: { FileStatus: HdfsFileStatus[] } }).FileStatuses.FileStatus;
   }
@@ -112,12 +122,12 @@ export class WebHdfs {
 
   /** Renames within HDFS, atomically; false when the source is missing or the target exists. */
   async rename(from: string, to: string): Promise<boolean> {
-    const response = await this.call('PUT', from, 'RENAME', { destination: to });
+    const response = await this.call('PUT', from, 'RENAME', { destination: to }, { missing: 'answer' });
     return response.ok && ((await response.json()) as { boolean: boolean }).boolean;
   }
 
   async delete(path: string, recursive = false): Promise<boolean> {
-    const response = await this.call('DELETE', path, 'DELETE', { recursive: String(recursive) });
+    const response = await this.call('DELETE', path, 'DELETE', { recursive: String(recursive) }, { missing: 'answer' });
     return response.ok && ((await response.json()) as { boolean: boolean }).boolean;
   }
 
@@ -149,7 +159,7 @@ export class WebHdfs {
 
   /** The whole content of a file (for small files: manifests, pointers). */
   async read(path: string): Promise<Buffer | undefined> {
-    const response = await this.call('GET', path, 'OPEN');
+    const response = await this.call('GET', path, 'OPEN', {}, { missing: 'answer' });
     if (response.status === 404) return undefined;
     return Buffer.from(await response.arrayBuffer());
   }
