@@ -141,7 +141,9 @@ describe('the metrics endpoints', () => {
     const { access } = (await login(app)).body as { access: string };
     const res = await request(app).get('/api/campaign-metrics/').set('Authorization', `Bearer ${access}`).expect(503);
     expect(res.body).toEqual({ detail: 'Gold is not loaded yet: no gold version is published yet' });
-    await request(app).get('/api/ready').expect(503);
+    // Anyone may ask /api/ready: it says the state, never the internal reason.
+    const ready = await request(app).get('/api/ready').expect(503);
+    expect(ready.body).toEqual({ ready: false, gold: { state: 'empty' } });
     await request(app).get('/api/health').expect(200, { status: 'ok' });
   });
 
