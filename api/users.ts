@@ -1,7 +1,7 @@
 // The API's users and revoked refresh tokens, in an embedded SQLite database (better-sqlite3).
 // A user's `token_version` is written into every token issued to them; changing the password
 // bumps it, which invalidates every token issued before. Deleting the user does the same.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { LakeError } from '../control/errors.js';
@@ -58,7 +58,13 @@ export class UserStore {
   private selectById: Database.Statement<[number], UserRow> | undefined;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    if (file !== ':memory:') {
+      // Password hashes: only the API's own user may read them. SQLite gives the -wal and -shm
+      // files the mode of the database file.
+      mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      closeSync(openSync(file, 'a', 0o600));
+      chmodSync(file, 0o600);
+    }
     try {
       this.db = new Database(file);
     } catch (error) {
