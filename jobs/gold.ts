@@ -2,8 +2,9 @@
 // cluster from the published silver version (every silver table read at the Delta version it
 // names), written into the Delta tables `gold/<metric>`, and published atomically through the
 // gold pointer, which names the run that made it and the silver it came from. Gold is small:
-// recomputing it from the silver snapshot is exact (averages included) and cheaper than merging
-// per-run aggregates (docs/benchmarks.md), so every run recomputes it whole.
+// recomputing it from the silver snapshot is exact (averages included), and up to scale m as fast
+// as merging the new batches' aggregates, which would need hidden state columns
+// (`npm run bench:gold`, docs/benchmarks.md), so every run recomputes it whole.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,0 +1,64 @@
+// Where a pipeline run's time goes: every Spark Connect call of bronze, silver and gold timed, on
+// a first day at a scale and a second day (scale xs files and 1 000 events). Prints each layer's
+// wall time, how many calls it made and how long they took in all (side-by-side calls overlap, so
+// that sum can exceed the wall time), and its slowest calls with the head of their SQL.
+//
+//   npm run bench:calls -- s [top]     (scale xs | s | m; top: slowest calls listed, default 8)
+import { SparkSession } from '../control/spark/index.js';
+import { runBronze } from '../jobs/bronze.js';
+import { runGold } from '../jobs/gold.js';
+import { runSilver } from '../jobs/silver.js';
+import { createBenchLake, parseScale } from './bench-lake.js';
+
+const scale = parseScale(process.argv[2]);
+const top = Number(process.argv[3] ?? 8);
+const calls: { ms: number; what: string; layer: string }[] = [];
+let layer = '';
+
+/** The SQL of a plan (its first 160 characters, comments dropped), or the plan's kind. */
+function describe(plan: Parameters<SparkSession['execute']>[0]): string {
+  const text = JSON.stringify(plan.opType.value, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value));
+  const sql = /"(?:query|sql)":"((?:[^"\\]|\\.){5,})"/.exec(text)?.[1];
+  if (!sql) return /"case":"(\w+)"/.exec(text)?.[1] ?? 'plan';
+  return sql
+    .replace(/\\n/g, '\n')
+    .replace(/--[^\n]*/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 160);
+}
+
+const execute = SparkSession.prototype.execute;
+SparkSession.prototype.execute = async function* (plan, options) {
+  const started = performance.now();
+  try {
+    yield* execute.call(this, plan, options);
+  } finally {
+    calls.push({ ms: performance.now() - started, what: describe(plan), layer });
+  }
+};
+
+const lake = await createBenchLake(scale);
+const lines: string[] = [];
+try {
+  for (const day of ['first day', 'second day']) {
+    if (day === 'second day') await lake.addSecondDay();
+    for (const [name, run] of [
+      ['bronze', () => runBronze(lake.config)],
+      ['silver', () => runSilver(lake.config)],
+      ['gold', () => runGold(lake.config)],
+    ] as const) {
+      layer = `${day}, ${name}`;
+      const started = performance.now();
+      await run();
+      const wall = (performance.now() - started) / 1000;
+      const mine = calls.filter((call) => call.layer === layer);
+      const inSpark = mine.reduce((sum, call) => sum + call.ms, 0) / 1000;
+      lines.push(`${layer}: ${wall.toFixed(1)} s wall, ${mine.length} Spark calls taking ${inSpark.toFixed(1)} s in all`);
+      for (const call of [...mine].sort((a, b) => b.ms - a.ms).slice(0, top)) lines.push(`  ${(call.ms / 1000).toFixed(2).padStart(6)} s  ${call.what}`);
+    }
+  }
+} finally {
+  await lake.destroy();
+}
+process.stdout.write(`Scale ${scale}\n${lines.join('\n')}\n`);
