@@ -10,9 +10,6 @@
 // ones at the end, so the faster strategy is also a correct one.
 //
 //   npm run bench:gold -- s        (scale xs | s | m; the embedded stack must be up)
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { repoRoot } from '../control/config.js';
 import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
 import { LayerPointer, registerPublishedViews } from '../control/runs/published.js';
 import { RunStore } from '../control/runs/manifest.js';
@@ -22,6 +19,7 @@ import { gold, goldTables, type GoldTable } from '../jobs/catalog.js';
 import { runBronze } from '../jobs/bronze.js';
 import { runSilver } from '../jobs/silver.js';
 import { createBenchLake, parseScale } from './bench-lake.js';
+import { layerSql } from '../jobs/sql-files.js';
 
 /** Each metric as additive state: the table's columns, the aggregate of some silver rows, and how a MERGE adds two states. */
 const merged: Record<GoldTable, { key: string; columns: string; aggregate: (where: string) => string; add: string }> = {
@@ -89,7 +87,7 @@ try {
   const recompute = async () => {
     const started = performance.now();
     await sideBySide(goldTables, async (metric) => {
-      const query = (await readFile(path.join(repoRoot, 'jobs/sql/gold', `${metric}.sql`), 'utf8')).trim().replace(/;$/, '');
+      const query = await layerSql('gold', metric);
       await spark.sql(`CREATE TABLE IF NOT EXISTS ${table('recompute', metric)} USING delta AS SELECT * FROM (${query}) WHERE false`);
       await spark.sql(`INSERT OVERWRITE ${table('recompute', metric)} SELECT /*+ COALESCE(1) */ * FROM (${query})`);
     });

@@ -8,9 +8,6 @@
 //   npm run bench:pipeline -- s        (scale xs | s | m; the embedded stack must be up)
 //
 // It uses a fresh lake root, input folder and Kafka topic, and removes them afterwards.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { repoRoot } from '../control/config.js';
 import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
 import { RunStore } from '../control/runs/manifest.js';
 import { SparkSession } from '../control/spark/index.js';
@@ -20,6 +17,7 @@ import { silverColumns, silverTables } from '../jobs/catalog.js';
 import { runSilver } from '../jobs/silver.js';
 import { registerBronzeViews } from '../jobs/silver/bronze-views.js';
 import { createBenchLake, parseScale } from './bench-lake.js';
+import { layerSql } from '../jobs/sql-files.js';
 
 const scale = parseScale(process.argv[2]);
 const lake = await createBenchLake(scale);
@@ -79,13 +77,13 @@ async function engineFloor(): Promise<number> {
     const started = performance.now();
     await registerBronzeViews(session, config, runs, { materializeIn: `${config.lakeRoot}/floor/lines` });
     for (const table of silverTables) {
-      const classified = await session.sql(await readFile(path.join(repoRoot, 'jobs/sql/silver', `${table}.sql`), 'utf8'));
+      const classified = await session.sql(await layerSql('silver', table));
       const target = `${config.lakeRoot}/floor/${table}`;
       await classified.write.format('parquet').mode('overwrite').save(target);
       await (await session.sql(`SELECT ${silverColumns[table].join(', ')} FROM parquet.\`${target}\` WHERE reason IS NULL`)).createOrReplaceTempView(`silver_${table}`);
     }
     for (const table of goldTables) {
-      const metric = await session.sql(await readFile(path.join(repoRoot, 'jobs/sql/gold', `${table}.sql`), 'utf8'));
+      const metric = await session.sql(await layerSql('gold', table));
       await metric.write.format('parquet').mode('overwrite').save(`${config.lakeRoot}/floor/gold/${table}`);
     }
     return seconds(started);

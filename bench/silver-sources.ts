@@ -4,9 +4,6 @@
 // work without the write); for the file sources, a plain scan of the numbered lines too.
 //
 //   npm run bench:silver-sources -- m      (scale xs | s | m; the embedded stack must be up)
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { repoRoot } from '../control/config.js';
 import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
 import { RunStore } from '../control/runs/manifest.js';
 import { SparkSession } from '../control/spark/index.js';
@@ -14,6 +11,7 @@ import { silverTables } from '../jobs/catalog.js';
 import { runBronze } from '../jobs/bronze.js';
 import { fileTables, registerBronzeViews } from '../jobs/silver/bronze-views.js';
 import { createBenchLake, parseScale } from './bench-lake.js';
+import { layerSql } from '../jobs/sql-files.js';
 
 const scale = parseScale(process.argv[2]);
 const lake = await createBenchLake(scale);
@@ -40,7 +38,7 @@ try {
     await timed(`${table}: scan the numbered lines (noop sink)`, async () => (await spark.sql(`SELECT * FROM bronze_${table}_lines`)).write.format('noop').mode('overwrite').save(noPath));
   }
   for (const table of silverTables) {
-    const sql = (await readFile(path.join(repoRoot, 'jobs/sql/silver', `${table}.sql`), 'utf8')).trim().replace(/;$/, '');
+    const sql = await layerSql('silver', table);
     await timed(`${table}: cleaning SQL written to Parquet`, () => spark.sql(`INSERT OVERWRITE DIRECTORY '${config.lakeRoot}/bench/${table}' USING parquet\n${sql}`));
     await timed(`${table}: cleaning SQL into the noop sink`, async () => (await spark.sql(sql)).write.format('noop').mode('overwrite').save(noPath));
   }

@@ -5,9 +5,6 @@
 // recomputing it from the silver snapshot is exact (averages included), and up to scale m as fast
 // as merging the new batches' aggregates, which would need hidden state columns
 // (`npm run bench:gold`, docs/benchmarks.md), so every run recomputes it whole.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { LakeConfig } from '../control/config.js';
 import { LakeError } from '../control/errors.js';
 import { runLayer } from '../control/runs/layer-run.js';
@@ -16,11 +13,10 @@ import { LayerPointer, registerPublishedViews, type PublishedLayer, type Publish
 import type { ExecuteOptions } from '../control/spark/index.js';
 import { gold, goldTables } from './catalog.js';
 import { sideBySide } from '../control/side-by-side.js';
+import { layerSql } from './sql-files.js';
 import { commitWrite, deltaTable, ensureDeltaTable } from './delta.js';
 
 export { goldTables, type GoldTable } from './catalog.js';
-
-const sqlFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sql', 'gold');
 
 export interface GoldOptions {
   execution?: ExecuteOptions;
@@ -61,7 +57,7 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
         log(`gold ${table}`);
         const uri = `${config.lakeRoot}/gold/${table}`;
         await ensureDeltaTable(session, uri, gold[table].columns, { execution });
-        const query = (await readFile(path.join(sqlFolder, `${table}.sql`), 'utf8')).trim().replace(/;$/, '');
+        const query = await layerSql('gold', table);
         // Gold tables are small: coalescing the sorted result into one file keeps the key order.
         const commit = await commitWrite(session, uri, `INSERT OVERWRITE ${deltaTable(uri)}\nSELECT /*+ COALESCE(1) */ * FROM (\n${query}\n) AS metric`, runId, execution);
         return [table, commit] as const;

@@ -7,9 +7,6 @@
 // checked per source on numbers that do not come from the cleaning SQL — the records bronze
 // counted when it landed the batches, against the rows the Delta commits wrote — and only then
 // is the new layer version published, every table at once, through the layer pointer.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { LakeConfig } from '../control/config.js';
 import { LakeError } from '../control/errors.js';
 import { runLayer, type LayerRunContext } from '../control/runs/layer-run.js';
@@ -19,6 +16,7 @@ import type { ExecuteOptions, SparkSession } from '../control/spark/index.js';
 import { layerTables, quarantineColumns, silver, silverColumns, silverTables, type SilverTable } from './catalog.js';
 import { sideBySide } from '../control/side-by-side.js';
 import { commitWrite, deltaTable, ensureDeltaTable, sqlString, type DeltaCommit } from './delta.js';
+import { layerSql } from './sql-files.js';
 import { landedRecords } from './silver/landed-records.js';
 import { registerBronzeViews } from './silver/bronze-views.js';
 
@@ -50,8 +48,6 @@ function classification(table: SilverTable, cleaning: string, withHistory: boole
     FROM (${cleaning}) c
     LEFT JOIN (SELECT ${key} FROM silver_${table}) k ON c.${key} = k.${key}`;
 }
-
-const sqlFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sql', 'silver');
 
 export interface SilverOptions {
   execution?: ExecuteOptions;
@@ -115,7 +111,7 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
       const cleaned = await sideBySide(silverTables, async (table) => {
         log(`silver ${table}: cleaning`);
         const classified = `${config.lakeRoot}/${staging(runId)}/${table}`;
-        const reasons = await classify(session, classification(table, await cleaningSql(table), published !== undefined), classified, execution);
+        const reasons = await classify(session, classification(table, await layerSql('silver', table), published !== undefined), classified, execution);
         const rows = await commit(table, `SELECT ${silverColumns[table].join(', ')}, batch_id FROM parquet.\`${classified}\` WHERE reason IS NULL`);
         const quarantine = await commit(`${table}_quarantine`, quarantineRows(table, classified, runId));
         const counts = checkConservation(config, table, { ...(await landedRecords(session, table, batches, execution)), silverRows: rows.rowsWritten, quarantined: quarantine.rowsWritten, reasons });
@@ -140,10 +136,6 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
       return 'succeeded';
     },
   });
-}
-
-async function cleaningSql(table: SilverTable): Promise<string> {
-  return (await readFile(path.join(sqlFolder, `${table}.sql`), 'utf8')).trim().replace(/;$/, '');
 }
 
 /** Runs a source's classification once, into `target` (every new record with its verdict); returns the quarantined rows per reason. */

@@ -34,6 +34,7 @@ import type { LakeConfig } from '../../control/config.js';
 import type { BronzeRun } from '../../control/runs/manifest.js';
 import { sideBySide } from '../../control/side-by-side.js';
 import { col, type ExecuteOptions, type SparkSession } from '../../control/spark/index.js';
+import { sqlString } from '../delta.js';
 import { fileSources, type FileTable } from '../bronze/file-sources.js';
 import { lineReaderMaxLength, type LandedFileWithLines } from '../bronze/oversized-lines.js';
 
@@ -53,7 +54,6 @@ function landedFiles(runs: readonly BronzeRun[], table: FileTable): LandedFileWi
 
 /** The batch a landed file belongs to: `bronze/<table>/batch_id=<runId>/<path>`. */
 const batchIdOf = (file: LandedFileWithLines) => /batch_id=([^/]+)\//.exec(file.landedAt)?.[1] ?? '';
-const sqlString = (text: string) => `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 // The batch and the file of a path as Spark gives it (a URI: `%xx` escapes; a `+` is itself).
 const batchOf = (path: string) => `regexp_extract(${path}, 'batch_id=([^/]+)/', 1)`;
 const fileOf = (path: string) => `url_decode(replace(regexp_extract(${path}, 'batch_id=[^/]+/(.*)$', 1), '+', '%2B'))`;
