@@ -9,9 +9,11 @@
 //       `encoding_ok` is false when the line is not UTF-8 or holds a NUL (UTF-16, Latin-1, binary
 //       data): `line` is then `base64:<its bytes>`. `too_large_bytes` is set on a line too large
 //       to be a record (jobs/bronze/oversized-lines.ts): `line` is then only its first bytes.
-//   bronze_<table>_file_facts  (file sources) batch_id, file, first_line, encoding_ok,
-//                         too_large_bytes, is_array, final_newline: one row per file, none of
-//       them put together in one row. `first_line`: its first non-blank line (raw); `is_array`:
+//   bronze_<table>_file_facts  (file sources) batch_id, file, first_line, first_line_number,
+//                         last_line, last_line_number, encoding_ok, too_large_bytes, is_array,
+//       final_newline: one row per file, none of them put together in one row. `first_line`,
+//       `last_line`: its first and last non-blank lines (raw), and their numbers (null when the
+//       file has none); `is_array`:
 //       its first non-blank character is `[`; `encoding_ok`: UTF-8 without NUL throughout;
 //       `too_large_bytes`: the file's size when it has an oversized line; `final_newline`: its
 //       last line ends with an LF (null for a file with an oversized line).
@@ -89,9 +91,11 @@ export async function registerBronzeViews(session: SparkSession, config: LakeCon
     await registerRead(session, table, landed.map((file) => `${config.lakeRoot}/${file.landedAt}`));
     await registerSplits(session, table);
     await registerText(session, table);
-    if (options.materializeIn && landed.length > 0) await materializeText(session, table, `${options.materializeIn}/${table}`, options.execution);
+    const materialized = options.materializeIn && landed.length > 0 ? `${options.materializeIn}/${table}` : undefined;
+    if (materialized) await materializeText(session, table, materialized, options.execution);
     await registerLines(session, table);
     await registerFiles(session, table);
+    if (materialized) await materializeFileFacts(session, table, `${materialized}_file_facts`, options.execution);
   });
   // The ad events: the partitions of the Delta table `bronze/ad_events` that these batches landed.
   const batches = runs.filter((run) => (run.kafka?.records ?? 0) > 0).map((run) => `'${run.runId}'`);
@@ -288,6 +292,17 @@ async function materializeText(session: SparkSession, table: FileTable, target: 
   await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_text AS SELECT * FROM parquet.\`${target}\``);
 }
 
+/**
+ * Computes bronze_<table>_file_facts once into `target` and points the view there: a few rows,
+ * which the cleaning SQL joins to every line. Read from a small Parquet folder, they are known to
+ * be small, so Spark broadcasts them to the lines instead of shuffling the lines by file (one task
+ * a file); and they are not aggregated again from all the lines at each use.
+ */
+async function materializeFileFacts(session: SparkSession, table: FileTable, target: string, execution?: ExecuteOptions): Promise<void> {
+  await session.sql(`INSERT OVERWRITE DIRECTORY ${sqlString(target)} USING parquet SELECT * FROM bronze_${table}_file_facts`, undefined, execution);
+  await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_file_facts AS SELECT * FROM parquet.\`${target}\``);
+}
+
 /** bronze_<table>_lines: the lines as silver's SQL sees them. */
 async function registerLines(session: SparkSession, table: FileTable): Promise<void> {
   await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_lines AS
@@ -305,7 +320,7 @@ async function registerLines(session: SparkSession, table: FileTable): Promise<v
  */
 async function registerFiles(session: SparkSession, table: FileTable): Promise<void> {
   await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_file_facts AS
-    SELECT f.batch_id, f.file, coalesce(s.first_line, '') AS first_line, coalesce(s.encoding_ok, true) AS encoding_ok,
+    SELECT f.batch_id, f.file, coalesce(s.first_line, '') AS first_line, s.first_line_number, s.last_line, s.last_line_number, coalesce(s.encoding_ok, true) AS encoding_ok,
            IF(f.oversized > 0, f.size, NULL) AS too_large_bytes,
            coalesce(s.first_line RLIKE r'^\\s*\\[', false) AS is_array,
            -- The file is its lines, each with its LF but maybe the last, after a BOM (3 bytes) or
@@ -314,10 +329,13 @@ async function registerFiles(session: SparkSession, table: FileTable): Promise<v
     FROM bronze_${table}_landed f
     LEFT JOIN (
       SELECT batch_id, file,
-             min_by(text, line_number) FILTER (WHERE NOT coalesce(known_blank, text RLIKE r'^\\s*$')) AS first_line,
+             min_by(text, line_number) FILTER (WHERE NOT blank) AS first_line,
+             min(line_number) FILTER (WHERE NOT blank) AS first_line_number,
+             max_by(text, line_number) FILTER (WHERE NOT blank) AS last_line,
+             max(line_number) FILTER (WHERE NOT blank) AS last_line_number,
              bool_and(utf8 AND NOT contains(text, chr(0))) AS encoding_ok,
              sum(octet_length(text) + 1) AS line_bytes
-      FROM bronze_${table}_text
+      FROM (SELECT *, coalesce(known_blank, text RLIKE r'^\\s*$') AS blank FROM bronze_${table}_text)
       GROUP BY batch_id, file
     ) s ON s.batch_id = f.batch_id AND s.file = f.file`);
   await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_files AS

@@ -16,22 +16,37 @@ WITH records AS (
 typed AS (
   SELECT
     *,
-    schema_of_variant(event) AS event_type_of_value,
     schema_of_variant(variant_get(event, '$.event_id')) AS event_id_json,
     schema_of_variant(variant_get(event, '$.campaign_id')) AS campaign_id_json,
     schema_of_variant(variant_get(event, '$.event_type')) AS event_type_json,
     schema_of_variant(variant_get(event, '$.ts')) AS ts_json,
     schema_of_variant(variant_get(event, '$.cost')) AS cost_json,
+    schema_of_variant(variant_get(event, '$.ad_id')) AS ad_id_json,
+    schema_of_variant(variant_get(event, '$.user_id')) AS user_id_json
+  FROM (
+    SELECT *,
+           -- The value parsed is an object when its first character that is not JSON whitespace is `{`.
+           event IS NOT NULL AND startswith(trim(LEADING ' \u0009\u000A\u000D' FROM raw_record), '{') AS is_object,
+           -- The fields as text, for the string ones: one JSON parser pass unescapes them all,
+           -- where a variant cast per field builds expressions for every value.
+           from_json(raw_record, 'event_id STRING, campaign_id STRING, ad_id STRING, user_id STRING, event_type STRING, ts STRING') AS s
+    FROM records
+  )
+),
+
+texts AS (
+  SELECT
+    *,
     -- Identifiers may be JSON strings or integers; every value is trimmed.
-    trim(try_variant_get(event, '$.event_id', 'string')) AS event_id_text,
-    trim(try_variant_get(event, '$.campaign_id', 'string')) AS campaign_id_text,
-    trim(try_variant_get(event, '$.ad_id', 'string')) AS ad_id_text,
-    trim(try_variant_get(event, '$.user_id', 'string')) AS user_id_text,
-    lower(trim(try_variant_get(event, '$.event_type', 'string'))) AS event_type_text,
-    trim(try_variant_get(event, '$.ts', 'string')) AS ts_text,
-    try_variant_get(event, '$.ts', 'bigint') AS ts_millis,
+    trim(CASE WHEN event_id_json = 'STRING' THEN s.event_id ELSE try_variant_get(event, '$.event_id', 'string') END) AS event_id_text,
+    trim(CASE WHEN campaign_id_json = 'STRING' THEN s.campaign_id ELSE try_variant_get(event, '$.campaign_id', 'string') END) AS campaign_id_text,
+    trim(CASE WHEN ad_id_json = 'STRING' THEN s.ad_id ELSE try_variant_get(event, '$.ad_id', 'string') END) AS ad_id_text,
+    trim(CASE WHEN user_id_json = 'STRING' THEN s.user_id ELSE try_variant_get(event, '$.user_id', 'string') END) AS user_id_text,
+    lower(trim(CASE WHEN event_type_json = 'STRING' THEN s.event_type ELSE try_variant_get(event, '$.event_type', 'string') END)) AS event_type_text,
+    trim(CASE WHEN ts_json = 'STRING' THEN s.ts ELSE try_variant_get(event, '$.ts', 'string') END) AS ts_text,
+    CASE WHEN ts_json = 'BIGINT' THEN try_variant_get(event, '$.ts', 'bigint') END AS ts_millis,
     try_variant_get(event, '$.cost', 'decimal(12,4)') AS cost_value
-  FROM records
+  FROM typed
 ),
 
 parsed AS (
@@ -45,14 +60,14 @@ parsed AS (
     END AS ts_value,
     -- A number with at most 4 decimals; DECIMAL(p,s) carries the scale as written.
     cost_json IN ('BIGINT', 'DOUBLE') OR cost_json RLIKE '^DECIMAL\\(\\d+,[0-4]\\)$' AS cost_is_number
-  FROM typed
+  FROM texts
 ),
 
 checked AS (
   SELECT
     *,
     CASE
-      WHEN event IS NULL OR NOT startswith(event_type_of_value, 'OBJECT') THEN 'malformed_json'
+      WHEN NOT is_object THEN 'malformed_json'
       WHEN event_id_json IS NULL OR event_id_json NOT IN ('STRING', 'BIGINT') OR event_id_text = '' THEN 'missing_required:event_id'
       WHEN campaign_id_json IS NULL OR campaign_id_json NOT IN ('STRING', 'BIGINT') OR campaign_id_text = '' THEN 'missing_required:campaign_id'
       WHEN event_type_json IS NULL OR event_type_json = 'VOID' THEN 'missing_required:event_type'

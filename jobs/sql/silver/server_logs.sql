@@ -49,18 +49,22 @@ log_lines AS (
 -- their escapes (`\"` → `"`, `\\` → `\`; other escapes such as `\x16` stay as written). Fields
 -- that may hold spaces (the time, the quoted ones) are trimmed, as every value of a file source is:
 -- `[ 17/May/2024:10:05:03 +0200 ]` is a good time.
+-- The groups come out of one more match of the pattern, written NUL-separated and split (a line
+-- with a NUL is not UTF-8 text for bronze, so it never gets here), rather than one match per group.
 field_texts AS (
   SELECT
     *,
-    IF(well_formed, regexp_extract(text, log_format, 1), NULL) AS ip_text,
-    IF(well_formed, trim(regexp_extract(text, log_format, 4)), NULL) AS time_text,
-    IF(well_formed, trim(regexp_replace(regexp_extract(text, log_format, 5), r'\\(["\\])', '$1')), NULL) AS request_text,
-    IF(well_formed, regexp_extract(text, log_format, 6), NULL) AS status_text,
-    IF(well_formed, regexp_extract(text, log_format, 7), NULL) AS bytes_text,
-    -- Absent in Common Log Format: regexp_extract gives '' for a group that did not take part.
-    IF(well_formed, trim(regexp_replace(regexp_extract(text, log_format, 8), r'\\(["\\])', '$1')), NULL) AS referer_text,
-    IF(well_formed, trim(regexp_replace(regexp_extract(text, log_format, 9), r'\\(["\\])', '$1')), NULL) AS agent_text
-  FROM log_lines
+    groups[0] AS ip_text,
+    trim(groups[1]) AS time_text,
+    trim(IF(contains(groups[2], '\\'), regexp_replace(groups[2], r'\\(["\\])', '$1'), groups[2])) AS request_text,
+    groups[3] AS status_text,
+    groups[4] AS bytes_text,
+    trim(IF(contains(groups[5], '\\'), regexp_replace(groups[5], r'\\(["\\])', '$1'), groups[5])) AS referer_text,
+    trim(IF(contains(groups[6], '\\'), regexp_replace(groups[6], r'\\(["\\])', '$1'), groups[6])) AS agent_text
+  FROM (
+    SELECT *, IF(well_formed, split(regexp_replace(text, log_format, '$1\u0000$4\u0000$5\u0000$6\u0000$7\u0000$8\u0000$9'), '\u0000', -1), NULL) AS groups
+    FROM log_lines
+  )
 ),
 
 -- Each field's rule, in the contract's table order.

@@ -10,110 +10,131 @@
 --   (`{...}{...}` and `{...} x` parse). A text is exactly one JSON value when it parses both
 --   wrapped in an array, `[text]`, as an array of exactly one element, and wrapped in an object,
 --   `{"k":text}`: after the value, a `,` makes the array longer, a `]` breaks the object, a `}`
---   breaks the array, and anything else breaks both.
+--   breaks the array, and anything else breaks both. Only a `]` after the value can fool the
+--   array alone, so a text without any `]` is not parsed a second time.
 -- * A JSON number keeps the type it was written with: `12` is BIGINT, `3.0` is DECIMAL (with
 --   trailing zeros dropped: DECIMAL(1,0)), `1e3` is DOUBLE. An integer literal beyond BIGINT is a
 --   DECIMAL(p,0) with a value outside the BIGINT range; a DECIMAL within the range was written
 --   with a fraction.
+--
+-- And traits of Spark that make it fast:
+-- * Every join to the per-file facts is broadcast (the hints), so the lines are read in place, by
+--   many tasks, and never shuffled by file (one task a file).
+-- * A value is read out of a variant with `schema_of_variant` (its JSON type) and `variant_get`
+--   to a VARIANT (a lookup); a variant cast (`variant_get(..., 'string')`) builds expression
+--   objects for every value, so the texts come from one `from_json` of the record instead, and
+--   integers from those texts. Whitespace is trimmed with `trim`, not with a regular expression.
 WITH
 
 -- The input files and their layout (`is_array`: the first non-blank line starts with `[`), from
 -- facts of each file that do not put it together in one row.
 post_files AS (
-  SELECT batch_id, file, is_array, final_newline, encoding_ok, too_large_bytes
+  SELECT batch_id, file, is_array, final_newline, encoding_ok, too_large_bytes, first_line, first_line_number, last_line, last_line_number
   FROM bronze_social_posts_file_facts
 ),
 
 -- JSON Lines: every non-blank line is a record.
 json_lines_records AS (
-  SELECT l.batch_id, l.file AS source_file, l.line_number, CAST(NULL AS INT) AS element_index,
+  SELECT /*+ BROADCAST(f) */ l.batch_id, l.file AS source_file, l.line_number, CAST(NULL AS INT) AS element_index,
          l.line AS raw_record,
          -- Before any rule: a record too large to read (only its prefix is here), or not UTF-8 text.
          CASE WHEN l.too_large_bytes IS NOT NULL THEN 'record_too_large' WHEN NOT l.encoding_ok THEN 'bad_encoding' END AS unreadable,
          try_parse_json('[' || l.line || ']') AS in_array,
-         try_parse_json('{"k":' || l.line || '}') AS in_object
+         NOT contains(l.line, ']') OR try_parse_json('{"k":' || l.line || '}') IS NOT NULL AS one_value
   FROM bronze_social_posts_lines l
   JOIN post_files f ON f.batch_id = l.batch_id AND f.file = l.file
   WHERE NOT f.is_array AND NOT l.blank
 ),
 
 -- Array files are read line by line when they are laid out one element a line (the way exports
--- write them): `[` alone on its first non-blank line, `]` alone on its last, each line between
--- them one JSON value followed by a `,` except the last. The element's text is then its raw
--- record, and a file of any size is read without parsing it whole.
-array_lines AS (
-  SELECT l.batch_id, l.file, l.line_number, l.line,
-         -- the position of the line among the file's non-blank lines, and their number
-         row_number() OVER file_lines AS nth,
-         count(*) OVER (PARTITION BY l.batch_id, l.file) AS lines,
-         -- a line between the first and the last: the element's text and whether a comma follows it
-         regexp_replace(l.line, r'^\s+|\s*,?\s*$', '') AS text,
-         l.line RLIKE r',\s*$' AS has_comma,
-         -- A file with an oversized line is never parsed: it is one record (below).
-         f.too_large_bytes IS NULL AS readable
-  FROM bronze_social_posts_lines l
-  JOIN post_files f ON f.batch_id = l.batch_id AND f.file = l.file
-  WHERE f.is_array AND NOT l.blank
-  WINDOW file_lines AS (PARTITION BY l.batch_id, l.file ORDER BY l.line_number)
-),
-array_line_checks AS (
+-- write them): `[` alone on its first non-blank line, `]` alone on its last, each non-blank line
+-- between them one JSON value followed by a `,` except the last. The element's text is then its
+-- raw record, and a file of any size is read without parsing it whole.
+array_element_lines AS (
   SELECT *,
-         bool_and(CASE
-           WHEN nth = 1 THEN lines > 1 AND line RLIKE r'^\s*\[\s*$'
-           WHEN nth = lines THEN line RLIKE r'^\s*\]\s*$'
-           ELSE in_array IS NOT NULL AND variant_get(in_array, '$[1]') IS NULL AND in_object IS NOT NULL
-                AND has_comma = (nth < lines - 1)
-         END AND readable) OVER (PARTITION BY batch_id, file) AS one_element_a_line
+         in_array IS NOT NULL AND variant_get(in_array, '$[1]') IS NULL
+           AND (NOT contains(text, ']') OR try_parse_json('{"k":' || text || '}') IS NOT NULL) AS one_value
   FROM (
-    SELECT *,
-           IF(nth > 1 AND nth < lines, try_parse_json('[' || text || ']'), NULL) AS in_array,
-           IF(nth > 1 AND nth < lines, try_parse_json('{"k":' || text || '}'), NULL) AS in_object
-    FROM array_lines
+    SELECT *, try_parse_json('[' || text || ']') AS in_array
+    FROM (
+      SELECT batch_id, file, line_number,
+             -- the element's text, and whether a comma follows it
+             IF(endswith(trimmed, ','), trim(TRAILING ' \u0009\u000A\u000B\u000C\u000D' FROM substr(trimmed, 1, length(trimmed) - 1)), trimmed) AS text,
+             endswith(trimmed, ',') AS has_comma
+      FROM (
+        SELECT /*+ BROADCAST(f) */ l.batch_id, l.file, l.line_number, trim(BOTH ' \u0009\u000A\u000B\u000C\u000D' FROM l.line) AS trimmed
+        FROM bronze_social_posts_lines l
+      JOIN post_files f ON f.batch_id = l.batch_id AND f.file = l.file
+      -- A file with an oversized line is never parsed: it is one record (below).
+      WHERE f.is_array AND f.too_large_bytes IS NULL AND NOT l.blank
+        AND l.line_number > f.first_line_number AND l.line_number < f.last_line_number
+      )
+    )
   )
 ),
+-- Whether each array file is laid out one element a line: from its first and last non-blank
+-- lines, and a few counts over the lines between them (no line of a file waits for another).
+array_layouts AS (
+  SELECT /*+ BROADCAST(e) */ f.batch_id, f.file,
+         f.too_large_bytes IS NULL
+           AND f.first_line RLIKE r'^\s*\[\s*$' AND f.last_line RLIKE r'^\s*\]\s*$' AND f.last_line_number > f.first_line_number
+           AND coalesce(e.elements = 0 OR (e.not_one_value = 0 AND e.without_comma = 1 AND e.last_without_comma = e.last_element), true)
+           AS one_element_a_line
+  FROM post_files f
+  LEFT JOIN (
+    SELECT batch_id, file, count(*) AS elements, count_if(NOT one_value) AS not_one_value,
+           count_if(NOT has_comma) AS without_comma, max(line_number) AS last_element,
+           max(line_number) FILTER (WHERE NOT has_comma) AS last_without_comma
+    FROM array_element_lines
+    GROUP BY batch_id, file
+  ) e ON e.batch_id = f.batch_id AND e.file = f.file
+  WHERE f.is_array
+),
 array_line_records AS (
-  SELECT batch_id, file AS source_file, CAST(NULL AS INT) AS line_number,
-         CAST(nth - 1 AS INT) AS element_index, text AS raw_record,
-         CAST(NULL AS STRING) AS unreadable,
-         variant_get(in_array, '$[0]') AS value
-  FROM array_line_checks
-  WHERE one_element_a_line AND nth > 1 AND nth < lines
+  SELECT /*+ BROADCAST(a) */ e.batch_id, e.file AS source_file, CAST(NULL AS INT) AS line_number,
+         CAST(row_number() OVER (PARTITION BY e.batch_id, e.file ORDER BY e.line_number) AS INT) AS element_index,
+         e.text AS raw_record, CAST(NULL AS STRING) AS unreadable,
+         variant_get(e.in_array, '$[0]') AS value
+  FROM array_element_lines e
+  JOIN array_layouts a ON a.batch_id = e.batch_id AND a.file = e.file
+  WHERE a.one_element_a_line
 ),
 
 -- Any other array file is parsed whole; an element's raw record is then its JSON as Spark
 -- writes it (keys sorted, numbers normalized). A file that is not one JSON array is one
 -- `malformed_json` record: the whole file, at the line of its `[`.
 whole_array_files AS (
-  SELECT f.batch_id, f.file, f.final_newline,
+  SELECT /*+ BROADCAST(a) */ f.batch_id, f.file, f.final_newline, f.first_line_number,
          -- A file not read whole (an oversized line), or not UTF-8: one record, never parsed.
          CASE WHEN f.too_large_bytes IS NOT NULL THEN 'record_too_large' WHEN NOT f.encoding_ok THEN 'bad_encoding' END AS unreadable
   FROM post_files f
-  LEFT SEMI JOIN (SELECT batch_id, file FROM array_line_checks WHERE NOT one_element_a_line) a
-    ON a.batch_id = f.batch_id AND a.file = f.file
+  JOIN array_layouts a ON a.batch_id = f.batch_id AND a.file = f.file
+  WHERE NOT a.one_element_a_line
 ),
 -- The whole text of these files only (no other file is ever put together in one row), from their
 -- lines in order: a line that is not UTF-8 gets its bytes back from its `base64:` form. A file
 -- with an oversized line is not put together: its record is its first non-blank line.
 array_texts AS (
-  SELECT l.batch_id, l.file,
+  SELECT /*+ BROADCAST(w) */ l.batch_id, l.file,
          concat(
            array_join(transform(
              array_sort(collect_list(struct(l.line_number, IF(l.encoding_ok, l.line, CAST(unbase64(substr(l.line, 8)) AS STRING)) AS text))),
              x -> x.text), '\n'),
-           IF(w.final_newline, '\n', '')) AS content
+           IF(w.final_newline, '\n', '')) AS content,
+         min_by(l.line, l.line_number) AS first_line
   FROM bronze_social_posts_lines l
   JOIN whole_array_files w ON w.batch_id = l.batch_id AND w.file = l.file
-  WHERE w.unreadable IS DISTINCT FROM 'record_too_large'
-  GROUP BY l.batch_id, l.file, w.final_newline
+  -- (of a file with an oversized line, only the first non-blank line)
+  WHERE w.unreadable IS DISTINCT FROM 'record_too_large' OR l.line_number = w.first_line_number
+  GROUP BY l.batch_id, l.file, w.final_newline, w.unreadable
 ),
 array_documents AS (
-  SELECT w.batch_id, w.file, w.unreadable, h.line_number AS first_line_number,
-         coalesce(t.content, h.line) AS content,
+  SELECT /*+ BROADCAST(w) */ w.batch_id, w.file, w.unreadable, w.first_line_number,
+         IF(w.unreadable = 'record_too_large', t.first_line, t.content) AS content,
          try_parse_json('[' || t.content || ']') AS in_array,
          try_parse_json('{"k":' || t.content || '}') AS in_object
-  FROM whole_array_files w
-  JOIN (SELECT batch_id, file, line_number, line FROM array_line_checks WHERE nth = 1) h ON h.batch_id = w.batch_id AND h.file = w.file
-  LEFT JOIN array_texts t ON t.batch_id = w.batch_id AND t.file = w.file
+  FROM array_texts t
+  JOIN whole_array_files w ON w.batch_id = t.batch_id AND w.file = t.file
 ),
 array_document_records AS (
   SELECT d.batch_id, d.file AS source_file, CAST(NULL AS INT) AS line_number,
@@ -132,7 +153,7 @@ array_document_records AS (
 -- Every record, with its JSON value when the record is exactly one JSON object (else null).
 post_records AS (
   SELECT batch_id, source_file, line_number, element_index, raw_record, unreadable,
-         CASE WHEN in_array IS NOT NULL AND variant_get(in_array, '$[1]') IS NULL AND in_object IS NOT NULL THEN variant_get(in_array, '$[0]') END AS value
+         CASE WHEN in_array IS NOT NULL AND variant_get(in_array, '$[1]') IS NULL AND one_value THEN variant_get(in_array, '$[0]') END AS value
   FROM json_lines_records
   UNION ALL
   SELECT batch_id, source_file, line_number, element_index, raw_record, unreadable, value
@@ -142,7 +163,7 @@ post_records AS (
   FROM array_document_records
 ),
 post_objects AS (
-  SELECT *, coalesce(schema_of_variant(value) LIKE 'OBJECT%', false) AS is_object
+  SELECT *, value IS NOT NULL AND startswith(trim(LEADING ' \u0009\u000A\u000D' FROM raw_record), '{') AS is_object
   FROM post_records
 ),
 
@@ -159,6 +180,9 @@ post_fields AS (
          schema_of_variant(f_date_publication) AS t_date_publication
   FROM (
     SELECT *,
+           -- the fields as text: a string's value, an integer's digits (read only where the type
+           -- says so: a JSON parser unescapes and copies them faster than a variant cast)
+           IF(is_object, from_json(raw_record, 'post_id STRING, utilisateur STRING, contenu STRING, texte STRING, likes STRING, partages STRING, date_publication STRING'), NULL) AS s,
            variant_get(value, '$.post_id') AS f_post_id,
            variant_get(value, '$.utilisateur') AS f_utilisateur,
            variant_get(value, '$.contenu') AS f_contenu,
@@ -177,27 +201,27 @@ post_values AS (
   SELECT *,
          -- post_id: a string, or an integer literal (`123` is the id "123").
          CASE
-           WHEN t_post_id = 'STRING' THEN nullif(regexp_replace(variant_get(f_post_id, '$', 'string'), r'^\s+|\s+$', ''), '')
+           WHEN t_post_id = 'STRING' THEN nullif(trim(BOTH ' \u0009\u000A\u000B\u000C\u000D' FROM s.post_id), '')
            WHEN t_post_id = 'BIGINT' OR (t_post_id LIKE 'DECIMAL(%,0)' AND try_variant_get(f_post_id, '$', 'bigint') IS NULL)
              THEN variant_get(f_post_id, '$', 'string')
          END AS v_post_id,
          -- contenu: a non-blank string; any other JSON type counts as missing.
-         CASE WHEN t_contenu = 'STRING' THEN nullif(regexp_replace(variant_get(f_contenu, '$', 'string'), r'^\s+|\s+$', ''), '') END
+         CASE WHEN t_contenu = 'STRING' THEN nullif(trim(BOTH ' \u0009\u000A\u000B\u000C\u000D' FROM s.contenu), '') END
            AS v_contenu,
          -- utilisateur, texte: free text; another JSON type is kept as its JSON text.
          CASE
            WHEN t_utilisateur IS NULL OR t_utilisateur = 'VOID' THEN 'inconnu'
-           WHEN t_utilisateur = 'STRING' THEN coalesce(nullif(regexp_replace(variant_get(f_utilisateur, '$', 'string'), r'^\s+|\s+$', ''), ''), 'inconnu')
+           WHEN t_utilisateur = 'STRING' THEN coalesce(nullif(trim(BOTH ' \u0009\u000A\u000B\u000C\u000D' FROM s.utilisateur), ''), 'inconnu')
            ELSE to_json(f_utilisateur)
          END AS v_utilisateur,
          CASE
            WHEN t_texte IS NULL OR t_texte = 'VOID' THEN NULL
-           WHEN t_texte = 'STRING' THEN regexp_replace(variant_get(f_texte, '$', 'string'), r'^\s+|\s+$', '')
+           WHEN t_texte = 'STRING' THEN trim(BOTH ' \u0009\u000A\u000B\u000C\u000D' FROM s.texte)
            ELSE to_json(f_texte)
          END AS v_texte,
          -- date_publication: a string in one of the forms of date_transaction, without offset in UTC.
          CASE WHEN t_date_publication = 'STRING' THEN regexp_extract(
-                regexp_replace(variant_get(f_date_publication, '$', 'string'), r'^\s+|\s+$', ''),
+                trim(BOTH ' \u0009\u000A\u000B\u000C\u000D' FROM s.date_publication),
                 r'^\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2}|T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})?)?$', 0)
          END AS date_text
   FROM post_fields
@@ -208,13 +232,13 @@ post_checks AS (
          -- or beyond BIGINT).
          CASE
            WHEN t_likes IS NULL OR t_likes = 'VOID' THEN 'ok'
-           WHEN t_likes = 'BIGINT' THEN IF(variant_get(f_likes, '$', 'bigint') >= 0, 'ok', 'out_of_range')
+           WHEN t_likes = 'BIGINT' THEN IF(CAST(s.likes AS BIGINT) >= 0, 'ok', 'out_of_range')
            WHEN t_likes LIKE 'DECIMAL(%,0)' AND try_variant_get(f_likes, '$', 'bigint') IS NULL THEN 'out_of_range'
            ELSE 'bad'
          END AS likes_check,
          CASE
            WHEN t_partages IS NULL OR t_partages = 'VOID' THEN 'ok'
-           WHEN t_partages = 'BIGINT' THEN IF(variant_get(f_partages, '$', 'bigint') >= 0, 'ok', 'out_of_range')
+           WHEN t_partages = 'BIGINT' THEN IF(CAST(s.partages AS BIGINT) >= 0, 'ok', 'out_of_range')
            WHEN t_partages LIKE 'DECIMAL(%,0)' AND try_variant_get(f_partages, '$', 'bigint') IS NULL THEN 'out_of_range'
            ELSE 'bad'
          END AS partages_check,
@@ -235,7 +259,7 @@ post_checks AS (
 classified AS (
   SELECT c.batch_id, c.source_file, c.line_number, c.element_index, c.raw_record, c.unreadable,
          c.v_post_id, c.v_utilisateur, c.v_contenu, c.v_texte,
-         c.f_likes, c.f_partages, c.likes_check, c.partages_check, c.parsed_date,
+         c.s, c.likes_check, c.partages_check, c.parsed_date,
          CASE
            WHEN c.unreadable IS NOT NULL THEN c.unreadable
            WHEN NOT c.is_object THEN 'malformed_json'
@@ -269,8 +293,8 @@ SELECT
   v_utilisateur AS utilisateur,
   v_contenu AS contenu,
   v_texte AS texte,
-  CASE WHEN likes_check = 'ok' THEN coalesce(try_variant_get(f_likes, '$', 'bigint'), 0) END AS likes,
-  CASE WHEN partages_check = 'ok' THEN coalesce(try_variant_get(f_partages, '$', 'bigint'), 0) END AS partages,
+  CASE WHEN likes_check = 'ok' THEN coalesce(CAST(s.likes AS BIGINT), 0) END AS likes,
+  CASE WHEN partages_check = 'ok' THEN coalesce(CAST(s.partages AS BIGINT), 0) END AS partages,
   parsed_date AS date_publication,
   reason,
   raw_record,

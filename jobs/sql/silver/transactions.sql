@@ -9,18 +9,20 @@ WITH
 -- The non-blank lines, the text to parse apart from the record kept as it is in bronze: a UTF-8
 -- BOM belongs to the file's encoding and a CR before the LF to the line break, not to the data.
 file_lines AS (
-  SELECT
+  SELECT /*+ BROADCAST(f) */
     batch_id,
     file,
-    CAST(line_number AS INT) AS line_number,
-    line AS raw_record,
-    encoding_ok,
-    too_large_bytes,
+    CAST(l.line_number AS INT) AS line_number,
+    f.first_line_number,
+    l.line AS raw_record,
+    l.encoding_ok,
+    l.too_large_bytes,
     regexp_replace(
-      CASE WHEN line_number = 1 THEN regexp_replace(line, r'^\uFEFF', '') ELSE line END,
+      CASE WHEN l.line_number = 1 THEN regexp_replace(l.line, r'^\uFEFF', '') ELSE l.line END,
       r'\r\z', '') AS text
-  FROM bronze_transactions_lines
-  WHERE NOT blank
+  FROM bronze_transactions_lines l
+  JOIN bronze_transactions_file_facts f USING (batch_id, file)
+  WHERE NOT l.blank
 ),
 
 -- RFC 4180, one line at a time. A line is well formed when it is a comma-separated list of fields,
@@ -29,6 +31,8 @@ file_lines AS (
 -- (Possessive quantifiers: the grammar is unambiguous, and they keep Java's regex off deep recursion.)
 -- Fields are split on the commas outside quotes (an even number of quotes after them), then
 -- unquoted and trimmed (space, tab, CR, VT, FF: the whitespace of bronze's blank lines).
+-- A line without any quote (nearly all of them) is always well formed, and is split on every
+-- comma: none of the regular expressions runs for it.
 csv_lines AS (
   SELECT
     batch_id,
@@ -37,47 +41,42 @@ csv_lines AS (
     raw_record,
     encoding_ok,
     too_large_bytes,
-    text RLIKE r'^(?:"(?:[^"]++|"")*+"|[^",]*+)(?:,(?:"(?:[^"]++|"")*+"|[^",]*+))*+\z' AS well_formed,
-    transform(
-      split(text, r',(?=(?:[^"]*+"[^"]*+")*+[^"]*+\z)', -1),
-      field -> regexp_replace(
-        CASE WHEN field LIKE '"%' THEN replace(substr(field, 2, length(field) - 2), '""', '"') ELSE field END,
-        r'^\s+|\s+\z', '')
-    ) AS fields
+    first_line_number,
+    NOT contains(text, '"') OR text RLIKE r'^(?:"(?:[^"]++|"")*+"|[^",]*+)(?:,(?:"(?:[^"]++|"")*+"|[^",]*+))*+\z' AS well_formed,
+    CASE
+      WHEN contains(text, '"') THEN transform(
+        split(text, r',(?=(?:[^"]*+"[^"]*+")*+[^"]*+\z)', -1),
+        field -> trim(BOTH ' \u0009\u000D\u000B\u000C' FROM
+          CASE WHEN field LIKE '"%' THEN replace(substr(field, 2, length(field) - 2), '""', '"') ELSE field END))
+      ELSE transform(split(text, ',', -1), field -> trim(BOTH ' \u0009\u000D\u000B\u000C' FROM field))
+    END AS fields
   FROM file_lines
 ),
 
--- The header of each file is its first non-blank line; its names are matched case-insensitively
--- after trimming, in any order. A column the header lacks has position 0 (its value is null).
+-- The header of each file is its first non-blank line (its number is a fact of the file, so no
+-- line waits for the others of its file); its names are matched case-insensitively after
+-- trimming, in any order. A column the header lacks has position 0 (its value is null).
+-- The headers, a few rows, are broadcast to the records: the records are never shuffled by file.
 file_headers AS (
   SELECT
     batch_id,
     file,
-    header_line,
-    header_well_formed,
-    size(names) AS header_fields,
+    line_number AS header_line,
+    well_formed AS header_well_formed,
+    size(fields) AS header_fields,
     array_position(names, 'transaction_id') AS transaction_id_at,
     array_position(names, 'client_id') AS client_id_at,
     array_position(names, 'produit') AS produit_at,
     array_position(names, 'quantite') AS quantite_at,
     array_position(names, 'prix') AS prix_at,
     array_position(names, 'date_transaction') AS date_transaction_at
-  FROM (
-    SELECT
-      batch_id,
-      file,
-      min(line_number) AS header_line,
-      min_by(well_formed, line_number) AS header_well_formed,
-      transform(min_by(fields, line_number), name -> lower(name)) AS names
-    FROM csv_lines
-    GROUP BY batch_id, file
-  )
+  FROM (SELECT *, transform(fields, name -> lower(name)) AS names FROM csv_lines WHERE line_number = first_line_number)
 ),
 
 -- Every line after the header is a record; its fields are picked by the header's positions
 -- (`get` is 0-based and gives null for the position 0 of a missing column).
 records AS (
-  SELECT
+  SELECT /*+ BROADCAST(h) */
     r.batch_id,
     r.file AS source_file,
     r.line_number,
