@@ -1,0 +1,59 @@
+// Two or more versions of a cleaning (or any) SQL, side by side on the same bronze: each runs into
+// Spark's `noop` sink, the versions alternating, for a few rounds (the machine is noisy: compare
+// within one run); then every version's rows are checked equal to the first's (`EXCEPT ALL` both
+// ways). How the cleaning SQL of jobs/sql/silver is made faster without changing what it says.
+//
+//   npm run bench:sql-variants -- m jobs/sql/silver/social_posts.sql /tmp/social_posts.sql
+//   (scale xs | s | m; ROUNDS=3 by default; the embedded stack must be up)
+import { readFile } from 'node:fs/promises';
+import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
+import { RunStore } from '../control/runs/manifest.js';
+import { SparkSession } from '../control/spark/index.js';
+import { runBronze } from '../jobs/bronze.js';
+import { registerBronzeViews } from '../jobs/silver/bronze-views.js';
+import { createBenchLake, parseScale } from './bench-lake.js';
+
+const [scaleArgument, ...files] = process.argv.slice(2);
+if (files.length < 1) throw new Error('usage: bench:sql-variants -- <scale> <file.sql> [<file.sql>...]');
+const scale = parseScale(scaleArgument);
+const rounds = Number(process.env.ROUNDS ?? 3);
+const sqls = await Promise.all(files.map((file) => readFile(file, 'utf8')));
+const lake = await createBenchLake(scale);
+const { config } = lake;
+let session: SparkSession | undefined;
+try {
+  await runBronze(config);
+  const batches = await new RunStore(new WebHdfs(config.webHdfs), hdfsPath(config.lakeRoot)).succeeded('bronze');
+  session = await SparkSession.connect(config.sparkRemote);
+  const spark = session;
+  await registerBronzeViews(spark, config, batches, { materializeIn: `${config.lakeRoot}/bench/lines` });
+  const times = sqls.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, sql] of sqls.entries()) {
+      const started = performance.now();
+      await (await spark.sql(sql)).write.format('noop').mode('overwrite').save('noop');
+      times[i]!.push((performance.now() - started) / 1000);
+    }
+  }
+  const lines = [`Scale ${scale}: ${lake.records.toLocaleString('en')} records a source, ${rounds} rounds alternating`, '', '| SQL | median | spread | rows differing from the first |', '| --- | ---: | ---: | ---: |'];
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  for (const [i, file] of files.entries()) {
+    const differing = i === 0 ? '—' : String(await differingRows(spark, sqls[0]!, sqls[i]!));
+    lines.push(`| ${file} | ${median(times[i]!).toFixed(1)} s | ${Math.min(...times[i]!).toFixed(1)}–${Math.max(...times[i]!).toFixed(1)} s | ${differing} |`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+} finally {
+  await session?.close();
+  await lake.destroy();
+}
+
+/** Rows of one result not in the other, both ways, as multisets. */
+async function differingRows(spark: SparkSession, first: string, other: string): Promise<number> {
+  await spark.sql(`CREATE OR REPLACE TEMP VIEW variant_a AS ${first}`);
+  await spark.sql(`CREATE OR REPLACE TEMP VIEW variant_b AS ${other}`);
+  const [row] = await (
+    await spark.sql(`SELECT (SELECT count(*) FROM (SELECT * FROM variant_a EXCEPT ALL SELECT * FROM variant_b))
+                          + (SELECT count(*) FROM (SELECT * FROM variant_b EXCEPT ALL SELECT * FROM variant_a)) AS n`)
+  ).collect<{ n: bigint }>();
+  return Number(row!.n);
+}
