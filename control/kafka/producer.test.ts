@@ -100,9 +100,9 @@ describe('produce loop', () => {
       progressIntervalMs: 100,
     });
     expect(result.acknowledged).toBe(120);
-    // 120 events at 300/s: 0.4 s, sent as they fall due (batched per 50 ms tick), not in one burst.
+    // 120 events at 300/s: at least 0.4 s, sent as they fall due (batched per 50 ms tick), not in
+    // one burst. (No upper bound: a loaded machine may take longer, and that is not a failure.)
     expect(result.elapsedMs).toBeGreaterThan(350);
-    expect(result.elapsedMs).toBeLessThan(1_500);
     expect(fake.stats().batches).toBeGreaterThan(4);
     expect(progress.length).toBeGreaterThanOrEqual(2);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));

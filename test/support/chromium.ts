@@ -1,6 +1,7 @@
 // Debian's Chromium, headless, for the browser tests (charts, dashboard), driven by playwright-core.
 // Each launch gets a fresh temporary profile that is removed on close, so no state leaks between
-// tests. Where Chromium is not installed the tests skip, and say why in their name.
+// tests. Where Chromium is not installed the tests skip, and say why in their name — except where
+// LAKE_REQUIRE_CHROMIUM=1 (CI, which installs it): there a missing Chromium fails them.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -8,10 +9,19 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { describe } from 'vitest';
 
-export const chromiumPath = '/usr/bin/chromium';
+/** The `chromium` found on the PATH, as `.ci/run` looks for it (`command -v chromium`). */
+export const chromiumPath: string | undefined = (process.env.PATH ?? '')
+  .split(path.delimiter)
+  .filter((folder) => folder !== '')
+  .map((folder) => path.join(folder, 'chromium'))
+  .find((candidate) => existsSync(candidate));
 
 /** Why the browser tests cannot run here, or undefined when they can. */
-export const chromiumMissing: string | undefined = existsSync(chromiumPath) ? undefined : `Chromium not installed: apt-get install chromium (no ${chromiumPath})`;
+export const chromiumMissing: string | undefined = chromiumPath ? undefined : 'Chromium not installed: apt-get install chromium (no `chromium` on the PATH)';
+
+if (chromiumMissing && process.env.LAKE_REQUIRE_CHROMIUM === '1') {
+  throw new Error(`${chromiumMissing}, and LAKE_REQUIRE_CHROMIUM=1: the browser tests must run here`);
+}
 
 // No network chatter of its own (updates, sync, QUIC probes): a page's requests are the only ones.
 const flags = [
