@@ -89,9 +89,35 @@ describe('the token endpoints', () => {
     const { refresh } = (await login(app)).body as { refresh: string };
     const first = await request(app).post('/api/token/refresh/').send({ refresh }).expect(200);
     expect(Object.keys(first.body as object).sort()).toEqual(['access', 'refresh']);
+    await request(app).post('/api/token/refresh').send({ refresh: (first.body as { refresh: string }).refresh }).expect(200);
     const replay = await request(app).post('/api/token/refresh/').send({ refresh }).expect(401);
     expect((replay.body as { detail: string }).detail).toMatch(/already used/);
-    await request(app).post('/api/token/refresh').send({ refresh: (first.body as { refresh: string }).refresh }).expect(200);
+  });
+
+  it('revoke the whole session when a rotated refresh token comes back (RFC 9700 §4.14.2)', async () => {
+    const { app } = await testApp();
+    const { refresh: stolen } = (await login(app)).body as { refresh: string };
+    const rotated = ((await request(app).post('/api/token/refresh/').send({ refresh: stolen }).expect(200)).body as { refresh: string }).refresh;
+    // The stolen token is replayed: refused, and its family with it.
+    await request(app).post('/api/token/refresh/').send({ refresh: stolen }).expect(401);
+    const legitimate = await request(app).post('/api/token/refresh/').send({ refresh: rotated }).expect(401);
+    expect((legitimate.body as { detail: string }).detail).toMatch(/used twice; log in again/);
+    // Another login is another session.
+    const again = (await login(app).expect(200)).body as { refresh: string };
+    await request(app).post('/api/token/refresh/').send({ refresh: again.refresh }).expect(200);
+  });
+
+  it('end a session at its absolute lifetime, however often its refresh token rotates', async () => {
+    const { app } = await testApp({ JWT_SESSION_TTL: '1h', JWT_REFRESH_TTL: '1d' });
+    const started = Math.floor(Date.now() / 1000);
+    let { refresh } = (await login(app)).body as { refresh: string };
+    const first = jwt.decode(refresh) as { exp: number; sess: number; fam: string };
+    expect(first.sess - started).toBeGreaterThanOrEqual(3600 - 1);
+    expect(first.sess - started).toBeLessThanOrEqual(3600 + 1);
+    expect(first.exp).toBe(first.sess); // a refresh token outlives its session never
+    for (let i = 0; i < 3; i++) refresh = ((await request(app).post('/api/token/refresh/').send({ refresh }).expect(200)).body as { refresh: string }).refresh;
+    const last = jwt.decode(refresh) as { exp: number; sess: number; fam: string };
+    expect([last.sess, last.exp, last.fam]).toEqual([first.sess, first.sess, first.fam]);
   });
 
   it('without rotation, give only a new access token', async () => {
@@ -210,5 +236,28 @@ describe('a metrics request with a bad token', () => {
     users.delete('alice');
     const gone = await request(app).get(metrics).set('Authorization', `Bearer ${after.access}`).expect(401);
     expect((gone.body as { detail: string }).detail).toBe('User not found');
+  });
+
+  it("never gives a deleted user's id to a new user: the old tokens stay dead", async () => {
+    const { app, users } = await testApp();
+    await users.create('bob', 'bob password 123');
+    const bobs = (await login(app, 'bob', 'bob password 123')).body as { access: string; refresh: string };
+    users.delete('bob'); // the newest user: SQLite alone would give its id again
+    const carol = await users.create('carol', 'carol password 123');
+    expect(carol.id).toBe(3);
+    const res = await request(app).get(metrics).set('Authorization', `Bearer ${bobs.access}`).expect(401);
+    expect((res.body as { detail: string }).detail).toBe('User not found');
+    await request(app).post('/api/token/refresh/').send({ refresh: bobs.refresh }).expect(401);
+  });
+
+  it("ends every session of a user on `lake user revoke`, and lets them log in again", async () => {
+    const { app, users } = await testApp();
+    const before = (await login(app)).body as { access: string; refresh: string };
+    users.revokeSessions('alice');
+    const res = await request(app).get(metrics).set('Authorization', `Bearer ${before.access}`).expect(401);
+    expect((res.body as { detail: string }).detail).toMatch(/sessions were ended/);
+    await request(app).post('/api/token/refresh/').send({ refresh: before.refresh }).expect(401);
+    const after = (await login(app)).body as { access: string };
+    await request(app).get(metrics).set('Authorization', `Bearer ${after.access}`).expect(200);
   });
 });

@@ -18,6 +18,8 @@ export interface ApiConfig {
   audience: string;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
+  /** How long a login lasts at most, however often its refresh token is rotated. */
+  sessionTtlSeconds: number;
   /** A used refresh token is revoked and a new one issued with the new access token. */
   rotateRefreshTokens: boolean;
   /** SQLite file holding the users and the revoked refresh tokens. */
@@ -110,6 +112,7 @@ export function loadApiConfig(env: Env, homeDir: string): ApiConfig {
     audience: get('JWT_AUDIENCE', 'lake-api'),
     accessTtlSeconds: parseDuration('JWT_ACCESS_TTL', get('JWT_ACCESS_TTL', '5m')),
     refreshTtlSeconds: parseDuration('JWT_REFRESH_TTL', get('JWT_REFRESH_TTL', '1d')),
+    sessionTtlSeconds: parseDuration('JWT_SESSION_TTL', get('JWT_SESSION_TTL', '7d')),
     rotateRefreshTokens: rotation === 'true',
     usersDb: usersDb(get('LAKE_USERS_DB', path.join(homeDir, 'api', 'users.sqlite'))),
     goldPollMs: positiveInteger('API_GOLD_POLL_MS', get('API_GOLD_POLL_MS', '5000')),

@@ -2,6 +2,11 @@
 // matters checked — iss, aud, exp, nbf, sub, jti, token_type, and `ver`, the user's token version
 // (bumped on a password change, so older tokens die). An access token is never accepted where a
 // refresh token is expected, nor the reverse.
+//
+// A login starts a session: its refresh tokens share a family id (`fam`) and the session's end
+// (`sess`, absolute: rotation never extends it). A rotated refresh token presented again means
+// it was stolen or replayed, so its whole family is revoked (RFC 9700 §4.14.2): the thief's and
+// the user's refresh tokens both stop working, and the user logs in again.
 import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { ApiConfig } from './config.js';
@@ -18,6 +23,15 @@ export interface TokenClaims {
   aud: string;
   iat: number;
   exp: number;
+  /** Refresh tokens: the family (one login and its rotations) and the end of its session. */
+  fam?: string;
+  sess?: number;
+}
+
+/** The session a refresh token belongs to (tokens from before families were their own family). */
+interface Session {
+  family: string;
+  endsAt: number;
 }
 
 export interface TokenPair {
@@ -60,19 +74,24 @@ export class TokenService {
     this.key = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
   }
 
-  private sign(user: User, type: TokenType): string {
-    return jwt.sign({ token_type: type, ver: user.tokenVersion }, this.key, {
+  private sign(user: User, type: TokenType, session?: Session): string {
+    const now = Math.floor(Date.now() / 1000);
+    const claims =
+      type === 'refresh' && session
+        ? { token_type: type, ver: user.tokenVersion, fam: session.family, sess: session.endsAt, exp: Math.min(now + this.config.refreshTtlSeconds, session.endsAt) }
+        : { token_type: type, ver: user.tokenVersion, exp: now + this.config.accessTtlSeconds };
+    return jwt.sign(claims, this.key, {
       algorithm: 'HS256',
       subject: String(user.id),
       issuer: this.config.issuer,
       audience: this.config.audience,
       jwtid: randomUUID(),
-      expiresIn: type === 'access' ? this.config.accessTtlSeconds : this.config.refreshTtlSeconds,
     });
   }
 
-  issuePair(user: User): TokenPair {
-    return { access: this.sign(user, 'access'), refresh: this.sign(user, 'refresh') };
+  /** A new session's tokens (a login), or the next pair of a session (a rotation). */
+  issuePair(user: User, session: Session = { family: randomUUID(), endsAt: Math.floor(Date.now() / 1000) + this.config.sessionTtlSeconds }): TokenPair {
+    return { access: this.sign(user, 'access'), refresh: this.sign(user, 'refresh', session) };
   }
 
   /** The verify options passport-jwt and `verify` share: the algorithm is pinned. */
@@ -86,7 +105,7 @@ export class TokenService {
     if (payload.token_type !== expected) throw new TokenRejected(`Token has wrong type: expected an ${expected} token`);
     const user = this.users.byId(Number(payload.sub));
     if (!user) throw new TokenRejected('User not found');
-    if (user.tokenVersion !== payload.ver) throw new TokenRejected('Token was revoked: the password changed');
+    if (user.tokenVersion !== payload.ver) throw new TokenRejected("Token was revoked: the password changed or the user's sessions were ended");
     return user;
   }
 
@@ -108,9 +127,14 @@ export class TokenService {
    */
   refresh(token: string): { access: string; refresh?: string } {
     const { user, claims } = this.verify(token, 'refresh');
+    const session: Session = { family: claims.fam ?? claims.jti, endsAt: claims.sess ?? claims.exp };
+    if (this.users.isFamilyRevoked(session.family)) throw new TokenRejected('Token was revoked: a token of its session was used twice; log in again');
     if (this.config.rotateRefreshTokens) {
-      if (!this.users.revoke(claims.jti, claims.exp)) throw new TokenRejected('Token is blacklisted: it was already used');
-      return this.issuePair(user);
+      if (!this.users.revoke(claims.jti, claims.exp)) {
+        this.users.revokeFamily(session.family, session.endsAt);
+        throw new TokenRejected('Token is blacklisted: it was already used, so every token of its session is revoked; log in again');
+      }
+      return this.issuePair(user, session);
     }
     if (this.users.isRevoked(claims.jti)) throw new TokenRejected('Token is blacklisted');
     return { access: this.sign(user, 'access') };

@@ -1,6 +1,7 @@
 // The API's users and revoked refresh tokens, in an embedded SQLite database (better-sqlite3).
-// A user's `token_version` is written into every token issued to them; changing the password
-// bumps it, which invalidates every token issued before. Deleting the user does the same.
+// A user's `token_version` is written into every token issued to them; changing the password, or
+// `lake user revoke`, bumps it, which invalidates every token issued before. Deleting the user
+// does the same, for good: a user id is never given again (tokens name their user by id).
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -33,6 +34,17 @@ CREATE TABLE IF NOT EXISTS users (
 CREATE TABLE IF NOT EXISTS revoked_tokens (
   jti TEXT PRIMARY KEY,
   expires_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS revoked_families (
+  family TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+);
+-- The highest user id ever given. Without AUTOINCREMENT SQLite gives the largest id again once
+-- its user is deleted, and the deleted user's tokens would name the new one. (A database made
+-- before this table knows only the ids it still holds.)
+CREATE TABLE IF NOT EXISTS last_user_id (
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  id INTEGER NOT NULL
 );
 `;
 
@@ -77,11 +89,17 @@ export class UserStore {
   async create(username: string, password: string): Promise<User> {
     const name = checkUsername(username);
     const hash = await hashPassword(checkPassword(password));
+    const insert = this.db.transaction((createdAt: string) => {
+      const { next } = this.db
+        .prepare<[], { next: number }>('SELECT max(coalesce((SELECT id FROM last_user_id), 0), coalesce((SELECT max(id) FROM users), 0)) + 1 AS next')
+        .get() as { next: number };
+      this.db.prepare('INSERT INTO last_user_id (one, id) VALUES (1, ?) ON CONFLICT (one) DO UPDATE SET id = excluded.id').run(next);
+      return this.db
+        .prepare<[number, string, string, string], UserRow>('INSERT INTO users (id, username, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING *')
+        .get(next, name, hash, createdAt) as UserRow;
+    });
     try {
-      const row = this.db
-        .prepare<[string, string, string], UserRow>('INSERT INTO users (username, password_hash, created_at) VALUES (?, ?, ?) RETURNING *')
-        .get(name, hash, new Date().toISOString());
-      return toUser(row as UserRow);
+      return toUser(insert(new Date().toISOString()));
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new LakeError(`user ${name} already exists`, `change the password with: lake user set-password ${name}`);
       throw error;
@@ -112,6 +130,13 @@ export class UserStore {
     if (changed === 0) throw new LakeError(`no user ${name}`, 'list the users with: lake user list');
   }
 
+  /** Ends every session of the user: every token issued to them so far stops working. */
+  revokeSessions(username: string): void {
+    const name = checkUsername(username);
+    const changed = this.db.prepare('UPDATE users SET token_version = token_version + 1 WHERE username = ?').run(name).changes;
+    if (changed === 0) throw new LakeError(`no user ${name}`, 'list the users with: lake user list');
+  }
+
   /** The user when the password is theirs; the same work is done for an unknown user. */
   async authenticate(username: string, password: string): Promise<User | undefined> {
     const row = this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?').get(username.normalize('NFC'));
@@ -131,6 +156,16 @@ export class UserStore {
 
   isRevoked(jti: string): boolean {
     return this.db.prepare('SELECT 1 FROM revoked_tokens WHERE jti = ?').get(jti) !== undefined;
+  }
+
+  /** Revokes a family of refresh tokens (one login and its rotations) until its session ends. */
+  revokeFamily(family: string, expiresAt: number): void {
+    this.db.prepare('INSERT OR IGNORE INTO revoked_families (family, expires_at) VALUES (?, ?)').run(family, expiresAt);
+    this.db.prepare('DELETE FROM revoked_families WHERE expires_at < ?').run(Math.floor(Date.now() / 1000));
+  }
+
+  isFamilyRevoked(family: string): boolean {
+    return this.db.prepare('SELECT 1 FROM revoked_families WHERE family = ?').get(family) !== undefined;
   }
 
   close(): void {

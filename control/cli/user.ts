@@ -1,4 +1,4 @@
-// `lake user create|list|delete|set-password`: the accounts that may call the API, in its users
+// `lake user create|list|delete|set-password|revoke`: the accounts that may call the API, in its users
 // database (LAKE_USERS_DB). Passwords come from a hidden prompt, or the first line of standard
 // input with --password-stdin — never from the command line, where `ps` and shell history see them.
 import { Command } from 'commander';
@@ -68,6 +68,15 @@ export function userCommand(): Command {
       withUsers(async (users) => {
         await users.setPassword(name, await newPassword(options.passwordStdin));
         process.stdout.write(`password of ${name} changed; earlier tokens are revoked\n`);
+      }),
+    );
+  user
+    .command('revoke <name>')
+    .description("end every session of a user: their tokens stop working; the password stays")
+    .action((name: string) =>
+      withUsers((users) => {
+        users.revokeSessions(name);
+        process.stdout.write(`every session of ${name} ended; they must log in again\n`);
       }),
     );
   return user;
