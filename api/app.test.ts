@@ -84,6 +84,16 @@ describe('the token endpoints', () => {
     await login(app).expect(200);
   });
 
+  it('rate-limit failed logins per client across usernames: password spraying', async () => {
+    const { app } = await testApp({ API_LOGIN_ATTEMPTS: '10', API_LOGIN_CLIENT_ATTEMPTS: '5', API_LOGIN_WINDOW: '1s' });
+    for (let i = 0; i < 5; i++) await login(app, `user-${i}`, 'Summer2026!').expect(401);
+    // A sixth username from the same client, even with the right password, waits for the window.
+    const limited = await login(app).expect(429);
+    expect((limited.body as { detail: string }).detail).toMatch(/Too many failed login attempts/);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await login(app).expect(200);
+  });
+
   it('rotate refresh tokens: a new pair once, then the old refresh token is refused', async () => {
     const { app } = await testApp();
     const { refresh } = (await login(app)).body as { refresh: string };

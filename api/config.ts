@@ -28,6 +28,8 @@ export interface ApiConfig {
   goldPollMs: number;
   /** Failed logins allowed per client and username within `loginWindowMs`. */
   loginAttempts: number;
+  /** Failed logins per client address, whatever the usernames: password spraying. */
+  loginAttemptsPerClient: number;
   loginWindowMs: number;
   /** Largest request body accepted, in bytes. */
   bodyLimitBytes: number;
@@ -117,6 +119,7 @@ export function loadApiConfig(env: Env, homeDir: string): ApiConfig {
     usersDb: usersDb(get('LAKE_USERS_DB', path.join(homeDir, 'api', 'users.sqlite'))),
     goldPollMs: positiveInteger('API_GOLD_POLL_MS', get('API_GOLD_POLL_MS', '5000')),
     loginAttempts: positiveInteger('API_LOGIN_ATTEMPTS', get('API_LOGIN_ATTEMPTS', '10')),
+    loginAttemptsPerClient: positiveInteger('API_LOGIN_CLIENT_ATTEMPTS', get('API_LOGIN_CLIENT_ATTEMPTS', '50')),
     loginWindowMs: parseDuration('API_LOGIN_WINDOW', get('API_LOGIN_WINDOW', '15m')) * 1000,
     bodyLimitBytes: positiveInteger('API_BODY_LIMIT_BYTES', get('API_BODY_LIMIT_BYTES', '8192')),
     trustProxy: trustProxy(get('API_TRUST_PROXY', 'false')),

@@ -1,5 +1,6 @@
 // POST /api/token/ and /api/token/refresh/. Failed logins are rate-limited per client address and
-// username; an unknown user and a wrong password get the same answer after the same work.
+// username, and per client address across usernames (password spraying); an unknown user and a
+// wrong password get the same answer after the same work.
 import { Router, type Request, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { ApiConfig } from '../config.js';
@@ -26,25 +27,29 @@ function noStore(res: Response): void {
 export function tokenRoutes(config: ApiConfig, users: UserStore, tokens: TokenService): Router {
   const router = Router();
 
-  const loginLimiter = rateLimit({
-    windowMs: config.loginWindowMs,
-    limit: config.loginAttempts,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: (req) => {
-      const body = req.body as { username?: unknown } | undefined;
-      const username = typeof body?.username === 'string' ? body.username.normalize('NFC').slice(0, 200) : '';
-      return `${ipKeyGenerator(req.ip ?? '')}\u0000${username}`;
-    },
-    handler: (_req, _res, next, options) => {
-      next(new HttpError(429, `Too many failed login attempts: try again in ${Math.ceil(options.windowMs / 60_000)} minutes`));
-    },
+  const failedLogins = (limit: number, key: (req: Request) => string) =>
+    rateLimit({
+      windowMs: config.loginWindowMs,
+      limit,
+      skipSuccessfulRequests: true,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      keyGenerator: key,
+      handler: (_req, _res, next, options) => {
+        next(new HttpError(429, `Too many failed login attempts: try again in ${Math.ceil(options.windowMs / 60_000)} minutes`));
+      },
+    });
+  const client = (req: Request) => ipKeyGenerator(req.ip ?? '');
+  const perUsername = failedLogins(config.loginAttempts, (req) => {
+    const body = req.body as { username?: unknown } | undefined;
+    const username = typeof body?.username === 'string' ? body.username.normalize('NFC').slice(0, 200) : '';
+    return `${client(req)}\u0000${username}`;
   });
+  const perClient = failedLogins(config.loginAttemptsPerClient, client);
 
   router
     .route('/api/token')
-    .post(loginLimiter, async (req, res) => {
+    .post(perClient, perUsername, async (req, res) => {
       const username = field(req, 'username');
       const password = field(req, 'password');
       const user = await users.authenticate(username, password);
