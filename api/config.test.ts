@@ -1,12 +1,22 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadApiConfig, parseDuration } from './config.js';
+import { estimatedSecretBits, loadApiConfig, parseDuration } from './config.js';
 
 describe('loadApiConfig', () => {
   it('refuses a JWT_SECRET shorter than 32 bytes', () => {
     expect(() => loadApiConfig({ JWT_SECRET: 'short' }, '/nonexistent')).toThrow(/shorter than 32 bytes/);
+  });
+
+  it('refuses a long but predictable JWT_SECRET', () => {
+    for (const secret of ['x'.repeat(64), 'changeme'.repeat(4), 'abab'.repeat(16)]) {
+      expect(() => loadApiConfig({ JWT_SECRET: secret }, '/nonexistent'), secret).toThrow(/too predictable/);
+    }
+    // What the README tells to use, and a long passphrase, pass.
+    expect(estimatedSecretBits(randomBytes(32).toString('hex'))).toBeGreaterThan(200);
+    expect(() => loadApiConfig({ JWT_SECRET: 'correct horse battery staple of the lake api' }, '/nonexistent')).not.toThrow();
   });
 
   it('refuses to start in production without JWT_SECRET', () => {
@@ -25,7 +35,7 @@ describe('loadApiConfig', () => {
   });
 
   it('reads lifetimes with units, and defaults to 5 minutes and 1 day', () => {
-    const config = loadApiConfig({ JWT_SECRET: 'x'.repeat(32) }, '/nonexistent');
+    const config = loadApiConfig({ JWT_SECRET: 'e3b0c44298fc1c149afbf4c8996fb924' }, '/nonexistent');
     expect([config.accessTtlSeconds, config.refreshTtlSeconds, config.rotateRefreshTokens]).toEqual([300, 86_400, true]);
     expect(parseDuration('X', '90')).toBe(90);
     expect(parseDuration('X', '12h')).toBe(43_200);

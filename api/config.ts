@@ -64,12 +64,30 @@ function trustProxy(text: string): boolean | number | string {
   return /^\d+$/.test(text) ? Number(text) : text;
 }
 
+/**
+ * A rough measure of how guessable a secret is: its length times the Shannon entropy of its
+ * characters' frequencies. Random hex of 32 bytes scores about 250 bits; `xxxx…` scores 0 and
+ * `changeme` repeated about 90, whatever their length.
+ */
+export function estimatedSecretBits(secret: string): number {
+  const characters = [...secret];
+  const counts = new Map<string, number>();
+  for (const character of characters) counts.set(character, (counts.get(character) ?? 0) + 1);
+  let perCharacter = 0;
+  for (const count of counts.values()) perCharacter -= (count / characters.length) * Math.log2(count / characters.length);
+  return characters.length * perCharacter;
+}
+
+/** Below this estimate a secret is refused as guessable. */
+export const MIN_SECRET_BITS = 100;
+
 function checkedSecret(secret: string, where: string): string {
+  const fix = 'make one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'hex\'))"';
   if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
-    throw new LakeError(
-      `the JWT signing secret from ${where} is shorter than ${MIN_SECRET_BYTES} bytes`,
-      'make one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'hex\'))"',
-    );
+    throw new LakeError(`the JWT signing secret from ${where} is shorter than ${MIN_SECRET_BYTES} bytes`, fix);
+  }
+  if (estimatedSecretBits(secret) < MIN_SECRET_BITS) {
+    throw new LakeError(`the JWT signing secret from ${where} is too predictable (repeated or few distinct characters)`, fix);
   }
   return secret;
 }
