@@ -10,6 +10,7 @@ import { components, launchCommand, usesStandaloneCluster } from './components.j
 import { stackLayout } from './layout.js';
 import { daemonMarker, isAlive, runningPid, startDaemon, stopDaemon } from './processes.js';
 import { portOpen, waitUntil } from './probes.js';
+import { startInOrder } from './start-order.js';
 
 export type ComponentState = 'healthy' | 'unhealthy' | 'stopped' | 'not used';
 
@@ -70,7 +71,7 @@ async function lastLogLines(file: string, count: number): Promise<string> {
   return lines.slice(-count).join('\n');
 }
 
-async function startComponent(component: Component, ctx: StackContext, log: Log): Promise<number> {
+async function startComponent(component: Component, ctx: StackContext, log: Log, onLaunched: () => void): Promise<number> {
   await ensurePortsFree(component);
   const { layout } = ctx;
   await mkdir(layout.data(), { recursive: true });
@@ -91,6 +92,7 @@ async function startComponent(component: Component, ctx: StackContext, log: Log)
     pidFile: layout.pidFile(component.name),
     logFile: layout.logFile(component.name),
   });
+  onLaunched();
   log(`started ${component.title} (pid ${pid}), waiting until it is healthy…`);
   await awaitHealthy(component, pid, ctx);
   return pid;
@@ -112,38 +114,35 @@ async function awaitHealthy(component: Component, pid: number, ctx: StackContext
 /**
  * Starts whatever is not running, each component as soon as the ones it waits for are healthy
  * (HDFS, Kafka and the Spark chain come up side by side). Returns the status of every component.
+ * When one cannot start, those this attempt started are stopped again before the error is thrown.
  */
 export async function stackUp(config: LakeConfig, log: Log): Promise<ComponentStatus[]> {
   const { layout, java } = await setup(config, log);
   const ctx: StackContext = { layout, java, config };
-  const active = activeComponents(config);
-  const actions = new Map<ComponentName, ComponentStatus['action']>();
-  const started = new Map<ComponentName, Promise<void>>();
-
-  const bringUp = (component: Component): Promise<void> => {
-    let promise = started.get(component.name);
-    if (!promise) {
-      promise = (async () => {
-        const prerequisites = active.filter((other) => component.after.includes(other.name));
-        await Promise.all(prerequisites.map(bringUp));
+  // What this attempt launched (even if it then never got healthy): what a failure stops again.
+  // A component that was running before is left alone, healthy or not.
+  const launched: ComponentName[] = [];
+  const actions = await startInOrder(
+    activeComponents(config).map((component) => ({
+      name: component.name,
+      after: component.after,
+      start: async (): Promise<ComponentStatus['action']> => {
         const pid = await pidOf(component, config);
         if (pid !== undefined) {
           // Running already: leave it alone, but its dependants still need it healthy.
           await awaitHealthy(component, pid, ctx);
-          actions.set(component.name, 'already running');
-          return;
+          return 'already running';
         }
-        await startComponent(component, ctx, log);
-        actions.set(component.name, 'started');
-      })();
-      started.set(component.name, promise);
-    }
-    return promise;
-  };
-
-  const results = await Promise.allSettled(active.map(bringUp));
-  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (failure) throw failure.reason;
+        await startComponent(component, ctx, log, () => launched.push(component.name));
+        return 'started';
+      },
+    })),
+    async () => {
+      if (launched.length === 0) return;
+      log(`stopping what this attempt started (${launched.join(', ')}), so that no half-started stack stays behind`);
+      await stackDown(config, log, launched);
+    },
+  );
   return (await stackStatus(config)).map((status) => ({ ...status, action: actions.get(status.name) }));
 }
 
