@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type LakeConfig } from '../control/config.js';
 import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
+import { RunStore, type BronzeRun } from '../control/runs/manifest.js';
+import { runBronze } from '../jobs/bronze.js';
 import { createKafka } from '../control/kafka/client.js';
 import { produceAdEvents } from '../control/kafka/produce-ad-events.js';
 import { generateSample, scales, type Scale } from '../control/sample/index.js';
@@ -55,4 +57,10 @@ export async function createBenchLake(scale: Scale): Promise<BenchLake> {
       await admin.disconnect();
     },
   };
+}
+
+/** Runs bronze on the lake's inputs and returns its committed batches, as silver would see them. */
+export async function landBronze(config: LakeConfig): Promise<BronzeRun[]> {
+  await runBronze(config);
+  return new RunStore(new WebHdfs(config.webHdfs), hdfsPath(config.lakeRoot)).succeeded('bronze');
 }

@@ -4,13 +4,10 @@
 // work without the write); for the file sources, a plain scan of the numbered lines too.
 //
 //   npm run bench:silver-sources -- m      (scale xs | s | m; the embedded stack must be up)
-import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
-import { RunStore } from '../control/runs/manifest.js';
 import { SparkSession } from '../control/spark/index.js';
 import { silverTables } from '../jobs/catalog.js';
-import { runBronze } from '../jobs/bronze.js';
 import { fileTables, registerBronzeViews } from '../jobs/silver/bronze-views.js';
-import { createBenchLake, parseScale } from './bench-lake.js';
+import { createBenchLake, landBronze, parseScale } from './bench-lake.js';
 import { layerSql } from '../jobs/sql-files.js';
 
 const scale = parseScale(process.argv[2]);
@@ -26,8 +23,7 @@ const timed = async (what: string, work: () => Promise<unknown>) => {
 };
 let session: SparkSession | undefined;
 try {
-  await runBronze(config);
-  const batches = await new RunStore(new WebHdfs(config.webHdfs), hdfsPath(config.lakeRoot)).succeeded('bronze');
+  const batches = await landBronze(config);
   session = await SparkSession.connect(config.sparkRemote);
   const spark = session;
   lines.push(`Scale ${scale}: ${lake.records.toLocaleString('en')} records a source, each step alone`, '', '| step | wall time |', '| --- | ---: |');

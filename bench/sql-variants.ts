@@ -6,12 +6,9 @@
 //   npm run bench:sql-variants -- m jobs/sql/silver/social_posts.sql /tmp/social_posts.sql
 //   (scale xs | s | m; ROUNDS=3 by default; the embedded stack must be up)
 import { readFile } from 'node:fs/promises';
-import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
-import { RunStore } from '../control/runs/manifest.js';
 import { SparkSession } from '../control/spark/index.js';
-import { runBronze } from '../jobs/bronze.js';
 import { registerBronzeViews } from '../jobs/silver/bronze-views.js';
-import { createBenchLake, parseScale } from './bench-lake.js';
+import { createBenchLake, landBronze, parseScale } from './bench-lake.js';
 
 const [scaleArgument, ...files] = process.argv.slice(2);
 if (files.length < 1) throw new Error('usage: bench:sql-variants -- <scale> <file.sql> [<file.sql>...]');
@@ -22,8 +19,7 @@ const lake = await createBenchLake(scale);
 const { config } = lake;
 let session: SparkSession | undefined;
 try {
-  await runBronze(config);
-  const batches = await new RunStore(new WebHdfs(config.webHdfs), hdfsPath(config.lakeRoot)).succeeded('bronze');
+  const batches = await landBronze(config);
   session = await SparkSession.connect(config.sparkRemote);
   const spark = session;
   await registerBronzeViews(spark, config, batches, { materializeIn: `${config.lakeRoot}/bench/lines` });
