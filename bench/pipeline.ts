@@ -18,6 +18,7 @@ import { runSilver } from '../jobs/silver.js';
 import { registerBronzeViews } from '../jobs/silver/bronze-views.js';
 import { createBenchLake, parseScale } from './bench-lake.js';
 import { layerSql } from '../jobs/sql-files.js';
+import { classify } from '../jobs/silver/classify.js';
 
 const scale = parseScale(process.argv[2]);
 const lake = await createBenchLake(scale);
@@ -69,7 +70,7 @@ async function timeLayers(): Promise<[string, number][]> {
   return timings;
 }
 
-/** The same cleaning and metrics, hand-submitted: each silver SQL written straight to Parquet, then gold. */
+/** The same cleaning and metrics, hand-submitted: each silver classification (cleaning SQL, then duplicates) in scratch Parquet, then gold. */
 async function engineFloor(): Promise<number> {
   const session = await SparkSession.connect(config.sparkRemote);
   try {
@@ -77,10 +78,8 @@ async function engineFloor(): Promise<number> {
     const started = performance.now();
     await registerBronzeViews(session, config, runs, { materializeIn: `${config.lakeRoot}/floor/lines` });
     for (const table of silverTables) {
-      const classified = await session.sql(await layerSql('silver', table));
-      const target = `${config.lakeRoot}/floor/${table}`;
-      await classified.write.format('parquet').mode('overwrite').save(target);
-      await (await session.sql(`SELECT ${silverColumns[table].join(', ')} FROM parquet.\`${target}\` WHERE reason IS NULL`)).createOrReplaceTempView(`silver_${table}`);
+      const verdicts = await classify(session, table, `${config.lakeRoot}/floor/${table}`, false);
+      await (await session.sql(`SELECT ${silverColumns[table].join(', ')} FROM (${verdicts}) WHERE reason IS NULL`)).createOrReplaceTempView(`silver_${table}`);
     }
     for (const table of goldTables) {
       const metric = await session.sql(await layerSql('gold', table));

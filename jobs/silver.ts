@@ -1,7 +1,7 @@
 // Silver: cleans the bronze batches that published silver does not hold yet, with the SQL of
 // jobs/sql/silver/, on the cluster. Each source's SQL classifies every new bronze record once:
-// valid (a silver row) or quarantined with a reason; a valid record whose key silver already
-// holds is a duplicate. The rows go into the Delta tables `silver/<table>` and
+// valid (a silver row) or quarantined with the first rule it breaks; then a valid record whose key
+// an earlier record of the run or silver already holds is a duplicate (silver/duplicates.ts). The rows go into the Delta tables `silver/<table>` and
 // `silver/<table>_quarantine`, replacing whatever an earlier, unpublished attempt wrote for the
 // same batches (so a rerun neither loses nor duplicates a record). The conservation law is
 // checked per source on numbers that do not come from the cleaning SQL — the records bronze
@@ -13,40 +13,26 @@ import { runLayer, type LayerRunContext } from '../control/runs/layer-run.js';
 import type { SilverCounts, SilverRun } from '../control/runs/manifest.js';
 import { LayerPointer, registerPublishedViews, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
 import type { ExecuteOptions, SparkSession } from '../control/spark/index.js';
-import { layerTables, quarantineColumns, silver, silverColumns, silverTables, type SilverTable } from './catalog.js';
+import { layerTables, silverColumns, silverTables, type SilverTable } from './catalog.js';
 import { sideBySide } from '../control/side-by-side.js';
 import { commitWrite, deltaTable, ensureDeltaTable, sqlString, type DeltaCommit } from './delta.js';
-import { layerSql } from './sql-files.js';
 import { landedRecords } from './silver/landed-records.js';
 import { registerBronzeViews } from './silver/bronze-views.js';
-
-const originColumns = Object.keys(quarantineColumns).filter((column) => !['raw_record', 'raw_record_bytes', 'reason', 'run_id'].includes(column));
+import { classify } from './silver/classify.js';
+import { positionColumns } from './silver/duplicates.js';
 
 /**
- * The quarantine rows of a classified table, with `raw_record_bytes`: the size of a record whose
+ * The quarantine rows of a source's verdicts, with `raw_record_bytes`: the size of a record whose
  * raw_record holds only its first bytes (`record_too_large`), from the bronze manifests; else null.
  */
-function quarantineRows(table: SilverTable, classified: string, runId: string): string {
-  const columns = `c.raw_record, ${table === 'ad_events' ? 'CAST(NULL AS BIGINT)' : 'o.bytes'} AS raw_record_bytes, c.reason, ${originColumns.map((column) => `c.${column}`).join(', ')}, '${runId}' AS run_id`;
+function quarantineRows(table: SilverTable, verdicts: string, runId: string): string {
+  const columns = `c.raw_record, ${table === 'ad_events' ? 'CAST(NULL AS BIGINT)' : 'o.bytes'} AS raw_record_bytes, c.reason, ${positionColumns.map((column) => `c.${column}`).join(', ')}, '${runId}' AS run_id`;
   const oversized =
     table === 'ad_events'
       ? ''
       : `LEFT JOIN bronze_${table}_oversized o
            ON c.reason = 'record_too_large' AND o.batch_id = c.batch_id AND o.file = c.source_file AND o.line_number = c.line_number`;
-  return `SELECT ${columns} FROM parquet.\`${classified}\` c ${oversized} WHERE c.reason IS NOT NULL`;
-}
-
-/**
- * A source's cleaning SQL, with duplicates resolved against everything silver already holds: a
- * record the SQL finds valid whose key is in published silver is quarantined as `duplicate:<key>`
- * (the SQL itself resolves duplicates among the new records, in landing order).
- */
-function classification(table: SilverTable, cleaning: string, withHistory: boolean): string {
-  const key = silver[table].key;
-  if (!key || !withHistory) return cleaning;
-  return `SELECT c.* EXCEPT (reason), CASE WHEN c.reason IS NULL AND k.${key} IS NOT NULL THEN 'duplicate:${key}' ELSE c.reason END AS reason
-    FROM (${cleaning}) c
-    LEFT JOIN (SELECT ${key} FROM silver_${table}) k ON c.${key} = k.${key}`;
+  return `SELECT ${columns} FROM (${verdicts}) c ${oversized} WHERE c.reason IS NOT NULL`;
 }
 
 export interface SilverOptions {
@@ -61,7 +47,8 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
   const execution = options.execution ?? {};
   const fullRefresh = options.fullRefresh ?? false;
   const pointer = (run: LayerRunContext) => new LayerPointer(run.hdfs, run.root, 'silver');
-  // Scratch space of a run: each source's classified records, read twice (silver rows, quarantine).
+  // Scratch space of a run: each source's classified records and its duplicate keys, read by both
+  // commits (silver rows, quarantine).
   const staging = (runId: string) => `silver/_staging/${runId}`;
   let publishing: PublishedLayer | undefined;
   return runLayer(config, 'silver', {
@@ -110,10 +97,11 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
       // The sources are independent: they are cleaned side by side.
       const cleaned = await sideBySide(silverTables, async (table) => {
         log(`silver ${table}: cleaning`);
-        const classified = `${config.lakeRoot}/${staging(runId)}/${table}`;
-        const reasons = await classify(session, classification(table, await layerSql('silver', table), published !== undefined), classified, execution);
-        const rows = await commit(table, `SELECT ${silverColumns[table].join(', ')}, batch_id FROM parquet.\`${classified}\` WHERE reason IS NULL`);
-        const quarantine = await commit(`${table}_quarantine`, quarantineRows(table, classified, runId));
+        const staged = `${config.lakeRoot}/${staging(runId)}/${table}`;
+        const verdicts = await classify(session, table, staged, published !== undefined, execution);
+        const reasons = await reasonCounts(session, verdicts, execution);
+        const rows = await commit(table, `SELECT ${silverColumns[table].join(', ')}, batch_id FROM (${verdicts}) WHERE reason IS NULL`);
+        const quarantine = await commit(`${table}_quarantine`, quarantineRows(table, verdicts, runId));
         const counts = checkConservation(config, table, { ...(await landedRecords(session, table, batches, execution)), silverRows: rows.rowsWritten, quarantined: quarantine.rowsWritten, reasons });
         return { table, rows, quarantine, counts };
       });
@@ -138,13 +126,12 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
   });
 }
 
-/** Runs a source's classification once, into `target` (every new record with its verdict); returns the quarantined rows per reason. */
-async function classify(session: SparkSession, sql: string, target: string, execution: ExecuteOptions): Promise<Record<string, number>> {
-  await session.sql(`INSERT OVERWRITE DIRECTORY ${sqlString(target)} USING parquet\n${sql}`, undefined, execution);
-  const verdicts = await (
-    await session.sql(`SELECT reason, count(*) AS n FROM parquet.\`${target}\` WHERE reason IS NOT NULL GROUP BY reason ORDER BY reason`, undefined, execution)
+/** The quarantined rows of a source's verdicts, per reason. */
+async function reasonCounts(session: SparkSession, verdicts: string, execution: ExecuteOptions): Promise<Record<string, number>> {
+  const counts = await (
+    await session.sql(`SELECT reason, count(*) AS n FROM (${verdicts}) WHERE reason IS NOT NULL GROUP BY reason ORDER BY reason`, undefined, execution)
   ).collect<{ reason: string; n: bigint }>(execution);
-  return Object.fromEntries(verdicts.map(({ reason, n }) => [reason, Number(n)]));
+  return Object.fromEntries(counts.map(({ reason, n }) => [reason, Number(n)]));
 }
 
 /** bronze records = silver rows + quarantined rows, or nothing is published. */

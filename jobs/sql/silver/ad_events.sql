@@ -1,4 +1,6 @@
 -- Silver ad events: every Kafka record of the committed bronze batches, classified once.
+-- Duplicates among the valid events (at-least-once delivery) are found afterwards, from the keys
+-- alone (jobs/silver/duplicates.ts): the first of an event_id by batch, partition and offset wins.
 -- The value must be a UTF-8 JSON object; fields are read through the VARIANT type, which keeps
 -- the JSON type of each value as written (a number stays a number, "12" stays a string).
 WITH records AS (
@@ -78,35 +80,22 @@ checked AS (
       WHEN cost_value < 0 THEN 'out_of_range:cost'
     END AS rule_broken
   FROM parsed
-),
-
--- At-least-once delivery: among valid events, the first of an event_id in landing order wins: by
--- batch, then (partition, offset). Batch first, so that an incremental run, which sees only the
--- new batches, decides as a full refresh over all of them would.
-ranked AS (
-  SELECT
-    *,
-    CASE WHEN rule_broken IS NULL THEN row_number() OVER (PARTITION BY rule_broken IS NULL, event_id_text ORDER BY batch_id, kafka_partition, kafka_offset) END AS occurrence
-  FROM checked
 )
 
 SELECT
-  CASE WHEN reason IS NULL THEN event_id_text END AS event_id,
-  CASE WHEN reason IS NULL THEN campaign_id_text END AS campaign_id,
-  CASE WHEN reason IS NULL THEN nullif(ad_id_text, '') END AS ad_id,
-  CASE WHEN reason IS NULL THEN event_type_text END AS event_type,
-  CASE WHEN reason IS NULL THEN nullif(user_id_text, '') END AS user_id,
-  CASE WHEN reason IS NULL THEN ts_value END AS ts,
-  CASE WHEN reason IS NULL THEN coalesce(cost_value, CAST(0 AS DECIMAL(12,4))) END AS cost,
+  CASE WHEN rule_broken IS NULL THEN event_id_text END AS event_id,
+  CASE WHEN rule_broken IS NULL THEN campaign_id_text END AS campaign_id,
+  CASE WHEN rule_broken IS NULL THEN nullif(ad_id_text, '') END AS ad_id,
+  CASE WHEN rule_broken IS NULL THEN event_type_text END AS event_type,
+  CASE WHEN rule_broken IS NULL THEN nullif(user_id_text, '') END AS user_id,
+  CASE WHEN rule_broken IS NULL THEN ts_value END AS ts,
+  CASE WHEN rule_broken IS NULL THEN coalesce(cost_value, CAST(0 AS DECIMAL(12,4))) END AS cost,
   kafka_partition,
   kafka_offset,
-  reason,
+  rule_broken AS reason,
   raw_record,
   batch_id,
   CAST(NULL AS STRING) AS source_file,
   CAST(NULL AS INT) AS line_number,
   CAST(NULL AS INT) AS element_index
-FROM (
-  SELECT *, coalesce(rule_broken, CASE WHEN occurrence > 1 THEN 'duplicate:event_id' END) AS reason
-  FROM ranked
-)
+FROM checked

@@ -1,6 +1,7 @@
 -- Silver social posts: classifies every bronze record of `social_posts` exactly once, as a silver
 -- row (reason null) or a quarantined one (reason = the first broken rule, in the order of the
--- contract's table; duplication last). Rules: docs/data-contract.md, "Social posts (JSON)".
+-- contract's table). Duplicates among the valid posts are found afterwards, from the keys alone
+-- (jobs/silver/duplicates.ts). Rules: docs/data-contract.md, "Social posts (JSON)".
 --
 -- A record is a non-blank line of a JSON Lines file, or an element of a file whose first
 -- non-blank character is `[` (one top-level JSON array).
@@ -255,7 +256,7 @@ post_checks AS (
   FROM post_values
 ),
 
--- The first broken rule, in the order of the contract's table (duplication comes later).
+-- The first broken rule, in the order of the contract's table (duplicates are found afterwards).
 classified AS (
   SELECT c.batch_id, c.source_file, c.line_number, c.element_index, c.raw_record, c.unreadable,
          c.v_post_id, c.v_utilisateur, c.v_contenu, c.v_texte,
@@ -274,18 +275,6 @@ classified AS (
              THEN 'bad_timestamp:date_publication'
          END AS rule_reason
   FROM post_checks c
-),
-
--- Deduplication among otherwise valid posts: the first by (batch, file, line or element) keeps
--- its post_id.
-deduplicated AS (
-  SELECT *,
-         coalesce(rule_reason, IF(
-           row_number() OVER (
-             PARTITION BY rule_reason IS NULL, v_post_id
-             ORDER BY batch_id, source_file, line_number, element_index) > 1,
-           'duplicate:post_id', NULL)) AS reason
-  FROM classified
 )
 
 SELECT
@@ -296,7 +285,7 @@ SELECT
   CASE WHEN likes_check = 'ok' THEN coalesce(CAST(s.likes AS BIGINT), 0) END AS likes,
   CASE WHEN partages_check = 'ok' THEN coalesce(CAST(s.partages AS BIGINT), 0) END AS partages,
   parsed_date AS date_publication,
-  reason,
+  rule_reason AS reason,
   raw_record,
   batch_id,
   source_file,
@@ -304,4 +293,4 @@ SELECT
   CAST(element_index AS INT) AS element_index,
   CAST(NULL AS INT) AS kafka_partition,
   CAST(NULL AS BIGINT) AS kafka_offset
-FROM deduplicated
+FROM classified

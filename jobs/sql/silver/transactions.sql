@@ -1,5 +1,7 @@
 -- Silver transactions: classifies every record of the bronze CSV files exactly once, as a valid
 -- row (reason null) or a quarantined one (reason = the first broken rule of docs/data-contract.md).
+-- Duplicates among the valid records are found afterwards, from the keys alone
+-- (jobs/silver/duplicates.ts).
 -- A record is a non-blank physical line after its file's header line; a quoted field may not hold
 -- a line break, so each line is parsed alone.
 -- Patterns end with `\z`, not `$`: Java's `$` also matches before a final line terminator
@@ -159,20 +161,6 @@ checked AS (
       WHEN date_transaction_value IS NULL THEN 'bad_timestamp:date_transaction'
     END AS field_reason
   FROM priced
-),
-
--- Deduplication comes last and only among otherwise valid records: a quarantined record does not
--- claim its id. The first by (batch, file path, line) is kept.
-classified AS (
-  SELECT
-    *,
-    CASE
-      WHEN field_reason IS NOT NULL THEN field_reason
-      WHEN row_number() OVER (
-        PARTITION BY field_reason IS NULL, transaction_id_text
-        ORDER BY batch_id, source_file, line_number) > 1 THEN 'duplicate:transaction_id'
-    END AS reason
-  FROM checked
 )
 
 -- Silver columns are partly filled for a quarantined record, and all null for a malformed row
@@ -185,7 +173,7 @@ SELECT
   CASE WHEN well_formed THEN prix END AS prix,
   CASE WHEN well_formed THEN date_transaction_value END AS date_transaction,
   CASE WHEN well_formed THEN montant END AS montant,
-  reason,
+  field_reason AS reason,
   raw_record,
   batch_id,
   source_file,
@@ -193,4 +181,4 @@ SELECT
   CAST(NULL AS INT) AS element_index,
   CAST(NULL AS INT) AS kafka_partition,
   CAST(NULL AS BIGINT) AS kafka_offset
-FROM classified
+FROM checked

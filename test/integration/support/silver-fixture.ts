@@ -1,6 +1,6 @@
 // A lake of its own for testing one source's silver SQL: generated sample data (and, if given,
-// hand-written files) landed by bronze, the bronze views registered, and the source's SQL run
-// as is into the view `classified_<table>`.
+// hand-written files) landed by bronze, the bronze views registered, and the source classified as
+// silver does it (its cleaning SQL, then the duplicates) into the view `classified_<table>`.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -15,6 +15,7 @@ import { runBronze } from '../../../jobs/bronze.js';
 import { fileSources, type FileTable } from '../../../jobs/bronze/file-sources.js';
 import { silverColumns } from '../../../jobs/catalog.js';
 import { registerBronzeViews } from '../../../jobs/silver/bronze-views.js';
+import { classify } from '../../../jobs/silver/classify.js';
 
 /** BigInt-safe plain values: Spark BIGINT counts come back as bigint, timestamps as Date. */
 export const plain = (rows: Row[]) =>
@@ -47,8 +48,7 @@ export class SilverFixture {
     this.session = await SparkSession.connect(config.sparkRemote);
     const runs = await new RunStore(new WebHdfs(config.webHdfs), hdfsPath(config.lakeRoot)).succeeded('bronze');
     await registerBronzeViews(this.session, config, runs);
-    const sql = await readFile(path.join(repoRoot, 'jobs/sql/silver', `${this.table}.sql`), 'utf8');
-    await (await this.session.sql(sql)).createOrReplaceTempView(`classified_${this.table}`);
+    await (await this.session.sql(await this.classify())).createOrReplaceTempView(`classified_${this.table}`);
   }
 
   async tearDown(): Promise<void> {
@@ -59,10 +59,14 @@ export class SilverFixture {
 
   sql = async (query: string): Promise<Row[]> => (await this.session.sql(query)).collect();
 
-  /** Count and hash of every row the source's SQL gives, computed afresh: equal runs give equal rows. */
+  /** The source classified afresh, into scratch Parquet of its own; returns the SQL of the verdicts. */
+  private classify(): Promise<string> {
+    return classify(this.session, this.table, `${this.config.lakeRoot}/scratch/${randomUUID().slice(0, 8)}`, false);
+  }
+
+  /** Count and hash of every verdict, classified afresh: equal runs give equal rows. */
   async fingerprint(): Promise<Record<string, unknown>[]> {
-    const text = await readFile(path.join(repoRoot, 'jobs/sql/silver', `${this.table}.sql`), 'utf8');
-    return plain(await this.sql(`SELECT count(*) AS n, sum(hash(*)) AS h FROM (${text})`));
+    return plain(await this.sql(`SELECT count(*) AS n, sum(hash(*)) AS h FROM (${await this.classify()})`));
   }
 
   /**
