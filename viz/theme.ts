@@ -17,3 +17,11 @@ export const chartConfig: Config = {
   header: { labelFontSize: 12, labelFontWeight: 'bold', labelAngle: 0, labelAlign: 'left', labelAnchor: 'start' },
   view: { stroke: null },
 };
+
+/**
+ * The axis of a quantity shown without decimals (counts, likes, whole euros): ticks one unit apart
+ * at least, so that a small domain (3 records) is not labelled `0 0 0 1 1 1 2 2` by rounding.
+ */
+export function wholeNumberAxis(format = ',d', more: { tickCount?: number } = {}): { format: string; tickMinStep: number; tickCount?: number } {
+  return { format, tickMinStep: 1, ...more };
+}

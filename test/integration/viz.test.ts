@@ -133,8 +133,8 @@ describeInChromium('the chart pages in Chromium, from file://', () => {
     await chromium?.close();
   });
 
-  /** Opens a page with the network cut off, waits for the charts, and counts their marks. */
-  async function open(file: string): Promise<{ rendered: string | null; errors: string[]; marks: Record<string, number> }> {
+  /** Opens a page with the network cut off, waits for the charts, counts their marks and reads their axes' labels. */
+  async function open(file: string): Promise<{ rendered: string | null; errors: string[]; marks: Record<string, number>; axes: string[][] }> {
     const page = await chromium.context.newPage();
     const errors = collectPageErrors(page);
     await page.route(/^(?!file:)/, (route) => {
@@ -151,7 +151,8 @@ describeInChromium('the chart pages in Chromium, from file://', () => {
         const type = /\bmark-(\w+)/.exec(classes)?.[1] ?? '?';
         marks[type] = (marks[type] ?? 0) + items;
       }
-      return { rendered, errors, marks };
+      const axes = await page.$$eval('g.role-axis-label', (elements) => elements.map((e) => [...e.querySelectorAll('text')].map((t) => t.textContent ?? '')));
+      return { rendered, errors, marks, axes };
     } finally {
       await page.close();
     }
@@ -159,8 +160,10 @@ describeInChromium('the chart pages in Chromium, from file://', () => {
 
   it('renders every chart page with the expected marks and no console error', async () => {
     for (const c of written.charts) {
-      const { rendered, errors, marks } = await open(c.html);
+      const { rendered, errors, marks, axes } = await open(c.html);
       expect({ chart: c.name, rendered, errors }).toEqual({ chart: c.name, rendered: 'true', errors: [] });
+      // Ticks between whole numbers, rounded by the format, would repeat a label (`0 0 1 1 2`).
+      for (const labels of axes) expect(labels.filter((label, i) => label !== '' && labels.indexOf(label) !== i), `${c.name}: repeated axis labels in ${labels.join(' ')}`).toEqual([]);
       const expected = expectedMarks(c.name, (await specOf(c)).data.values);
       for (const [type, count] of Object.entries(expected)) expect(marks[type], `${c.name}: ${type} marks`).toBe(count);
     }

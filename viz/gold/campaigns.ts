@@ -3,7 +3,7 @@
 // would flatten them: each measure gets its own. Campaigns are ordered by impressions; beyond
 // the top N they are summed into one "others" row (its CTR recomputed from the sums).
 import type { TopLevelSpec } from 'vega-lite';
-import { chartConfig, mainColor, othersColor, vegaLiteSchema } from '../theme.js';
+import { chartConfig, mainColor, othersColor, vegaLiteSchema, wholeNumberAxis } from '../theme.js';
 import { othersLabel, topN, type TopOptions } from '../top-n.js';
 import type { CampaignRow } from './rows.js';
 
@@ -45,7 +45,7 @@ export function campaignChart(rows: readonly CampaignRow[], options: TopOptions 
     height: { step: 22 },
     encoding: { y: campaignAxis(labels), tooltip },
     layer: [
-      { mark: 'bar' as const, encoding: { x: { field, type: 'quantitative' as const, title, axis: { format, tickCount: 4 } }, color } },
+      { mark: 'bar' as const, encoding: { x: { field, type: 'quantitative' as const, title, axis: format === ',d' ? wholeNumberAxis(format, { tickCount: 4 }) : { format, tickCount: 4 } }, color } },
       {
         mark: { type: 'text' as const, align: 'left' as const, dx: 3, fontSize: 10, color: '#333' },
         encoding: { x: { field, type: 'quantitative' as const }, text: { field, format } },

@@ -2,7 +2,7 @@
 // redirect, 4xx client error, 5xx server error), each bar labelled with its count.
 import type { TopLevelSpec } from 'vega-lite';
 import { statusClassName, statusClassOf, statusClassScale } from '../status-class.js';
-import { chartConfig, chartWidth, vegaLiteSchema } from '../theme.js';
+import { chartConfig, chartWidth, vegaLiteSchema, wholeNumberAxis } from '../theme.js';
 import type { StatusCodeRow } from './rows.js';
 
 export function statusCodeChart(rows: readonly StatusCodeRow[]): TopLevelSpec {
@@ -21,7 +21,7 @@ export function statusCodeChart(rows: readonly StatusCodeRow[]): TopLevelSpec {
     data: { values: bars },
     encoding: {
       x: { field: 'status_code', type: 'ordinal', title: 'HTTP status code', sort: 'ascending', axis: { labelAngle: 0 } },
-      y: { field: 'count_requests', type: 'quantitative', title: 'Requests', axis: { format: ',d' } },
+      y: { field: 'count_requests', type: 'quantitative', title: 'Requests', axis: wholeNumberAxis() },
       tooltip: [
         { field: 'status_code', title: 'Status code' },
         { field: 'status_class', title: 'Class' },

@@ -1,7 +1,7 @@
 // Silver: ad events over time (per hour, or finer for a short stream), one panel per event type.
 // Clicks are a few percent of impressions: each panel has its own scale, or clicks would vanish.
 import type { TopLevelSpec } from 'vega-lite';
-import { chartConfig, chartWidth, vegaLiteSchema } from '../theme.js';
+import { chartConfig, chartWidth, vegaLiteSchema, wholeNumberAxis } from '../theme.js';
 import { periodAxis, periodTooltip, type TimeBucket } from '../time-buckets.js';
 
 export interface AdEventsRow {
@@ -29,7 +29,7 @@ export function adEventsChart(rows: readonly AdEventsRow[], bucket: TimeBucket):
       mark: { type: 'bar', tooltip: true },
       encoding: {
         x: periodAxis,
-        y: { field: 'events', type: 'quantitative', title: `Events per ${bucket.name}`, axis: { format: ',d', tickCount: 4 } },
+        y: { field: 'events', type: 'quantitative', title: `Events per ${bucket.name}`, axis: wholeNumberAxis(',d', { tickCount: 4 }) },
         color: { field: 'event_type', type: 'nominal', legend: null, scale: { domain: ['impression', 'click'], range: ['#4c78a8', '#f58518'] } },
         tooltip: [periodTooltip(bucket), { field: 'event_type', title: 'Type' }, { field: 'events', type: 'quantitative', title: 'Events', format: ',d' }],
       },

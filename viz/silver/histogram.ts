@@ -2,7 +2,7 @@
 // round width from 0 up to the 99th percentile. The far tail would squash every other bar into
 // one, so it is left out and the subtitle says how much of the data that is.
 import type { TopLevelSpec } from 'vega-lite';
-import { chartConfig, chartWidth, mainColor, vegaLiteSchema } from '../theme.js';
+import { chartConfig, chartWidth, mainColor, vegaLiteSchema, wholeNumberAxis } from '../theme.js';
 
 export interface HistogramBin {
   bin_start: number;
@@ -48,7 +48,7 @@ export function histogramChart({ bins, step, total }: Histogram, labels: Histogr
     encoding: {
       x: { field: 'bin_start', type: 'quantitative', bin: { binned: true, step }, title: labels.value, axis: { format: labels.format } },
       x2: { field: 'bin_end' },
-      y: { field: 'count', type: 'quantitative', title: labels.counted, axis: { format: ',d' } },
+      y: { field: 'count', type: 'quantitative', title: labels.counted, axis: wholeNumberAxis() },
       tooltip: [
         { field: 'bin_start', type: 'quantitative', title: 'From', format: labels.format },
         { field: 'bin_end', type: 'quantitative', title: 'Below', format: labels.format },

@@ -3,7 +3,7 @@
 // post within 1.5 × the interquartile range): no post crosses into Node. The N most discussed
 // products get a box, the others share one. Outliers are counted in the tooltip, not drawn.
 import type { TopLevelSpec } from 'vega-lite';
-import { chartConfig, chartWidth, mainColor, othersColor, vegaLiteSchema } from '../theme.js';
+import { chartConfig, chartWidth, mainColor, othersColor, vegaLiteSchema, wholeNumberAxis } from '../theme.js';
 
 export interface LikesBoxRow {
   contenu: string;
@@ -23,7 +23,7 @@ export function likesBoxPlotChart(rows: readonly LikesBoxRow[]): TopLevelSpec {
     .sort((a, b) => Number(a.others) - Number(b.others) || b.median - a.median || a.contenu.localeCompare(b.contenu))
     .map((row, rank) => ({ ...row, rank }));
   const y = { field: 'contenu', type: 'nominal' as const, title: null, sort: { field: 'rank', op: 'min' as const } };
-  const likes = (field: string) => ({ field, type: 'quantitative' as const, title: 'Likes per post', axis: { format: ',d' } });
+  const likes = (field: string) => ({ field, type: 'quantitative' as const, title: 'Likes per post', axis: wholeNumberAxis() });
   return {
     $schema: vegaLiteSchema,
     title: {

@@ -1,7 +1,7 @@
 // Silver: what the cleaning rejected, per source and reason code (docs/data-contract.md, the
 // first rule a record broke): one panel per source, largest reason first, each bar labelled.
 import type { TopLevelSpec } from 'vega-lite';
-import { chartConfig, vegaLiteSchema } from '../theme.js';
+import { chartConfig, vegaLiteSchema, wholeNumberAxis } from '../theme.js';
 
 export interface QuarantineRow {
   /** The silver table whose quarantine it is: transactions, server_logs, ... */
@@ -27,7 +27,7 @@ export function quarantineChart(rows: readonly QuarantineRow[]): TopLevelSpec {
       height: { step: 18 },
       encoding: {
         y: { field: 'reason', type: 'nominal' as const, title: null, sort: { field: 'rank', op: 'min' as const } },
-        x: { field: 'records', type: 'quantitative' as const, title: 'Records quarantined', axis: { format: ',d' } },
+        x: { field: 'records', type: 'quantitative' as const, title: 'Records quarantined', axis: wholeNumberAxis() },
         tooltip: [
           { field: 'source', title: 'Source' },
           { field: 'reason', title: 'Reason' },

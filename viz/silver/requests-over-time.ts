@@ -3,7 +3,7 @@
 // viz/data/silver.ts): a stack with holes would be drawn wrong.
 import type { TopLevelSpec } from 'vega-lite';
 import { statusClassName, statusClassScale, type StatusClass } from '../status-class.js';
-import { chartConfig, chartWidth, vegaLiteSchema } from '../theme.js';
+import { chartConfig, chartWidth, vegaLiteSchema, wholeNumberAxis } from '../theme.js';
 import { periodAxis, periodTooltip, type TimeBucket } from '../time-buckets.js';
 
 export interface RequestsRow {
@@ -29,7 +29,7 @@ export function requestsOverTimeChart(rows: readonly RequestsRow[], bucket: Time
     mark: { type: 'area', tooltip: true, interpolate: 'monotone' },
     encoding: {
       x: periodAxis,
-      y: { field: 'requests', type: 'quantitative', stack: 'zero', title: `Requests per ${bucket.name}`, axis: { format: ',d' } },
+      y: { field: 'requests', type: 'quantitative', stack: 'zero', title: `Requests per ${bucket.name}`, axis: wholeNumberAxis() },
       color: { field: 'status_class', type: 'nominal', title: 'Status class', scale: statusClassScale(values.map((v) => v.status_class)) },
       order: { field: 'order', sort: 'ascending' },
       tooltip: [periodTooltip(bucket), { field: 'status_class', title: 'Status class' }, { field: 'requests', type: 'quantitative', title: 'Requests', format: ',d' }],

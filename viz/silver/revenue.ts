@@ -1,7 +1,7 @@
 // Silver: revenue over time, Σ montant of the valid transactions per bucket of time (per day
 // for a few months of data), as a line with a point per bucket.
 import type { TopLevelSpec } from 'vega-lite';
-import { chartConfig, chartWidth, mainColor, vegaLiteSchema } from '../theme.js';
+import { chartConfig, chartWidth, mainColor, vegaLiteSchema, wholeNumberAxis } from '../theme.js';
 import { periodAxis, periodTooltip, type TimeBucket } from '../time-buckets.js';
 
 export interface RevenueRow {
@@ -27,7 +27,7 @@ export function revenueChart(rows: readonly RevenueRow[], bucket: TimeBucket): T
     mark: { type: 'line', color: mainColor, point: { size: 18, color: mainColor }, tooltip: true },
     encoding: {
       x: periodAxis,
-      y: { field: 'revenue', type: 'quantitative', title: 'Revenue (€)', axis: { format: ',.0f' } },
+      y: { field: 'revenue', type: 'quantitative', title: 'Revenue (€)', axis: wholeNumberAxis(',.0f') },
       tooltip: [
         periodTooltip(bucket),
         { field: 'revenue', type: 'quantitative', title: 'Revenue (€)', format: ',.2f' },
