@@ -1,0 +1,100 @@
+// The embedded stack's own costs, measured: resolving the JVM dependencies (from the local Maven
+// repository into an empty cache; with the cache already stamped), `stack up` on a running stack,
+// each daemon's resident memory idle and at the peak of a large aggregation, `stack down`, and
+// `stack up` again with the data kept. It stops and starts the embedded stack: run it when
+// nothing else uses the stack; it leaves the stack up.
+//
+//   npm run bench:stack            (ROUNDS=2 by default: down/up timed that many times)
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { loadConfig } from '../control/config.js';
+import { SparkSession } from '../control/spark/index.js';
+import { isResolved, jarSets, resolveJars } from '../control/stack/maven.js';
+import { stackLayout } from '../control/stack/layout.js';
+import { stackDown, stackStatus, stackUp } from '../control/stack/stack.js';
+
+const config = loadConfig();
+const rounds = Number(process.env.ROUNDS ?? 2);
+const quiet = () => undefined;
+const lines: string[] = [`Embedded stack, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} vCPU, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, ''];
+
+async function timed(what: string, action: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await action();
+  const seconds = (performance.now() - started) / 1000;
+  lines.push(`| ${what} | ${seconds.toFixed(1)} s |`);
+  return seconds;
+}
+
+/** Resident set size of a process in MiB (0 when it is gone). */
+async function rssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  return Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+/** The stack's daemons and the Spark executor, by name → pid. */
+async function processes(): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  for (const status of await stackStatus(config)) if (status.pid !== undefined) found.set(status.name, status.pid);
+  // pgrep exits 1 when no executor runs (none has been started yet).
+  const executor = spawnSync('pgrep', ['-f', 'CoarseGrainedExecutorBackend'], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
+  if (executor) found.set('executor', Number(executor));
+  return found;
+}
+
+async function memory(): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  for (const [name, pid] of await processes()) sizes.set(name, await rssMiB(pid));
+  return sizes;
+}
+
+const describeMemory = (sizes: Map<string, number>) =>
+  `${[...sizes.values()].reduce((sum, size) => sum + size, 0)} MiB (${[...sizes].map(([name, size]) => `${name} ${size}`).join(', ')})`;
+
+// JVM dependencies: from the local Maven repository (~/.m2, as on a machine that resolved them
+// before) into an empty cache folder, then the check that finds them stamped.
+const cache = await mkdtemp(path.join(os.tmpdir(), 'lake-bench-cache-'));
+lines.push('| step | wall time |', '| --- | ---: |');
+try {
+  const layout = stackLayout({ homeDir: config.homeDir, cacheDir: cache });
+  await timed('JVM dependencies from the local Maven repository into an empty cache', () => resolveJars(layout, quiet));
+  await timed('JVM dependencies already in the cache (pom hash matches the stamp)', async () => {
+    for (const set of jarSets) if (!(await isResolved(layout, set))) throw new Error(`${set} not resolved`);
+  });
+} finally {
+  await rm(cache, { recursive: true, force: true });
+}
+
+await stackUp(config, quiet);
+await timed('`stack up` on a running stack (health checks only)', () => stackUp(config, quiet));
+for (let round = 1; round <= rounds; round++) {
+  await timed(`\`stack down\` (round ${round})`, () => stackDown(config, quiet));
+  await timed(`\`stack up\`, data kept (round ${round})`, () => stackUp(config, quiet));
+}
+
+// Memory: idle once a first query has started the executor, then sampled every 250 ms during a
+// 200 M-row aggregation (16 partitions), keeping each process's peak.
+const session = await SparkSession.connect(config.sparkRemote);
+try {
+  await (await session.sql('SELECT 1')).collect();
+  const idle = await memory();
+  const peak = new Map(idle);
+  const sampler = setInterval(() => {
+    void memory().then((sizes) => {
+      for (const [name, size] of sizes) peak.set(name, Math.max(peak.get(name) ?? 0, size));
+    });
+  }, 250);
+  try {
+    await (await session.sql('SELECT id % 1000 AS k, count(*) AS n, sum(id) AS s FROM range(0, 200000000, 1, 16) GROUP BY k')).collect();
+  } finally {
+    clearInterval(sampler);
+  }
+  lines.push('', '| state | resident memory, summed |', '| --- | --- |');
+  lines.push(`| idle, after a first query | ${describeMemory(idle)} |`);
+  lines.push(`| peak during a 200 M-row aggregation | ${describeMemory(peak)} |`);
+} finally {
+  await session.close();
+}
+process.stdout.write(`${lines.join('\n')}\n`);
