@@ -40,6 +40,8 @@ export interface SilverOptions {
   log?: (line: string) => void;
   /** Rebuild silver from all of bronze (a changed cleaning rule needs it), not only the new batches. */
   fullRefresh?: boolean;
+  /** Below this many bytes of new files a source's lines are read in place, not first copied to scratch Parquet (bronze-views.ts). */
+  materializeFromBytes?: number;
 }
 
 export async function runSilver(config: LakeConfig, options: SilverOptions = {}): Promise<SilverRun> {
@@ -78,7 +80,11 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
       const session = await run.spark();
       // The numbered lines of the new bronze files are computed once, into the run's scratch
       // space, and every view silver reads takes them from there.
-      await registerBronzeViews(session, config, batches, { materializeIn: `${config.lakeRoot}/${staging(runId)}/lines`, execution });
+      await registerBronzeViews(session, config, batches, {
+        materializeIn: `${config.lakeRoot}/${staging(runId)}/lines`,
+        materializeFromBytes: options.materializeFromBytes,
+        execution,
+      });
       if (published) await registerPublishedViews(session, config, 'silver', published);
       // Partitioned by bronze batch: replacing a run's batches is then a matter of the Delta log,
       // never a rewrite of the files that hold earlier batches.

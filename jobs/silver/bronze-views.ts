@@ -66,14 +66,24 @@ const fileOf = (path: string) => `url_decode(replace(regexp_extract(${path}, 'ba
  */
 const lacksStart = (file: LandedFileWithLines) => (file.oversizedLines ?? []).some((line) => line.start === undefined);
 
+/**
+ * Below this many bytes of new files a table's lines are not materialized by default: a small
+ * day's text is read again faster than a Parquet folder is written and read (two Spark jobs and
+ * a commit of files), which is much of a small incremental run's fixed cost.
+ */
+const defaultMaterializeFromBytes = 4 * 1024 ** 2;
+
 export interface BronzeViewOptions {
   /**
    * A scratch folder for the run: each file table's numbered lines are computed there once
    * (Parquet, one job a table) and every view reads them from it. Without it, each query over
    * the lines reads the raw files again (twice: the splits' counts, then the lines), which is
    * fine for a query or two (`lake sql`) but not for silver's cleaning, which reads them many times.
+   * A table with less than `materializeFromBytes` of new files is read in place all the same.
    */
   materializeIn?: string;
+  /** 4 MiB unless given (0: every table with files is materialized). */
+  materializeFromBytes?: number;
   execution?: ExecuteOptions;
 }
 
@@ -91,7 +101,8 @@ export async function registerBronzeViews(session: SparkSession, config: LakeCon
     await registerRead(session, table, landed.map((file) => `${config.lakeRoot}/${file.landedAt}`));
     await registerSplits(session, table);
     await registerText(session, table);
-    const materialized = options.materializeIn && landed.length > 0 ? `${options.materializeIn}/${table}` : undefined;
+    const bytes = landed.reduce((sum, file) => sum + file.size, 0);
+    const materialized = options.materializeIn && landed.length > 0 && bytes >= (options.materializeFromBytes ?? defaultMaterializeFromBytes) ? `${options.materializeIn}/${table}` : undefined;
     if (materialized) await materializeText(session, table, materialized, options.execution);
     await registerLines(session, table);
     await registerFiles(session, table);

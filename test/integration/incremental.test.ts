@@ -162,7 +162,9 @@ describe('incremental runs on Delta tables', () => {
 
   it('gives exactly the tables of a full refresh over the same bronze', async () => {
     const incremental = { silver: await fingerprint('silver'), gold: await fingerprint('gold') };
-    const silver = await runSilver(lake.config, { fullRefresh: true });
+    // The small days read their lines in place; the refresh copies them to scratch Parquet first,
+    // as a large run does: both ways must give the same rows.
+    const silver = await runSilver(lake.config, { fullRefresh: true, materializeFromBytes: 0 });
     expect(silver.madeFrom).toHaveLength(3);
     const total = (pick: (run: SilverRun) => number) => silverRuns.reduce((sum, run) => sum + pick(run), 0);
     for (const table of ['transactions', 'server_logs', 'social_posts', 'ad_events'] as const) {
