@@ -5,7 +5,9 @@
 // percentiles, errors and the API process's resident memory. Then a login flood: 64 connections
 // posting wrong passwords (each one a scrypt computation: the per-client and per-user login caps
 // are lifted here, as for an attacker with many addresses) while the 10-connection metrics case
-// runs again; its p99 is compared with the idle one. It needs gold: run `npm run job:all` (or the
+// runs again; its p99 is compared with the idle one. First, in this process, what verifying an
+// access token costs (the API's TokenService over an in-memory users database), and what it would
+// cost with the secret given to jsonwebtoken as a string (a key object made on every call). It needs gold: run `npm run job:all` (or the
 // demo) first.
 //
 //   npm run bench:api                 (30 s per endpoint)
@@ -16,6 +18,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import jwt from 'jsonwebtoken';
+import { loadApiConfig } from '../api/config.js';
+import { TokenService } from '../api/tokens.js';
 import { UserStore } from '../api/users.js';
 import { repoRoot } from '../control/config.js';
 
@@ -28,6 +33,33 @@ const CASES: { endpoint: string; connections: number }[] = [
   { endpoint: '/api/health', connections: 100 },
 ];
 const url = `http://127.0.0.1:${PORT}`;
+
+/** Microseconds a call of `verify` takes, median of 5 rounds of 20 000 calls. */
+function microseconds(verify: () => unknown): number {
+  const rounds = Array.from({ length: 5 }, () => {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < 20_000; i++) verify();
+    return Number(process.hrtime.bigint() - started) / 1000 / 20_000;
+  });
+  return rounds.sort((a, b) => a - b)[2]!;
+}
+
+async function tokenCosts(): Promise<string> {
+  const secret = randomBytes(32).toString('hex');
+  const users = new UserStore(':memory:');
+  try {
+    const config = loadApiConfig({ JWT_SECRET: secret, LAKE_USERS_DB: ':memory:' }, os.tmpdir());
+    const tokens = new TokenService(config, users);
+    const { access } = tokens.issuePair(await users.create('bench', 'bench password'));
+    const full = microseconds(() => tokens.verify(access, 'access'));
+    const signatureOnly = microseconds(() => jwt.verify(access, tokens.key, tokens.verifyOptions));
+    const stringSecret = microseconds(() => jwt.verify(access, secret, tokens.verifyOptions));
+    return `Verifying an access token: ${full.toFixed(1)} µs in all (signature and claims ${signatureOnly.toFixed(1)} µs, the rest the user lookup in SQLite); with the secret as a string, jsonwebtoken alone takes ${stringSecret.toFixed(1)} µs.`;
+  } finally {
+    users.close();
+  }
+}
+const tokenLine = await tokenCosts();
 
 const runtime = await mkdtemp(path.join(os.tmpdir(), 'lake-bench-api-'));
 const usersDb = path.join(runtime, 'users.sqlite');
@@ -62,6 +94,7 @@ try {
   const lines = [
     `API at ${url}, Node ${process.version}, ${os.cpus().length} CPUs, autocannon in this process, ${SECONDS} s per case`,
     `idle RSS ${idle.rss.toFixed(0)} MiB`,
+    tokenLine,
     '',
     '| endpoint | connections | body | requests/s | p50 | p99 | max | errors | non-2xx | RSS peak |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
