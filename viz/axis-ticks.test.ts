@@ -43,8 +43,9 @@ const tinyCharts: Record<string, TopLevelSpec> = {
 describe('axis ticks of small numbers', () => {
   it.each(Object.keys(tinyCharts))('%s: no axis repeats a label', async (name) => {
     const svg = await renderSvg(compileChart(tinyCharts[name]!).vega);
-    const axes = axisLabels(svg);
-    expect(axes.length).toBeGreaterThan(0);
-    for (const labels of axes) expect(labels.filter((label, i) => label !== '' && labels.indexOf(label) !== i)).toEqual([]);
+    // Only number axes: a time axis repeats `12 PM` from day to day by design.
+    const numberAxes = axisLabels(svg).filter((labels) => labels.length > 0 && labels.every((label) => /^[-−]?[\d,.]+%?$/.test(label)));
+    expect(numberAxes.length).toBeGreaterThan(0);
+    for (const labels of numberAxes) expect(labels.filter((label, i) => labels.indexOf(label) !== i)).toEqual([]);
   });
 });
