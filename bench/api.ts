@@ -7,8 +7,8 @@
 // are lifted here, as for an attacker with many addresses) while the 10-connection metrics case
 // runs again; its p99 is compared with the idle one. First, in this process, what verifying an
 // access token costs (the API's TokenService over an in-memory users database), and what it would
-// cost with the secret given to jsonwebtoken as a string (a key object made on every call). It needs gold: run `npm run job:all` (or the
-// demo) first.
+// cost with the secret given to jsonwebtoken as a string (a key object made on every call).
+// It needs gold: run `npm run job:all` (or the demo) first.
 //
 //   npm run bench:api                 (30 s per endpoint)
 //   BENCH_SECONDS=10 npm run bench:api

@@ -44,9 +44,10 @@ async function processes(): Promise<Map<string, number>> {
   return found;
 }
 
-async function memory(): Promise<Map<string, number>> {
+/** Each process's resident size now: only /proc is read, so sampling does not load the stack. */
+async function memory(pids: Map<string, number>): Promise<Map<string, number>> {
   const sizes = new Map<string, number>();
-  for (const [name, pid] of await processes()) sizes.set(name, await rssMiB(pid));
+  for (const [name, pid] of pids) sizes.set(name, await rssMiB(pid));
   return sizes;
 }
 
@@ -79,10 +80,12 @@ for (let round = 1; round <= rounds; round++) {
 const session = await SparkSession.connect(config.sparkRemote);
 try {
   await (await session.sql('SELECT 1')).collect();
-  const idle = await memory();
+  // The processes are found once (their health checks are round trips); then /proc is sampled.
+  const pids = await processes();
+  const idle = await memory(pids);
   const peak = new Map(idle);
   const sampler = setInterval(() => {
-    void memory().then((sizes) => {
+    void memory(pids).then((sizes) => {
       for (const [name, size] of sizes) peak.set(name, Math.max(peak.get(name) ?? 0, size));
     });
   }, 250);

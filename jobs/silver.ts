@@ -1,12 +1,13 @@
 // Silver: cleans the bronze batches that published silver does not hold yet, with the SQL of
 // jobs/sql/silver/, on the cluster. Each source's SQL classifies every new bronze record once:
 // valid (a silver row) or quarantined with the first rule it breaks; then a valid record whose key
-// an earlier record of the run or silver already holds is a duplicate (silver/duplicates.ts). The rows go into the Delta tables `silver/<table>` and
-// `silver/<table>_quarantine`, replacing whatever an earlier, unpublished attempt wrote for the
-// same batches (so a rerun neither loses nor duplicates a record). The conservation law is
-// checked per source on numbers that do not come from the cleaning SQL — the records bronze
-// counted when it landed the batches, against the rows the Delta commits wrote — and only then
-// is the new layer version published, every table at once, through the layer pointer.
+// an earlier record of the run or silver already holds is a duplicate (silver/duplicates.ts). The
+// rows go into the Delta tables `silver/<table>` and `silver/<table>_quarantine`, replacing
+// whatever an earlier, unpublished attempt wrote for the same batches (so a rerun neither loses
+// nor duplicates a record). The conservation law is checked per source on numbers that do not
+// come from the cleaning SQL — the records bronze counted when it landed the batches, against the
+// rows the Delta commits wrote — and only then is the new layer version published, every table
+// at once, through the layer pointer.
 import type { LakeConfig } from '../control/config.js';
 import { LakeError } from '../control/errors.js';
 import { runLayer, type LayerRunContext } from '../control/runs/layer-run.js';

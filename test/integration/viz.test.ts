@@ -16,6 +16,7 @@ import { LayerPointer } from '../../control/runs/published.js';
 import { compileChart } from '../../viz/compile.js';
 import { writeCharts, type WrittenChart, type WrittenCharts } from '../../viz/write-charts.js';
 import { LakeFixture } from './support/lake-fixture.js';
+import { numberAxes, repeatedLabels } from '../support/axis-labels.js';
 import { collectPageErrors, describeInChromium, launchChromium, type HeadlessChromium } from '../support/chromium.js';
 
 let lake: LakeFixture;
@@ -162,10 +163,7 @@ describeInChromium('the chart pages in Chromium, from file://', () => {
     for (const c of written.charts) {
       const { rendered, errors, marks, axes } = await open(c.html);
       expect({ chart: c.name, rendered, errors }).toEqual({ chart: c.name, rendered: 'true', errors: [] });
-      // Ticks between whole numbers, rounded by the format, would repeat a label (`0 0 1 1 2`).
-      // (Only number axes: a time axis repeats `12 PM` from day to day by design.)
-      const numberAxes = axes.filter((labels) => labels.every((label) => /^[-−]?[\d,.]+%?$/.test(label)));
-      for (const labels of numberAxes) expect(labels.filter((label, i) => labels.indexOf(label) !== i), `${c.name}: repeated axis labels in ${labels.join(' ')}`).toEqual([]);
+      for (const labels of numberAxes(axes)) expect(repeatedLabels(labels), `${c.name}: repeated axis labels in ${labels.join(' ')}`).toEqual([]);
       const expected = expectedMarks(c.name, (await specOf(c)).data.values);
       for (const [type, count] of Object.entries(expected)) expect(marks[type], `${c.name}: ${type} marks`).toBe(count);
     }
