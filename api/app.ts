@@ -4,13 +4,13 @@ import express from 'express';
 import helmet from 'helmet';
 import { requireAccessToken } from './auth.js';
 import type { ApiConfig } from './config.js';
-import type { GoldSource } from './gold-cache.js';
+import type { GoldSource } from './gold-source.js';
 import { errorHandler, methodNotAllowed, notFound } from './http-errors.js';
 import { openApiDocument } from './openapi.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
-import { tokenRoutes } from './routes/token.js';
+import { tokenRoutes, type RateLimitStores } from './routes/token.js';
 import { TokenService } from './tokens.js';
 import type { UserStore } from './users.js';
 
@@ -20,9 +20,10 @@ export interface ApiDependencies {
   gold: GoldSource;
   version: string;
   log?: (line: string) => void;
+  rateLimitStores?: RateLimitStores;
 }
 
-export function createApp({ config, users, gold, version, log = () => undefined }: ApiDependencies): express.Express {
+export function createApp({ config, users, gold, version, log = () => undefined, rateLimitStores }: ApiDependencies): express.Express {
   const tokens = new TokenService(config, users);
   const app = express();
   app.disable('x-powered-by');
@@ -34,7 +35,7 @@ export function createApp({ config, users, gold, version, log = () => undefined 
   app.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
 
   app.use(healthRoutes(gold));
-  app.use(tokenRoutes(config, users, tokens));
+  app.use(tokenRoutes(config, users, tokens, rateLimitStores));
   const authenticate = requireAccessToken(tokens);
   app.use(metricsRoutes(gold, authenticate));
   app.use(dashboardRoutes(gold, authenticate));

@@ -2,6 +2,7 @@
 // every value can be set for a real deployment (see README, "The API").
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { LakeError } from '../control/errors.js';
 
@@ -35,6 +36,8 @@ export interface ApiConfig {
   bodyLimitBytes: number;
   /** Express `trust proxy`: which proxies' X-Forwarded-For to believe for the client address. */
   trustProxy: boolean | number | string;
+  /** Processes serving requests on the one port (api/cluster.ts); 1 serves from the `lake api` process itself. */
+  workers: number;
 }
 
 export const MIN_SECRET_BYTES = 32;
@@ -141,5 +144,6 @@ export function loadApiConfig(env: Env, homeDir: string): ApiConfig {
     loginWindowMs: parseDuration('API_LOGIN_WINDOW', get('API_LOGIN_WINDOW', '15m')) * 1000,
     bodyLimitBytes: positiveInteger('API_BODY_LIMIT_BYTES', get('API_BODY_LIMIT_BYTES', '8192')),
     trustProxy: trustProxy(get('API_TRUST_PROXY', 'false')),
+    workers: positiveInteger('API_WORKERS', get('API_WORKERS', String(os.availableParallelism()))),
   };
 }

@@ -9,32 +9,10 @@ import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
 import { LayerPointer, tableUri, type PublishedLayer } from '../control/runs/published.js';
 import { SparkSession } from '../control/spark/index.js';
 import type { GoldTable } from '../jobs/gold.js';
+import { servedSnapshot, type GoldSnapshot, type GoldSource, type GoldStatus } from './gold-source.js';
 import { goldEndpoints, toMetricRow, type MetricRow } from './gold-tables.js';
 
-export interface GoldSnapshot {
-  /** Run id of the gold version. */
-  version: string;
-  publishedAt: string;
-  loadedAt: string;
-  tables: Record<GoldTable, MetricRow[]>;
-}
-
-export interface GoldStatus {
-  /** `empty`: nothing loaded yet; `stale`: serving a version, but the last check failed or a newer one could not be loaded. */
-  state: 'empty' | 'ready' | 'stale';
-  version?: string;
-  publishedAt?: string;
-  loadedAt?: string;
-  checkedAt?: string;
-  /** Why the last check or load failed. */
-  error?: string;
-}
-
-/** What the routes need of gold: the snapshot to serve and the state to report. */
-export interface GoldSource {
-  snapshot(): GoldSnapshot | undefined;
-  status(): GoldStatus;
-}
+export type { GoldSnapshot, GoldSource, GoldStatus } from './gold-source.js';
 
 /** Loads the tables of one gold version. */
 export type GoldLoader = (version: PublishedLayer) => Promise<Record<GoldTable, MetricRow[]>>;
@@ -45,6 +23,8 @@ export interface GoldCacheOptions {
   readPointer?: () => Promise<PublishedLayer | undefined>;
   load?: GoldLoader;
   log?: (line: string) => void;
+  /** Called after every check, whatever its outcome (the API's primary passes gold on to its workers). */
+  onCheck?: (cache: GoldCache) => void;
 }
 
 // A load that takes longer than this is abandoned and retried at the next check.
@@ -119,7 +99,10 @@ export class GoldCache implements GoldSource {
 
   /** One check of the pointer, and a load when it moved; concurrent calls share one check. */
   check(): Promise<void> {
-    this.checking ??= this.checkOnce().finally(() => (this.checking = undefined));
+    this.checking ??= this.checkOnce().finally(() => {
+      this.checking = undefined;
+      this.options.onCheck?.(this);
+    });
     return this.checking;
   }
 
@@ -133,7 +116,7 @@ export class GoldCache implements GoldSource {
       }
       if (pointer.runId !== this.current?.version) {
         const tables = await this.load(pointer);
-        this.current = { version: pointer.runId, publishedAt: pointer.publishedAt, loadedAt: new Date().toISOString(), tables };
+        this.current = servedSnapshot({ version: pointer.runId, publishedAt: pointer.publishedAt, loadedAt: new Date().toISOString(), tables });
         this.log(`gold ${pointer.runId} loaded (published ${pointer.publishedAt})`);
       }
       this.state = { ...this.describe(), state: 'ready', checkedAt };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_CONCURRENT_HASHES, decoyHash, hashLoad, hashPassword, verifyPassword } from './passwords.js';
+import { MAX_CONCURRENT_HASHES, decoyHash, hashLoad, hashPassword, shareHashSlots, verifyPassword } from './passwords.js';
 
 describe('password hashing', () => {
   it('verifies the right password and refuses a wrong one', async () => {
@@ -19,6 +19,19 @@ describe('password hashing', () => {
     expect(results).toEqual([false, true, false, true, false, true, false, true]);
     expect(loads[0]).toEqual({ running: MAX_CONCURRENT_HASHES, waiting: 8 - MAX_CONCURRENT_HASHES });
     for (const load of loads) expect(load.running).toBeLessThanOrEqual(MAX_CONCURRENT_HASHES);
+    expect(hashLoad()).toEqual({ running: 0, waiting: 0 });
+  });
+
+  it('shares the bound among the processes of an API cluster: two workers hash one at a time each', async () => {
+    shareHashSlots(2);
+    try {
+      const stored = await hashPassword('correct horse battery');
+      const logins = Array.from({ length: 4 }, () => verifyPassword('wrong password!', stored));
+      expect(hashLoad()).toEqual({ running: MAX_CONCURRENT_HASHES / 2, waiting: 4 - MAX_CONCURRENT_HASHES / 2 });
+      await Promise.all(logins);
+    } finally {
+      shareHashSlots(1);
+    }
     expect(hashLoad()).toEqual({ running: 0, waiting: 0 });
   });
 });

@@ -12,11 +12,12 @@ const SALT_BYTES = 16;
  * must not take all of it, nor every core.
  */
 export const MAX_CONCURRENT_HASHES = 2;
+let hashSlots = MAX_CONCURRENT_HASHES;
 let hashing = 0;
 const waiting: (() => void)[] = [];
 
 async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (hashing >= MAX_CONCURRENT_HASHES) await new Promise<void>((resolve) => waiting.push(resolve));
+  if (hashing >= hashSlots) await new Promise<void>((resolve) => waiting.push(resolve));
   else hashing++;
   try {
     return await work();
@@ -26,6 +27,14 @@ async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
     if (next) next();
     else hashing--;
   }
+}
+
+/**
+ * Shares the bound among the processes of an API cluster, so that together they hash no more
+ * at once than one process would (at least one each).
+ */
+export function shareHashSlots(processes: number): void {
+  hashSlots = Math.max(1, Math.floor(MAX_CONCURRENT_HASHES / processes));
 }
 
 /** How many computations are running and waiting (for tests and diagnostics). */

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot, type LakeConfig } from '../control/config.js';
-import { LakeError } from '../control/errors.js';
 import { createApp } from './app.js';
+import { apiUrl, listen } from './listen.js';
 import type { ApiConfig } from './config.js';
 import { GoldCache, sparkGoldLoader } from './gold-cache.js';
 import { UserStore } from './users.js';
@@ -17,31 +17,23 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+export const { version: apiVersion } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
 
+/** The API in this process: the gold cache, the users database and the app. */
 export async function startApi(lake: LakeConfig, config: ApiConfig, log: (line: string) => void = () => undefined): Promise<RunningApi> {
   const users = new UserStore(config.usersDb);
   const loader = sparkGoldLoader(lake);
   const gold = new GoldCache(lake, { pollMs: config.goldPollMs, load: loader, log });
   await gold.start();
-  const app = createApp({ config, users, gold, version, log });
-  const server = app.listen(config.port, config.host);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      gold.stop();
-      users.close();
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new LakeError(`port ${config.port} on ${config.host} is taken`, 'stop what uses it, or choose another port with API_PORT')
-          : error,
-      );
-    });
+  const app = createApp({ config, users, gold, version: apiVersion, log });
+  const server = await listen(app, config).catch(async (error: unknown) => {
+    gold.stop();
+    await loader.close();
+    users.close();
+    throw error;
   });
-  const { port } = server.address() as AddressInfo;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: apiUrl(config, (server.address() as AddressInfo).port),
     gold,
     users,
     close: async () => {

@@ -5,13 +5,13 @@ import { expect } from 'vitest';
 import type { ApiConfig } from './config.js';
 import { loadApiConfig } from './config.js';
 import { createApp } from './app.js';
-import type { GoldSnapshot, GoldSource, GoldStatus } from './gold-cache.js';
+import { servedSnapshot, type GoldSnapshot, type GoldSource, type GoldStatus } from './gold-source.js';
 import { openApiDocument } from './openapi.js';
 import { UserStore } from './users.js';
 
 export const SECRET = 'unit-test-secret-0123456789abcdef-0123456789';
 
-export const sampleGold: GoldSnapshot = {
+export const sampleGold: GoldSnapshot = servedSnapshot({
   version: '20261128T101010Z-abcd',
   publishedAt: '2026-11-28T10:10:10.000Z',
   loadedAt: '2026-11-28T10:10:11.000Z',
@@ -27,7 +27,7 @@ export const sampleGold: GoldSnapshot = {
       { campaign_id: 'Campagne 2', total_clicks: 3, total_impressions: 0, ctr: null },
     ],
   },
-};
+});
 
 /** Gold that tests can swap: a snapshot (or none) and a state. */
 export class FixedGold implements GoldSource {

@@ -1,8 +1,10 @@
-// Benchmark of the API: autocannon against a real API process serving the lake's current gold,
-// with a valid access token: 100 connections for throughput, 10 for latency (with 100 waiting
-// connections latency is mostly queueing: 100 / throughput), and /api/health, which skips
-// authentication and gold, as the floor of Express itself. Reports requests/s, latency
-// percentiles, errors and the API process's resident memory. Then a login flood: 64 connections
+// Benchmark of the API: autocannon against a real `lake api` (API_WORKERS worker processes, by
+// default one per core) serving the lake's current gold, with a valid access token: 100
+// connections for throughput, 10 for latency (with 100 waiting connections latency is mostly
+// queueing: 100 / throughput), and /api/health, which skips authentication and gold. Then, in the
+// same run, the floor: bare Express on as many workers writing a body of the same size
+// (bench/bare-express.ts), and the API's ratio to it. Reports requests/s, latency percentiles,
+// errors and the resident memory of the primary and of each worker. Then a login flood: 64 connections
 // posting wrong passwords (each one a scrypt computation: the per-client and per-user login caps
 // are lifted here, as for an attacker with many addresses) while the 10-connection metrics case
 // runs again; its p99 is compared with the idle one. First, in this process, what verifying an
@@ -26,6 +28,7 @@ import { repoRoot } from '../control/config.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const PORT = Number(process.env.BENCH_API_PORT ?? 18_000);
+const WORKERS = Number(process.env.API_WORKERS ?? os.availableParallelism());
 const CASES: { endpoint: string; connections: number }[] = [
   { endpoint: '/api/total-sales-per-product/', connections: 100 },
   { endpoint: '/api/campaign-metrics/', connections: 100 },
@@ -68,15 +71,48 @@ await users.create('bench', 'bench password');
 users.close();
 
 const api = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'control/cli/main.ts'), 'api', '--port', String(PORT)], {
-  env: { ...process.env, LAKE_USERS_DB: usersDb, JWT_SECRET: randomBytes(32).toString('hex'), API_LOGIN_ATTEMPTS: '1000000', API_LOGIN_CLIENT_ATTEMPTS: '1000000' },
+  env: {
+    ...process.env,
+    API_WORKERS: String(WORKERS),
+    LAKE_USERS_DB: usersDb,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    API_LOGIN_ATTEMPTS: '1000000',
+    API_LOGIN_CLIENT_ATTEMPTS: '1000000',
+  },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 
-/** Resident memory of the API process now, and its peak (VmHWM), in MiB. */
-async function memory(): Promise<{ rss: number; peak: number }> {
-  const status = await readFile(`/proc/${api.pid}/status`, 'utf8');
+/** Resident memory of a process now, and its peak (VmHWM), in MiB. */
+async function memoryOf(pid: number): Promise<{ rss: number; peak: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
   return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
+}
+
+/** Resident memory of the API: its primary, and each process serving requests (the primary's workers). */
+async function memory(): Promise<{ primary: { rss: number; peak: number }; workers: { rss: number; peak: number }[] }> {
+  const children = (await readFile(`/proc/${api.pid}/task/${api.pid}/children`, 'utf8')).trim().split(/\s+/).filter(Boolean).map(Number);
+  const nodes = [];
+  for (const pid of children) if ((await readFile(`/proc/${pid}/cmdline`, 'utf8')).includes('api/worker')) nodes.push(await memoryOf(pid));
+  const primary = await memoryOf(api.pid!);
+  // With API_WORKERS=1 the primary serves the requests itself.
+  return { primary, workers: nodes.length > 0 ? nodes : [primary] };
+}
+const mib = (values: number[]) => values.map((value) => value.toFixed(0)).join(' / ');
+
+/** Bare Express on as many workers, writing a body of `bytes`: requests/s and latency at 100 connections. */
+async function bareExpress(bytes: number): Promise<autocannon.Result> {
+  const port = PORT + 1;
+  const floor = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'bench/bare-express.ts'), String(port), String(bytes), String(WORKERS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      floor.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve());
+      floor.once('exit', (code) => reject(new Error(`bare Express exited with code ${code}`)));
+    });
+    return await autocannon({ url: `http://127.0.0.1:${port}/`, connections: 100, duration: SECONDS });
+  } finally {
+    floor.kill('SIGTERM');
+  }
 }
 
 try {
@@ -92,24 +128,34 @@ try {
   const idle = await memory();
 
   const lines = [
-    `API at ${url}, Node ${process.version}, ${os.cpus().length} CPUs, autocannon in this process, ${SECONDS} s per case`,
-    `idle RSS ${idle.rss.toFixed(0)} MiB`,
+    `API at ${url}, ${WORKERS} workers, Node ${process.version}, ${os.cpus().length} CPUs, autocannon in this process, ${SECONDS} s per case`,
+    `idle RSS: primary ${idle.primary.rss.toFixed(0)} MiB, workers ${mib(idle.workers.map((worker) => worker.rss))} MiB`,
     tokenLine,
     '',
-    '| endpoint | connections | body | requests/s | p50 | p99 | max | errors | non-2xx | RSS peak |',
+    '| endpoint | connections | body | requests/s | p50 | p99 | max | errors | non-2xx | RSS peak: workers |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
+  const throughput = new Map<string, number>();
   const headers = { authorization: `Bearer ${access}` };
   const p99 = new Map<string, number>();
   for (const { endpoint, connections } of CASES) {
     const body = await (await fetch(`${url}${endpoint}`, { headers })).text();
     const result = await autocannon({ url: `${url}${endpoint}`, connections, duration: SECONDS, headers });
     p99.set(`${endpoint} ${connections}`, result.latency.p99);
-    const { peak } = await memory();
+    throughput.set(`${endpoint} ${connections}`, result.requests.average);
+    const { workers } = await memory();
     lines.push(
-      `| \`${endpoint}\` | ${connections} | ${(body.length / 1024).toFixed(1)} KiB | ${Math.round(result.requests.average).toLocaleString('en')} | ${result.latency.p50} ms | ${result.latency.p99} ms | ${result.latency.max} ms | ${result.errors} | ${result.non2xx} | ${peak.toFixed(0)} MiB |`,
+      `| \`${endpoint}\` | ${connections} | ${(body.length / 1024).toFixed(1)} KiB | ${Math.round(result.requests.average).toLocaleString('en')} | ${result.latency.p50} ms | ${result.latency.p99} ms | ${result.latency.max} ms | ${result.errors} | ${result.non2xx} | ${mib(workers.map((worker) => worker.peak))} MiB |`,
     );
   }
+  const campaignBytes = Buffer.byteLength(await (await fetch(`${url}/api/campaign-metrics/`, { headers })).text());
+  const floor = await bareExpress(campaignBytes);
+  const api100 = throughput.get('/api/campaign-metrics/ 100')!;
+  lines.push(
+    `| bare Express, one route, same body | 100 | ${(campaignBytes / 1024).toFixed(1)} KiB | ${Math.round(floor.requests.average).toLocaleString('en')} | ${floor.latency.p50} ms | ${floor.latency.p99} ms | ${floor.latency.max} ms | ${floor.errors} | ${floor.non2xx} | |`,
+    '',
+    `\`/api/campaign-metrics/\` at 100 connections / bare Express: ${(api100 / floor.requests.average).toFixed(2)}×`,
+  );
 
   // The login flood, with the metrics measured beside it.
   const [flood, during] = await Promise.all([

@@ -16,8 +16,12 @@ export interface BenchLake {
   config: LakeConfig;
   /** Records of the first day: `records` a source, 4 sources. */
   records: number;
-  /** Lands a second day's inputs beside the first's: scale xs files of another seed (a sub-folder per source) and 1 000 events. */
-  addSecondDay(): Promise<number>;
+  /**
+   * Lands a second day's inputs beside the first's: files of scale `dayScale` (default xs) of
+   * another seed, in a sub-folder per source, and as many events as a source has records; returns
+   * how many records that is in all.
+   */
+  addSecondDay(dayScale?: Scale): Promise<number>;
   destroy(): Promise<void>;
 }
 
@@ -37,16 +41,17 @@ export async function createBenchLake(scale: Scale): Promise<BenchLake> {
   return {
     config,
     records,
-    async addSecondDay() {
+    async addSecondDay(dayScale = 'xs') {
       const day = await mkdtemp(path.join(os.tmpdir(), 'lake-bench-day2-'));
+      const dayRecords = scales[dayScale].records;
       try {
-        await generateSample({ outDir: day, scale: 'xs', seed: 2, dirtyRate: 0.02, force: false });
+        await generateSample({ outDir: day, scale: dayScale, seed: 2, dirtyRate: 0.02, force: false });
         for (const source of ['transactions', 'server_logs', 'social']) await cp(path.join(day, source), path.join(input, source, 'day-2'), { recursive: true });
       } finally {
         await rm(day, { recursive: true, force: true });
       }
-      await produceAdEvents(config, { count: 1000, partitions: 3, dirtyRate: 0.02, seed: 2 });
-      return scales.xs.records * 3 + 1000;
+      await produceAdEvents(config, { count: dayRecords, partitions: 3, dirtyRate: 0.02, seed: 2 });
+      return dayRecords * 4;
     },
     async destroy() {
       await new WebHdfs(config.webHdfs).delete(hdfsPath(config.lakeRoot), true);

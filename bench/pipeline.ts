@@ -3,9 +3,11 @@
 // cleaning and metrics submitted as plain Spark SQL in one session (no manifests, no conservation
 // check, no Delta tables, no publication), i.e. what Spark needs for the work itself. Then a
 // second day: new input files of scale `xs` (another seed) and 1 000 new events land in the same
-// lake, and the incremental `job:all` is timed against the first day's.
+// lake (1 % of a scale s lake), or files of the second argument's scale and as many events (scale
+// s on a scale m lake: 10 %), and the incremental `job:all` is timed against the first day's.
 //
 //   npm run bench:pipeline -- s        (scale xs | s | m; the embedded stack must be up)
+//   npm run bench:pipeline -- m s      (a second day of scale s on the scale m lake)
 //
 // It uses a fresh lake root, input folder and Kafka topic, and removes them afterwards.
 import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
@@ -21,6 +23,7 @@ import { layerSql } from '../jobs/sql-files.js';
 import { classify } from '../jobs/silver/classify.js';
 
 const scale = parseScale(process.argv[2]);
+const dayScale = parseScale(process.argv[3] ?? 'xs');
 const lake = await createBenchLake(scale);
 const { config } = lake;
 const hdfs = new WebHdfs(config.webHdfs);
@@ -42,9 +45,10 @@ try {
   lines.push(`Engine floor (silver + gold as plain SQL in one session): ${floor.toFixed(1)} s`);
   lines.push(`Silver + gold through the control plane / engine floor: ${((timings[1]![1] + timings[2]![1]) / floor).toFixed(2)}×`);
 
-  const newRecords = await lake.addSecondDay();
+  const newRecords = await lake.addSecondDay(dayScale);
   const dayTwo = await timeLayers();
-  lines.push('', `Second day: ${newRecords.toLocaleString('en')} new records (scale xs files, 1 000 events), incremental job:all`, '');
+  const share = `${((100 * newRecords) / total).toFixed(0)} % of the first day's records`;
+  lines.push('', `Second day: ${newRecords.toLocaleString('en')} new records (scale ${dayScale} files and events, ${share}), incremental job:all`, '');
   lines.push('| layer | wall time |', '| --- | ---: |');
   for (const [layer, t] of dayTwo) lines.push(`| ${layer} | ${t.toFixed(1)} s |`);
   const dayTwoTotal = dayTwo.reduce((sum, [, t]) => sum + t, 0);

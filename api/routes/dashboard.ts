@@ -10,7 +10,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { GoldTable } from '../../jobs/gold.js';
 import { browserBuild, chartLibraries } from '../../viz/browser-builds.js';
 import { avgLikesChart, campaignChart, statusCodeChart, totalSalesChart, type AvgLikesRow, type CampaignRow, type StatusCodeRow, type TotalSalesRow } from '../../viz/gold/index.js';
-import type { GoldSource } from '../gold-cache.js';
+import type { GoldSource } from '../gold-source.js';
 import { goldEndpoints, type MetricRow } from '../gold-tables.js';
 import { HttpError, methodNotAllowed } from '../http-errors.js';
 import { servedGold } from './metrics.js';

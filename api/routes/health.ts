@@ -2,7 +2,7 @@
 // (200, with its version, also when stale) or not yet (503). Anyone may ask, so the answer holds
 // no internal detail: why a check failed goes to the API's log, not to the caller.
 import { Router } from 'express';
-import type { GoldSource } from '../gold-cache.js';
+import type { GoldSource } from '../gold-source.js';
 import { methodNotAllowed } from '../http-errors.js';
 
 export function healthRoutes(gold: GoldSource): Router {

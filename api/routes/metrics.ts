@@ -1,7 +1,8 @@
 // The four gold metrics, from memory. Each answer names its gold version (`X-Gold-Version`) and
-// carries an ETag, so a client polling with If-None-Match gets 304 until gold changes.
+// carries an ETag, so a client polling with If-None-Match gets 304 until gold changes. The body
+// is the one serialized when the version was loaded: a request verifies its token and writes bytes.
 import { Router, type RequestHandler, type Response } from 'express';
-import type { GoldSnapshot, GoldSource } from '../gold-cache.js';
+import type { GoldSnapshot, GoldSource } from '../gold-source.js';
 import { goldEndpoints } from '../gold-tables.js';
 import { HttpError, methodNotAllowed } from '../http-errors.js';
 
@@ -25,7 +26,8 @@ export function metricsRoutes(gold: GoldSource, authenticate: RequestHandler): R
     router
       .route(endpoint.path)
       .get(authenticate, (_req, res) => {
-        res.json(servedGold(gold, res).tables[endpoint.table]);
+        const body = servedGold(gold, res).bodies[endpoint.table];
+        res.set('Content-Type', 'application/json; charset=utf-8').send(body);
       })
       .all(methodNotAllowed(['GET']));
   }

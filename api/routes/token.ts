@@ -2,7 +2,7 @@
 // username, and per client address across usernames (password spraying); an unknown user and a
 // wrong password get the same answer after the same work.
 import { Router, type Request, type Response } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import type { ApiConfig } from '../config.js';
 import { HttpError, methodNotAllowed } from '../http-errors.js';
 import { TokenRejected, type TokenService } from '../tokens.js';
@@ -24,11 +24,19 @@ function noStore(res: Response): void {
   res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
 }
 
-export function tokenRoutes(config: ApiConfig, users: UserStore, tokens: TokenService): Router {
+/**
+ * Where a rate limit keeps its counts, by the limit's name. By default each limit counts in the
+ * process's memory; the workers of a cluster share their primary's counts (api/cluster.ts), or
+ * each worker would grant its own allowance.
+ */
+export type RateLimitStores = (name: string) => Store | undefined;
+
+export function tokenRoutes(config: ApiConfig, users: UserStore, tokens: TokenService, stores: RateLimitStores = () => undefined): Router {
   const router = Router();
 
-  const failedLogins = (limit: number, key: (req: Request) => string) =>
+  const failedLogins = (name: string, limit: number, key: (req: Request) => string) =>
     rateLimit({
+      store: stores(name),
       windowMs: config.loginWindowMs,
       limit,
       skipSuccessfulRequests: true,
@@ -40,12 +48,12 @@ export function tokenRoutes(config: ApiConfig, users: UserStore, tokens: TokenSe
       },
     });
   const client = (req: Request) => ipKeyGenerator(req.ip ?? '');
-  const perUsername = failedLogins(config.loginAttempts, (req) => {
+  const perUsername = failedLogins('failed-logins-per-username', config.loginAttempts, (req) => {
     const body = req.body as { username?: unknown } | undefined;
     const username = typeof body?.username === 'string' ? body.username.normalize('NFC').slice(0, 200) : '';
     return `${client(req)}\u0000${username}`;
   });
-  const perClient = failedLogins(config.loginAttemptsPerClient, client);
+  const perClient = failedLogins('failed-logins-per-client', config.loginAttemptsPerClient, client);
 
   router
     .route('/api/token')

@@ -1,6 +1,7 @@
 // `lake api`: serves gold over HTTP with JWT authentication until Ctrl-C.
 import { Command } from 'commander';
 import { loadApiConfig } from '../../api/config.js';
+import { startApiCluster } from '../../api/cluster.js';
 import { startApi } from '../../api/server.js';
 import { loadConfig } from '../config.js';
 
@@ -14,9 +15,10 @@ export function apiCommand(): Command {
     .action(async (options: { port?: string; host?: string }) => {
       const lake = loadConfig();
       const config = loadApiConfig({ ...process.env, API_PORT: options.port ?? process.env.API_PORT, API_HOST: options.host ?? process.env.API_HOST }, lake.homeDir);
-      const api = await startApi(lake, config, log);
+      const api = config.workers > 1 ? await startApiCluster(lake, config, log) : await startApi(lake, config, log);
       const gold = api.gold.status();
-      log(`listening on ${api.url} — gold ${gold.version ?? `not loaded (${gold.error ?? 'unknown'})`}`);
+      const processes = config.workers > 1 ? `${config.workers} workers` : 'one process';
+      log(`listening on ${api.url} (${processes}) — gold ${gold.version ?? `not loaded (${gold.error ?? 'unknown'})`}`);
       log(`signing secret from ${config.jwtSecretSource}; users in ${config.usersDb}`);
       if (api.users.list().length === 0) log('no users yet: create one with `npm run lake -- user create <name>`');
       await new Promise<void>((resolve) => {

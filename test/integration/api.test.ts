@@ -1,12 +1,17 @@
 // The API end to end on the real stack: gold made by the real pipeline, loaded through Spark
 // Connect, served over HTTP with real tokens; then a new gold version published while it runs.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadApiConfig } from '../../api/config.js';
 import { startApi, type RunningApi } from '../../api/server.js';
+import { UserStore } from '../../api/users.js';
+import { repoRoot } from '../../control/config.js';
 import { apiDocument, expectDocumented } from '../../api/test-support.js';
 import { runGold } from '../../jobs/gold.js';
 import { collectPageErrors, describeInChromium, launchChromium, type HeadlessChromium } from '../support/chromium.js';
@@ -112,6 +117,100 @@ describe('the API on gold made by the pipeline', () => {
       expect(await page.isVisible('#login')).toBe(false);
       expect(errors).toEqual([]);
       await page.close();
+    });
+  });
+
+  describe('`lake api` with API_WORKERS=2: two workers on one port, gold and login counts from the primary', () => {
+    let primary: ChildProcess;
+    let url: string;
+    let token: string;
+
+    /** The primary's worker processes, from /proc (its children running api/worker). */
+    const workerPids = async () => {
+      const children = (await readFile(`/proc/${primary.pid}/task/${primary.pid}/children`, 'utf8')).trim().split(/\s+/).filter(Boolean).map(Number);
+      const workers: number[] = [];
+      for (const pid of children) if ((await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes('api/worker')) workers.push(pid);
+      return workers;
+    };
+    /** A request on a connection of its own: the primary hands each connection to the next worker. */
+    const fresh = (endpoint: string, init: { method?: string; body?: object; token?: string } = {}) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const payload = init.body ? JSON.stringify(init.body) : undefined;
+        const req = http.request(`${url}${endpoint}`, {
+          agent: false,
+          method: init.method ?? 'GET',
+          headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
+        });
+        req.on('response', (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.setTimeout(10_000, () => req.destroy(new Error(`no answer to ${endpoint} in 10 s`)));
+        req.end(payload);
+      });
+
+    beforeAll(async () => {
+      const usersDb = path.join(runtime, 'cluster-users.sqlite');
+      const users = new UserStore(usersDb);
+      await users.create('analyst', 'a long enough password');
+      users.close();
+      primary = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'control/cli/main.ts'), 'api', '--port', '0'], {
+        env: { ...process.env, LAKE_ROOT: lake.config.lakeRoot, LAKE_USERS_DB: usersDb, API_WORKERS: '2', API_GOLD_POLL_MS: '300' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let log = '';
+      url = await new Promise<string>((resolve, reject) => {
+        primary.stderr!.on('data', (chunk: Buffer) => {
+          log += chunk.toString('utf8');
+          const listening = /listening on (http:\/\/\S+) \(2 workers\)/.exec(log);
+          if (listening) resolve(listening[1]!);
+        });
+        primary.once('exit', (code) => reject(new Error(`lake api exited with ${code}:\n${log}`)));
+      });
+      const login = await fresh('/api/token/', { method: 'POST', body: { username: 'analyst', password: 'a long enough password' } });
+      token = (JSON.parse(login.body) as { access: string }).access;
+    });
+
+    afterAll(() => {
+      if (primary?.exitCode === null) primary.kill('SIGKILL');
+    });
+
+    it('serves the four metrics exactly on every connection', async () => {
+      expect(await workerPids()).toHaveLength(2);
+      const truth = lake.expected.gold;
+      for (let i = 0; i < 4; i++) {
+        const sales = await fresh('/api/total-sales-per-product/', { token });
+        expect(sales.status).toBe(200);
+        expect(JSON.parse(sales.body)).toEqual(truth.total_sales_per_product.map((row) => ({ ...row, total_ventes: number(row.total_ventes) })));
+        expect(JSON.parse((await fresh('/api/status-code-counts/', { token })).body)).toEqual(truth.status_code_counts);
+      }
+    });
+
+    it('counts failed logins across the workers: the 11th wrong password for a name is refused', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 11; i++) statuses.push((await fresh('/api/token/', { method: 'POST', body: { username: 'analyst', password: `wrong ${i}` } })).status);
+      expect(statuses).toEqual([...Array<number>(10).fill(401), 429]);
+    });
+
+    it('replaces a worker killed with SIGKILL, and keeps answering meanwhile', async () => {
+      const [victim, survivor] = await workerPids();
+      process.kill(victim!, 'SIGKILL');
+      // Once the primary has reaped it (and before the replacement listens), the survivor answers.
+      await expect.poll(() => existsSync(`/proc/${victim}`), { timeout: 10_000, interval: 50 }).toBe(false);
+      for (let i = 0; i < 4; i++) expect((await fresh('/api/campaign-metrics/', { token })).status).toBe(200);
+      await expect.poll(async () => (await workerPids()).filter((pid) => pid !== victim), { timeout: 60_000, interval: 250 }).toHaveLength(2);
+      expect(await workerPids()).toContain(survivor);
+      for (let i = 0; i < 4; i++) expect((await fresh('/api/campaign-metrics/', { token })).status).toBe(200);
+    });
+
+    it('stops every worker on SIGINT, and exits 0', async () => {
+      const pids = await workerPids();
+      const exited = new Promise<number | null>((resolve) => primary.once('exit', resolve));
+      primary.kill('SIGINT');
+      expect(await exited).toBe(0);
+      for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
     });
   });
 });
