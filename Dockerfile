@@ -13,11 +13,14 @@ COPY --from=spark /opt/spark/jars/spark-connect_2.13-${SPARK_VERSION}.jar /tmp/s
 ENV PATH=/opt/java/openjdk/bin:$PATH
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Dev dependencies included: `npm run api` runs TypeScript through tsx.
+# Dev dependencies included: TypeScript compiles the CLI in this stage.
 RUN npm ci --no-audit --no-fund
 COPY . .
+# The protocol code, then the CLI compiled to dist/ (what bin/lake.mjs runs: no tsx at run time).
 RUN npx tsx -e "import('./control/setup/protos.ts').then((protos) => protos.generateProtocol('/tmp/spark-jars'))" \
- && test -d control/spark/gen/spark/connect
+ && test -d control/spark/gen/spark/connect \
+ && npx tsx -e "import('./control/setup/build-cli.ts').then((cli) => cli.buildCli())" \
+ && test -f dist/control/cli/main.js
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \

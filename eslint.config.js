@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.lake/', 'out/', 'control/spark/gen/', 'data/'] },
+  { ignores: ['node_modules/', '.lake/', 'out/', 'dist/', 'control/spark/gen/', 'data/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -15,7 +15,7 @@ export default tseslint.config(
   },
   {
     // Plain Node scripts that run before the dependencies are installed.
-    files: ['scripts/**/*.mjs'],
+    files: ['scripts/**/*.mjs', 'bin/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly' } },
   },
   {

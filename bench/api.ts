@@ -70,7 +70,7 @@ const users = new UserStore(usersDb);
 await users.create('bench', 'bench password');
 users.close();
 
-const api = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'control/cli/main.ts'), 'api', '--port', String(PORT)], {
+const api = spawn(process.execPath, [path.join(repoRoot, 'bin/lake.mjs'), 'api', '--port', String(PORT)], {
   env: {
     ...process.env,
     API_WORKERS: String(WORKERS),

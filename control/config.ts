@@ -1,11 +1,24 @@
 // Typed configuration from the environment. Every default points at the embedded stack that
 // `lake stack up` starts; every setting can point at a real cluster instead (see README).
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { embeddedRemote } from './stack/connect-token.js';
 
-/** The repository root: everything relative (runtime folder, infra poms) hangs from it. */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * The repository root: everything relative (runtime folder, infra poms, SQL files) hangs from it.
+ * The nearest folder above this module with a package.json: this module runs from control/ (under
+ * tsx, in tests) and from dist/control/ (the compiled CLI).
+ */
+export const repoRoot = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+  return dir;
+})();
 
 export interface LakeConfig {
   /**

@@ -44,7 +44,7 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(path.join(r
   }
 }
 
-const demo = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'control/cli/main.ts'), 'demo', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const demo = spawn(process.execPath, [path.join(root, 'bin/lake.mjs'), 'demo', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
 // Ctrl-C reaches the demo through the terminal's process group; here it must only not kill us first.
 process.on('SIGINT', () => undefined);
 process.on('SIGTERM', () => demo.kill('SIGTERM'));

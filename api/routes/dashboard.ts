@@ -3,10 +3,10 @@
 // and each chart's spec is built here, from the gold in memory, by the same builders as
 // `lake viz` (viz/gold), behind the same bearer authentication as the metrics.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { Router, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { TopLevelSpec } from 'vega-lite';
+import { repoRoot } from '../../control/config.js';
 import type { GoldTable } from '../../jobs/gold.js';
 import { browserBuild, chartLibraries } from '../../viz/browser-builds.js';
 import { avgLikesChart, campaignChart, statusCodeChart, totalSalesChart, type AvgLikesRow, type CampaignRow, type StatusCodeRow, type TotalSalesRow } from '../../viz/gold/index.js';
@@ -15,7 +15,7 @@ import { goldEndpoints, type MetricRow } from '../gold-tables.js';
 import { HttpError, methodNotAllowed } from '../http-errors.js';
 import { servedGold } from './metrics.js';
 
-const pageFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dashboard');
+const pageFolder = path.join(repoRoot, 'api', 'dashboard');
 /** The browser builds of the charting libraries, by the name the page asks for. */
 const vendorFiles: Record<string, string> = Object.fromEntries(chartLibraries.map((pkg) => [`${pkg}.min.js`, browserBuild(pkg)]));
 

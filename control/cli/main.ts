@@ -7,6 +7,6 @@ import { runCommand } from './run-command.js';
 
 await runCommand(async () => {
   if (!protocolGenerated()) await setup(loadConfig(), (line) => process.stderr.write(`${line}\n`));
-  const { program } = await import('./program.js');
-  await program.parseAsync(process.argv);
+  const { lakeProgram } = await import('./program.js');
+  await (await lakeProgram(process.argv)).parseAsync(process.argv);
 });

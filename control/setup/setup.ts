@@ -6,6 +6,7 @@ import type { LakeConfig } from '../config.js';
 import { findJava } from '../stack/java.js';
 import { stackLayout } from '../stack/layout.js';
 import { resolveJars } from '../stack/maven.js';
+import { buildCli } from './build-cli.js';
 import { generateProtocol, generatedDir } from './protos.js';
 
 export type Log = (line: string) => void;
@@ -15,6 +16,7 @@ export async function setup(config: LakeConfig, log: Log) {
   const java = await findJava();
   await resolveJars(layout, log);
   if (await generateProtocol(layout.jars('spark'))) log('generated the Spark Connect protocol code from the resolved jar');
+  if (await buildCli()) log('compiled the CLI to dist/ (what `lake` runs)');
   return { layout, java };
 }
 
