@@ -72,7 +72,7 @@ export async function runBronze(config: LakeConfig, options: BronzeOptions = {})
         }
         log(`landing ad events ${describeRanges(offsetPlan.ranges)} from Kafka through Spark`);
         const batches = committedRuns.map((committed) => committed.runId);
-        manifest.kafka = await landKafka(await spark(), config, offsetPlan, committedOffsets, runId, batches, options.execution ?? {});
+        manifest.kafka = await landKafka(await spark(), hdfs, config, offsetPlan, committedOffsets, runId, batches, options.execution ?? {});
       } else if (offsetPlan) {
         manifest.kafka = { topic: offsetPlan.topic, ranges: {}, records: 0, committed: committedOffsets };
       }

@@ -59,7 +59,7 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
         await ensureDeltaTable(session, uri, gold[table].columns, { execution });
         const query = await layerSql('gold', table);
         // Gold tables are small: coalescing the sorted result into one file keeps the key order.
-        const commit = await commitWrite(session, uri, `INSERT OVERWRITE ${deltaTable(uri)}\nSELECT /*+ COALESCE(1) */ * FROM (\n${query}\n) AS metric`, runId, execution);
+        const commit = await commitWrite(session, hdfs, uri, `INSERT OVERWRITE ${deltaTable(uri)}\nSELECT /*+ COALESCE(1) */ * FROM (\n${query}\n) AS metric`, runId, execution);
         return [table, commit] as const;
       });
       const tables: Record<string, PublishedTable> = Object.fromEntries(commits.map(([table, commit]) => [table, { path: `gold/${table}`, version: commit.version }]));

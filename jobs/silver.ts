@@ -64,7 +64,7 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
       if (fullRefresh) await run.hdfs.delete(`${run.root}/silver/_versions`, true);
     },
     work: async (run) => {
-      const { runs, runId, manifest } = run;
+      const { hdfs, runs, runId, manifest } = run;
       const published = fullRefresh ? undefined : await pointer(run).current();
       const bronzeRuns = await runs.succeeded('bronze');
       if (bronzeRuns.length === 0) throw new LakeError(`no bronze batch in ${config.lakeRoot} yet`, 'land the inputs first: `npm run job:bronze`');
@@ -98,7 +98,7 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
       const commit = async (table: string, select: string): Promise<DeltaCommit> => {
         const uri = `${config.lakeRoot}/silver/${table}`;
         const statement = owned ? `INSERT INTO ${deltaTable(uri)} REPLACE WHERE batch_id IN (${owned})` : `INSERT OVERWRITE ${deltaTable(uri)}`;
-        return commitWrite(session, uri, `${statement}\n${select}`, runId, execution);
+        return commitWrite(session, hdfs, uri, `${statement}\n${select}`, runId, execution);
       };
 
       // The sources are independent: they are cleaned side by side.

@@ -94,6 +94,7 @@ export function adEventsTable(config: LakeConfig): string {
  */
 export async function landKafka(
   session: SparkSession,
+  hdfs: WebHdfs,
   config: LakeConfig,
   plan: OffsetPlan,
   committed: Record<string, number>,
@@ -114,6 +115,7 @@ export async function landKafka(
   await kafkaBatch(session, config, plan, runId).createOrReplaceTempView('landing_ad_events');
   const written = await commitWrite(
     session,
+    hdfs,
     table,
     `INSERT INTO ${deltaTable(table)} REPLACE WHERE batch_id = ${sqlString(runId)}
      SELECT key, value, topic, partition, offset, timestamp, batch_id FROM landing_ad_events`,

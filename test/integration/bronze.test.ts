@@ -99,7 +99,7 @@ describe('bronze', () => {
     const plan = await planOffsets(config(), committed);
     // The crashed run: its batch is written, its manifest never was.
     const committedBatches = (await new RunStore(hdfs, hdfsPath(config().lakeRoot)).succeeded('bronze')).map((r) => r.runId);
-    await landKafka(session, config(), plan!, committed, '20260101T000000Z-dead00', committedBatches, {});
+    await landKafka(session, hdfs, config(), plan!, committed, '20260101T000000Z-dead00', committedBatches, {});
 
     const run = await runBronze(config());
     expect(run.kafka?.records).toBe(30);
