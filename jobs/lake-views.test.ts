@@ -2,7 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { LakeError } from '../control/errors.js';
 import { SparkError } from '../control/spark/index.js';
-import { explainRemovedVersion, type VersionedView } from './lake-views.js';
+import { explainRemovedVersion, lakeViewsNamedIn, type VersionedView } from './lake-views.js';
 
 const root = 'hdfs://127.0.0.1:8020/lake';
 const versions: VersionedView[] = [
@@ -39,5 +39,20 @@ describe('a read of a version that is gone', () => {
     expect(explainRemovedVersion(other, versions)).toBe(other);
     const plain = new Error('boom');
     expect(explainRemovedVersion(plain, versions)).toBe(plain);
+  });
+});
+
+describe('the lake views a query names', () => {
+  it('finds each view the query names, whatever its case or quoting', () => {
+    const query = 'SELECT t.*, g.ctr FROM `silver_transactions` t JOIN GOLD_Campaign_Metrics g ON true WHERE t.x IN (SELECT x FROM bronze_transactions_lines)';
+    expect(lakeViewsNamedIn(query)).toEqual(new Set(['silver_transactions', 'gold_campaign_metrics', 'bronze_transactions_lines']));
+  });
+
+  it('names none in a query on no lake table', () => {
+    expect(lakeViewsNamedIn('SELECT 1 AS one')).toEqual(new Set());
+  });
+
+  it('asks for every view for a SHOW statement, which lists them', () => {
+    expect(lakeViewsNamedIn('  show views')).toBeUndefined();
   });
 });

@@ -38,6 +38,18 @@ export interface LakeViews {
 export interface LakeViewsOptions {
   /** A succeeded silver or gold run: read the lake as it published it. */
   asOf?: string;
+  /** Only these views (those a query names, see lakeViewsNamedIn); every view when absent. */
+  only?: ReadonlySet<string>;
+}
+
+/**
+ * The lake views a query names, so that only they are registered: each is a Spark round trip that
+ * reads a Delta log, a second or two for all of them. Undefined (all views) for a SHOW statement,
+ * which lists views without naming them.
+ */
+export function lakeViewsNamedIn(query: string): Set<string> | undefined {
+  if (/^\s*SHOW\b/i.test(query)) return undefined;
+  return new Set([...query.matchAll(/\b(?:bronze|silver|gold)_\w+/gi)].map(([name]) => name.toLowerCase()));
 }
 
 export async function registerLakeViews(session: SparkSession, config: LakeConfig, options: LakeViewsOptions = {}): Promise<LakeViews> {
@@ -69,7 +81,11 @@ export async function registerLakeViews(session: SparkSession, config: LakeConfi
     result.asOf = { silver: asOf.silver.runId, gold: asOf.gold?.runId };
   }
 
+  const wanted = (view: string) => options.only?.has(view) ?? true;
+  // The bronze views come together (registerBronzeViews makes the lines and files views too).
+  const wantsBronze = options.only === undefined || [...options.only].some((view) => view.startsWith('bronze_'));
   const bronze = await attempt('bronze', async () => {
+    if (!wantsBronze) return [];
     const committed = runs.filter((run): run is BronzeRun => run.layer === 'bronze' && run.outcome === 'succeeded');
     const held = asOf ? new Set(asOf.silver.madeFrom) : undefined;
     const batches = held ? committed.filter((run) => held.has(run.runId)) : committed;
@@ -84,11 +100,13 @@ export async function registerLakeViews(session: SparkSession, config: LakeConfi
   const reads = (['silver', 'gold'] as const).flatMap((layer) => {
     const version = layers[layer];
     if (!version) return [];
-    return Object.entries(version.tables).map(([table, published]) => ({
-      layer,
-      one: { ...version, tables: { [table]: published } },
-      read: { view: `${layer}_${table}`, uri: tableUri(config, published), version: published.version, runId: version.runId },
-    }));
+    return Object.entries(version.tables)
+      .filter(([table]) => wanted(`${layer}_${table}`))
+      .map(([table, published]) => ({
+        layer,
+        one: { ...version, tables: { [table]: published } },
+        read: { view: `${layer}_${table}`, uri: tableUri(config, published), version: published.version, runId: version.runId },
+      }));
   });
   await Promise.all(
     reads.map(({ layer, one, read }) =>

@@ -4,7 +4,7 @@
 import { once } from 'node:events';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.js';
-import { explainRemovedVersion, registerLakeViews } from '../../jobs/lake-views.js';
+import { explainRemovedVersion, lakeViewsNamedIn, registerLakeViews } from '../../jobs/lake-views.js';
 import {
   SparkInterruptedError,
   SparkSession,
@@ -66,7 +66,7 @@ async function runSql(query: string, format: Format, asOf: string | undefined): 
   try {
     // Progress every half second rather than Spark's default 2 s, when there is a bar to feed.
     if (process.stderr.isTTY) await session.config.set('spark.connect.progress.reportInterval', '500ms');
-    const views = await registerLakeViews(session, config, { asOf });
+    const views = await registerLakeViews(session, config, { asOf, only: lakeViewsNamedIn(query) });
     if (views.asOf) process.stderr.write(`lake: silver as run ${views.asOf.silver} published it${views.asOf.gold ? `, gold as run ${views.asOf.gold} did` : ''}\n`);
     for (const warning of views.warnings) process.stderr.write(`lake: warning: ${warning}\n`);
     const execution: QueryOptions = { signal: interrupt.signal, onProgress: progress.onProgress };

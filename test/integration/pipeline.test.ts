@@ -9,7 +9,7 @@ import type { SilverRun } from '../../control/runs/manifest.js';
 import { LayerPointer, tableUri, type PublishedTable } from '../../control/runs/published.js';
 import type { ExpectedFiles } from '../../control/sample/index.js';
 import { SparkInterruptedError, SparkSession } from '../../control/spark/index.js';
-import { registerLakeViews } from '../../jobs/lake-views.js';
+import { lakeViewsNamedIn, registerLakeViews } from '../../jobs/lake-views.js';
 import { goldTables, runGold } from '../../jobs/gold.js';
 import { runSilver } from '../../jobs/silver.js';
 import { LakeFixture } from './support/lake-fixture.js';
@@ -93,6 +93,19 @@ describe('the pipeline, bronze → silver → gold', () => {
       await session.sql(`SELECT (SELECT count(*) FROM silver_transactions) AS kept, (SELECT count(*) FROM silver_transactions_quarantine) AS quarantined`)
     ).collect<{ kept: bigint; quarantined: bigint }>();
     expect(row).toEqual({ kept: BigInt(expected.sources.transactions.silver_rows), quarantined: BigInt(expected.sources.transactions.quarantined) });
+  });
+
+  it('registers only the views a query names, in a session of its own', async () => {
+    const own = await SparkSession.connect(config().sparkRemote);
+    try {
+      const query = 'SELECT count(*) AS n FROM silver_transactions_quarantine';
+      const { views } = await registerLakeViews(own, config(), { only: lakeViewsNamedIn(query) });
+      expect(views).toEqual(['silver_transactions_quarantine']);
+      const [row] = await (await own.sql(query)).collect<{ n: bigint }>();
+      expect(row?.n).toBe(BigInt(expected.sources.transactions.quarantined));
+    } finally {
+      await own.close();
+    }
   });
 
   it('does nothing when run again with nothing new, and gives identical gold when rebuilt from all of bronze', async () => {
