@@ -16,7 +16,7 @@ import { LayerPointer, registerPublishedViews, type PublishedLayer, type Publish
 import type { ExecuteOptions, SparkSession } from '../control/spark/index.js';
 import { layerTables, silverColumns, silverTables, type SilverTable } from './catalog.js';
 import { sideBySide } from '../control/side-by-side.js';
-import { commitWrite, deltaTable, ensureDeltaTable, sqlString, type DeltaCommit } from './delta.js';
+import { commitWrite, lastCommit, deltaTable, ensureDeltaTable, sqlString, type DeltaCommit } from './delta.js';
 import { landedRecords } from './silver/landed-records.js';
 import { registerBronzeViews } from './silver/bronze-views.js';
 import { classify } from './silver/classify.js';
@@ -80,7 +80,8 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
 
       const session = await run.spark();
       // The numbered lines of the new bronze files are computed once, into the run's scratch
-      // space, and every view silver reads takes them from there.
+      // space (a small day's into the executors' memory), and every view silver reads takes them
+      // from there.
       await registerBronzeViews(session, config, batches, {
         materializeIn: `${config.lakeRoot}/${staging(runId)}/lines`,
         materializeFromBytes: options.materializeFromBytes,
@@ -93,11 +94,18 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
         ensureDeltaTable(session, `${config.lakeRoot}/silver/${table}`, columns, { partitionedBy: 'batch_id', execution }),
       );
 
-      // Every batch of this run: the rows an earlier attempt wrote for them are replaced.
+      // Every batch of this run. Their rows are a blind append (one Spark job: Delta reads none of
+      // the table's state) when the table is as published silver left it: its newest commit is the
+      // version the pointer names, or its creation before any publication. Otherwise an earlier
+      // attempt may have written some, and they are replaced (REPLACE WHERE: about five jobs, the
+      // table's state rebuilt to find the files of those batches).
       const owned = fullRefresh ? undefined : batches.map((bronze) => sqlString(bronze.runId)).join(', ');
+      const asPublished = (table: string, newest: DeltaCommit) =>
+        published?.tables[table] ? newest.version === published.tables[table].version : newest.operation === 'CREATE TABLE';
       const commit = async (table: string, select: string): Promise<DeltaCommit> => {
         const uri = `${config.lakeRoot}/silver/${table}`;
-        const statement = owned ? `INSERT INTO ${deltaTable(uri)} REPLACE WHERE batch_id IN (${owned})` : `INSERT OVERWRITE ${deltaTable(uri)}`;
+        const into = owned ? `INSERT INTO ${deltaTable(uri)}` : `INSERT OVERWRITE ${deltaTable(uri)}`;
+        const statement = owned && !asPublished(table, await lastCommit(hdfs, uri)) ? `${into} REPLACE WHERE batch_id IN (${owned})` : into;
         return commitWrite(session, hdfs, uri, `${statement}\n${select}`, runId, execution);
       };
 
@@ -106,10 +114,14 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
         log(`silver ${table}: cleaning`);
         const staged = `${config.lakeRoot}/${staging(runId)}/${table}`;
         const verdicts = await classify(session, table, staged, published !== undefined, execution);
-        const reasons = await reasonCounts(session, verdicts, execution);
-        const rows = await commit(table, `SELECT ${silverColumns[table].join(', ')}, batch_id FROM (${verdicts}) WHERE reason IS NULL`);
-        const quarantine = await commit(`${table}_quarantine`, quarantineRows(table, verdicts, runId));
-        const counts = checkConservation(config, table, { ...(await landedRecords(session, table, batches, execution)), silverRows: rows.rowsWritten, quarantined: quarantine.rowsWritten, reasons });
+        // Four independent steps on the staged verdicts, side by side.
+        const [reasons, rows, quarantine, landed] = await Promise.all([
+          reasonCounts(session, verdicts, execution),
+          commit(table, `SELECT ${silverColumns[table].join(', ')}, batch_id FROM (${verdicts}) WHERE reason IS NULL`),
+          commit(`${table}_quarantine`, quarantineRows(table, verdicts, runId)),
+          landedRecords(session, table, batches, execution),
+        ]);
+        const counts = checkConservation(config, table, { ...landed, silverRows: rows.rowsWritten, quarantined: quarantine.rowsWritten, reasons });
         return { table, rows, quarantine, counts };
       });
       await run.hdfs.delete(`${run.root}/${staging(run.runId)}`, true);

@@ -8,7 +8,7 @@ import type { WebHdfs } from '../../control/hdfs/webhdfs.js';
 import type { KafkaManifest } from '../../control/runs/manifest.js';
 import { BATCH_PREFIX } from './batches.js';
 import { col, lit, type DataFrame, type ExecuteOptions, type SparkSession } from '../../control/spark/index.js';
-import { commitWrite, deltaTable, sqlString } from '../delta.js';
+import { commitWrite, deltaTable, lastCommit, sqlString } from '../delta.js';
 
 export interface OffsetPlan {
   topic: string;
@@ -88,9 +88,8 @@ export function adEventsTable(config: LakeConfig): string {
 
 /**
  * Lands the planned range in the `batch_id = <runId>` partition of the Delta table
- * `bronze/ad_events`. The write replaces only that partition, and first the rows of batches that
- * never committed (a run that died after its write) go: nothing above bronze reads them, and a
- * retried range must not sit twice in the table.
+ * `bronze/ad_events`. The rows of batches that never committed (a run that died after its write)
+ * go first: nothing above bronze reads them, and a retried range must not sit twice in the table.
  */
 export async function landKafka(
   session: SparkSession,
@@ -110,14 +109,22 @@ export async function landKafka(
     undefined,
     execution,
   );
-  const keep = [...committedBatches, runId].map(sqlString).join(', ');
-  await session.sql(`DELETE FROM ${deltaTable(table)} WHERE batch_id NOT IN (${keep})`, undefined, execution);
+  // Rows of uncommitted batches can only be there when the newest commit is not a committed
+  // batch's (or the table's creation): every run that found them removed them before it wrote.
+  // Otherwise the batch is a blind append, one Spark job; the removal and the replacing write
+  // each rebuild the table's state first.
+  const newest = await lastCommit(hdfs, table);
+  const clean = newest.operation === 'CREATE TABLE' || committedBatches.includes(newest.runId ?? '');
+  if (!clean) {
+    const keep = [...committedBatches, runId].map(sqlString).join(', ');
+    await session.sql(`DELETE FROM ${deltaTable(table)} WHERE batch_id NOT IN (${keep})`, undefined, execution);
+  }
   await kafkaBatch(session, config, plan, runId).createOrReplaceTempView('landing_ad_events');
   const written = await commitWrite(
     session,
     hdfs,
     table,
-    `INSERT INTO ${deltaTable(table)} REPLACE WHERE batch_id = ${sqlString(runId)}
+    `INSERT INTO ${deltaTable(table)}${clean ? '' : ` REPLACE WHERE batch_id = ${sqlString(runId)}`}
      SELECT key, value, topic, partition, offset, timestamp, batch_id FROM landing_ad_events`,
     runId,
     execution,

@@ -67,9 +67,10 @@ const fileOf = (path: string) => `url_decode(replace(regexp_extract(${path}, 'ba
 const lacksStart = (file: LandedFileWithLines) => (file.oversizedLines ?? []).some((line) => line.start === undefined);
 
 /**
- * Below this many bytes of new files a table's lines are not materialized by default: a small
- * day's text is read again faster than a Parquet folder is written and read (two Spark jobs and
- * a commit of files), which is much of a small incremental run's fixed cost.
+ * Below this many bytes of new files a table's lines are not materialized by default but kept on
+ * the executors (`checkpointView`): a small day's lines are kept there faster than a Parquet
+ * folder is written and read (two Spark jobs and a commit of files), which is much of a small
+ * incremental run's fixed cost; a large day's could exceed the executors' memory and spill.
  */
 const defaultMaterializeFromBytes = 4 * 1024 ** 2;
 
@@ -79,7 +80,7 @@ export interface BronzeViewOptions {
    * (Parquet, one job a table) and every view reads them from it. Without it, each query over
    * the lines reads the raw files again (twice: the splits' counts, then the lines), which is
    * fine for a query or two (`lake sql`) but not for silver's cleaning, which reads them many times.
-   * A table with less than `materializeFromBytes` of new files is read in place all the same.
+   * A table with less than `materializeFromBytes` of new files is kept on the executors instead.
    */
   materializeIn?: string;
   /** 4 MiB unless given (0: every table with files is materialized). */
@@ -103,10 +104,13 @@ export async function registerBronzeViews(session: SparkSession, config: LakeCon
     await registerText(session, table);
     const bytes = landed.reduce((sum, file) => sum + file.size, 0);
     const materialized = options.materializeIn && landed.length > 0 && bytes >= (options.materializeFromBytes ?? defaultMaterializeFromBytes) ? `${options.materializeIn}/${table}` : undefined;
+    const kept = options.materializeIn && landed.length > 0 && !materialized;
     if (materialized) await materializeText(session, table, materialized, options.execution);
+    else if (kept) await checkpointView(session, `bronze_${table}_text`, options.execution);
     await registerLines(session, table);
     await registerFiles(session, table);
     if (materialized) await materializeFileFacts(session, table, `${materialized}_file_facts`, options.execution);
+    else if (kept) await checkpointView(session, `bronze_${table}_file_facts`, options.execution);
   });
   // The ad events: the partitions of the Delta table `bronze/ad_events` that these batches landed.
   const batches = runs.filter((run) => (run.kafka?.records ?? 0) > 0).map((run) => `'${run.runId}'`);
@@ -295,6 +299,18 @@ async function registerText(session: SparkSession, table: FileTable): Promise<vo
     -- An oversized line is blank as bronze found it on the whole line, not on its prefix.
     SELECT batch_id, file, line_number, CAST(unbase64(prefix) AS STRING), is_valid_utf8(unbase64(prefix)), bytes, blank
     FROM bronze_${table}_oversized`);
+}
+
+/**
+ * A small day's alternative to materializing: computes the view once, keeps its rows on the
+ * executors (`localCheckpoint`) and points the view there. That spares the scratch folder's write,
+ * commit and listing; and every query over the view is planned as over a table, not over the
+ * splits' windows and joins (the social posts' SQL names its lines and files a dozen times, and
+ * Spark's analysis of such a tree took seconds). The rows stay on the executors until the
+ * session ends: a run's session ends with the run.
+ */
+async function checkpointView(session: SparkSession, view: string, execution?: ExecuteOptions): Promise<void> {
+  await (await session.table(view).localCheckpoint(execution)).createOrReplaceTempView(view);
 }
 
 /** Computes bronze_<table>_text once into `target` and points the view there. */

@@ -131,6 +131,20 @@ describe('Spark Connect client', () => {
     expect(await df.explain()).toContain('Range');
   });
 
+  it('keeps a DataFrame on the executors with localCheckpoint: the same rows, planned as a scan of them', async () => {
+    const source = spark.range(0, 1000).filter('id % 3 = 0').select(col('id'), col('id').times(2).as('twice'));
+    const kept = await source.localCheckpoint();
+    expect(kept.relation.relType.case).toBe('cachedRemoteRelation');
+    expect(await kept.count()).toBe(334n);
+    expect(await kept.agg(fn('sum', col('twice')).as('total')).collect()).toEqual([{ total: 333_666n }]);
+    // Planned as a scan of the kept rows: the filter over the range is gone from the plan.
+    const plan = await kept.explain();
+    expect(plan).toContain('ExistingRDD');
+    expect(plan).not.toContain('Range');
+    await kept.createOrReplaceTempView('kept_rows');
+    expect(await (await spark.sql('SELECT count(*) AS n FROM kept_rows WHERE twice > 1000')).collect()).toEqual([{ n: 167n }]);
+  });
+
   it('reads and writes the session configuration', async () => {
     await spark.config.set({ 'spark.sql.shuffle.partitions': 7, 'spark.lake.test': 'yes' });
     expect(await spark.config.get('spark.sql.shuffle.partitions')).toBe('7');

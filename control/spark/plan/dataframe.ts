@@ -157,6 +157,21 @@ export class DataFrame {
     return new DataFrameWriter(this.session, this.relation);
   }
 
+  /**
+   * Computes the DataFrame now and keeps its rows on the executors (in memory, spilling to disk)
+   * while the session lives; returns a DataFrame that reads them. Its plan is a leaf, so what is
+   * built on it is analyzed and planned as over a table, however long the plan it came from.
+   * Spark's `localCheckpoint`: not replicated, so a lost executor loses the rows (a query over
+   * them then fails). They are freed when the session ends.
+   */
+  async localCheckpoint(options: ExecuteOptions = {}): Promise<DataFrame> {
+    const result = await this.session.executeCommand({ commandType: { case: 'checkpointCommand', value: { relation: this.relation, local: true, eager: true } } }, options);
+    const response = result.responses.find((candidate) => candidate.responseType.case === 'checkpointCommandResult')?.responseType;
+    const cached = response?.case === 'checkpointCommandResult' ? response.value.relation : undefined;
+    if (!cached) throw new Error('the server answered the checkpoint without the relation it cached');
+    return this.derive(rel.relation({ case: 'cachedRemoteRelation', value: cached }));
+  }
+
   /** Registers the DataFrame as a temporary view of the session, replacing any of that name. */
   async createOrReplaceTempView(name: string, options: ExecuteOptions = {}): Promise<void> {
     await this.createView(name, true, options);
