@@ -82,7 +82,7 @@ async function engineFloor(): Promise<number> {
     const started = performance.now();
     await registerBronzeViews(session, config, runs, { materializeIn: `${config.lakeRoot}/floor/lines` });
     for (const table of silverTables) {
-      const verdicts = await classify(session, table, `${config.lakeRoot}/floor/${table}`, false);
+      const verdicts = await classify(session, table, { folder: `${config.lakeRoot}/floor/${table}` }, false);
       await (await session.sql(`SELECT ${silverColumns[table].join(', ')} FROM (${verdicts}) WHERE reason IS NULL`)).createOrReplaceTempView(`silver_${table}`);
     }
     for (const table of goldTables) {

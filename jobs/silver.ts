@@ -18,7 +18,7 @@ import { layerTables, silverColumns, silverTables, type SilverTable } from './ca
 import { sideBySide } from '../control/side-by-side.js';
 import { commitWrite, lastCommit, deltaTable, ensureDeltaTable, sqlString, type DeltaCommit } from './delta.js';
 import { landedRecords } from './silver/landed-records.js';
-import { registerBronzeViews } from './silver/bronze-views.js';
+import { isSmallDay, registerBronzeViews } from './silver/bronze-views.js';
 import { classify } from './silver/classify.js';
 import { positionColumns } from './silver/duplicates.js';
 
@@ -41,7 +41,7 @@ export interface SilverOptions {
   log?: (line: string) => void;
   /** Rebuild silver from all of bronze (a changed cleaning rule needs it), not only the new batches. */
   fullRefresh?: boolean;
-  /** Below this many bytes of new files a source's lines are read in place, not first copied to scratch Parquet (bronze-views.ts). */
+  /** Below this many bytes of new records a source's lines and verdicts are kept on the executors, not in scratch Parquet (bronze-views.ts). */
   materializeFromBytes?: number;
 }
 
@@ -51,7 +51,7 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
   const fullRefresh = options.fullRefresh ?? false;
   const pointer = (run: LayerRunContext) => new LayerPointer(run.hdfs, run.root, 'silver');
   // Scratch space of a run: each source's classified records and its duplicate keys, read by both
-  // commits (silver rows, quarantine).
+  // commits (silver rows, quarantine), unless the day is small enough to keep them on the executors.
   const staging = (runId: string) => `silver/_staging/${runId}`;
   let publishing: PublishedLayer | undefined;
   return runLayer(config, 'silver', {
@@ -112,8 +112,8 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
       // The sources are independent: they are cleaned side by side.
       const cleaned = await sideBySide(silverTables, async (table) => {
         log(`silver ${table}: cleaning`);
-        const staged = `${config.lakeRoot}/${staging(runId)}/${table}`;
-        const verdicts = await classify(session, table, staged, published !== undefined, execution);
+        const where = isSmallDay(table, batches, options.materializeFromBytes) ? 'executors' : { folder: `${config.lakeRoot}/${staging(runId)}/${table}` };
+        const verdicts = await classify(session, table, where, published !== undefined, execution);
         // Four independent steps on the staged verdicts, side by side.
         const [reasons, rows, quarantine, landed] = await Promise.all([
           reasonCounts(session, verdicts, execution),

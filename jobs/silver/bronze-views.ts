@@ -73,6 +73,21 @@ const lacksStart = (file: LandedFileWithLines) => (file.oversizedLines ?? []).so
  * incremental run's fixed cost; a large day's could exceed the executors' memory and spill.
  */
 const defaultMaterializeFromBytes = 4 * 1024 ** 2;
+/** What an ad event weighs at most, about, to hold the events of a day against the same bound. */
+const eventBytes = 512;
+
+/**
+ * Whether the new records of a source are few enough to be kept on the executors between the steps
+ * of a run (a small day) rather than in scratch Parquet: under `materializeFromBytes` (4 MiB) of new
+ * files, or of events.
+ */
+export function isSmallDay(table: FileTable | 'ad_events', runs: readonly BronzeRun[], materializeFromBytes = defaultMaterializeFromBytes): boolean {
+  const bytes =
+    table === 'ad_events'
+      ? runs.reduce((sum, run) => sum + (run.kafka?.records ?? 0), 0) * eventBytes
+      : landedFiles(runs, table).reduce((sum, file) => sum + file.size, 0);
+  return bytes < materializeFromBytes;
+}
 
 export interface BronzeViewOptions {
   /**
@@ -102,9 +117,9 @@ export async function registerBronzeViews(session: SparkSession, config: LakeCon
     await registerRead(session, table, landed.map((file) => `${config.lakeRoot}/${file.landedAt}`));
     await registerSplits(session, table);
     await registerText(session, table);
-    const bytes = landed.reduce((sum, file) => sum + file.size, 0);
-    const materialized = options.materializeIn && landed.length > 0 && bytes >= (options.materializeFromBytes ?? defaultMaterializeFromBytes) ? `${options.materializeIn}/${table}` : undefined;
-    const kept = options.materializeIn && landed.length > 0 && !materialized;
+    const small = isSmallDay(table, runs, options.materializeFromBytes);
+    const materialized = options.materializeIn && landed.length > 0 && !small ? `${options.materializeIn}/${table}` : undefined;
+    const kept = options.materializeIn && landed.length > 0 && small;
     if (materialized) await materializeText(session, table, materialized, options.execution);
     else if (kept) await checkpointView(session, `bronze_${table}_text`, options.execution);
     await registerLines(session, table);

@@ -20,7 +20,7 @@ export const positionColumns = Object.keys(quarantineColumns).filter((column) =>
 const position = (alias: string) => `struct(${positionColumns.map((column) => `${alias}.${column}`).join(', ')})`;
 
 /**
- * The SQL that lists the duplicate keys of a source's staged verdicts (`staged`, Parquet): each key
+ * The SQL that lists the duplicate keys of a source's staged verdicts (`staged`, a relation): each key
  * that more than one valid record carries, or that published silver holds (its view
  * `silver_<table>`, when `withHistory`), with the position of its first valid record and whether
  * silver holds it. Undefined for a source without a key.
@@ -28,7 +28,7 @@ const position = (alias: string) => `struct(${positionColumns.map((column) => `$
 export function duplicateKeysSql(table: SilverTable, staged: string, withHistory: boolean): string | undefined {
   const key = silver[table].key;
   if (!key) return undefined;
-  const valid = `SELECT ${key} AS key, min(${position('s')}) AS first, count(*) AS n FROM parquet.${quoted(staged)} s WHERE s.reason IS NULL GROUP BY ${key}`;
+  const valid = `SELECT ${key} AS key, min(${position('s')}) AS first, count(*) AS n FROM ${staged} s WHERE s.reason IS NULL GROUP BY ${key}`;
   if (!withHistory) return `SELECT key, first, false AS in_silver FROM (${valid}) WHERE n > 1`;
   // Which new keys silver holds: a semi join that keeps silver's side streaming and the new keys
   // as its build side, so a small day never shuffles all of silver's keys.
@@ -41,18 +41,16 @@ export function duplicateKeysSql(table: SilverTable, staged: string, withHistory
 
 /**
  * Every staged record with its final verdict: a valid record whose key is in the duplicate keys
- * (`duplicates`, Parquet from duplicateKeysSql) is quarantined as `duplicate:<key>` unless it is
+ * (`duplicates`, a relation of the rows of duplicateKeysSql) is quarantined as `duplicate:<key>` unless it is
  * the key's first valid record and silver does not hold the key yet.
  */
 export function verdictsSql(table: SilverTable, staged: string, duplicates: string | undefined): string {
   const key = silver[table].key;
-  if (!key || !duplicates) return `SELECT * FROM parquet.${quoted(staged)}`;
+  if (!key || !duplicates) return `SELECT * FROM ${staged}`;
   const verdict = `CASE WHEN c.reason IS NULL AND d.key IS NOT NULL AND (d.in_silver OR NOT (${position('c')} <=> d.first))
         THEN ${sqlString(`duplicate:${key}`)} ELSE c.reason END AS reason`;
   // The columns in the order of the cleaning SQL's output (jobs/sql/README.md).
   const columns = [...silverColumns[table], 'reason', 'raw_record', ...positionColumns.filter((column) => !silverColumns[table].includes(column))];
   return `SELECT ${columns.map((column) => (column === 'reason' ? verdict : `c.${column}`)).join(', ')}
-    FROM parquet.${quoted(staged)} c LEFT JOIN parquet.${quoted(duplicates)} d ON c.${key} = d.key`;
+    FROM ${staged} c LEFT JOIN ${duplicates} d ON c.${key} = d.key`;
 }
-
-const quoted = (path: string) => `\`${path}\``;

@@ -61,7 +61,7 @@ export class SilverFixture {
 
   /** The source classified afresh, into scratch Parquet of its own; returns the SQL of the verdicts. */
   private classify(): Promise<string> {
-    return classify(this.session, this.table, `${this.config.lakeRoot}/scratch/${randomUUID().slice(0, 8)}`, false);
+    return classify(this.session, this.table, { folder: `${this.config.lakeRoot}/scratch/${randomUUID().slice(0, 8)}` }, false);
   }
 
   /** Count and hash of every verdict, classified afresh: equal runs give equal rows. */
