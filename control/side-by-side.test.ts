@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sideBySide } from './side-by-side.js';
+import { allEnded, sideBySide } from './side-by-side.js';
 
 const later = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
 
@@ -24,6 +24,26 @@ describe('sideBySide', () => {
       return item;
     });
     await expect(run).rejects.toThrow('fails-late');
+    expect(ended.sort()).toEqual(['fails-early', 'fails-late', 'slow']);
+  });
+});
+
+describe('allEnded', () => {
+  it('gives the results of different steps in their order, each with its own type', async () => {
+    const [text, count] = await allEnded([later(10, 'a'), later(1, 2)]);
+    expect(text.toUpperCase()).toBe('A');
+    expect(count + 1).toBe(3);
+  });
+
+  it('waits for every step before it throws the first failure in step order', async () => {
+    const ended: string[] = [];
+    const step = async (name: string, ms: number, fails: boolean) => {
+      await later(ms, undefined);
+      ended.push(name);
+      if (fails) throw new Error(name);
+      return name;
+    };
+    await expect(allEnded([step('slow', 30, false), step('fails-late', 10, true), step('fails-early', 0, true)])).rejects.toThrow('fails-late');
     expect(ended.sort()).toEqual(['fails-early', 'fails-late', 'slow']);
   });
 });

@@ -7,8 +7,16 @@
  * the order of `items`; rejects with the first failure in that order.
  */
 export async function sideBySide<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
-  const settled = await Promise.allSettled(items.map((item) => work(item)));
+  return allEnded(items.map((item) => work(item)));
+}
+
+/**
+ * The results of steps already started side by side, in their order, once every one has ended;
+ * rejects with the first failure in that order (as sideBySide).
+ */
+export async function allEnded<T extends readonly unknown[]>(steps: readonly [...{ [K in keyof T]: Promise<T[K]> }]): Promise<T> {
+  const settled = await Promise.allSettled(steps);
   const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failed) throw failed.reason;
-  return settled.map((result) => (result as PromiseFulfilledResult<R>).value);
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }

@@ -9,6 +9,7 @@ import type { LakeConfig } from '../control/config.js';
 import { LakeError } from '../control/errors.js';
 import type { WebHdfs } from '../control/hdfs/webhdfs.js';
 import { runLayer } from '../control/runs/layer-run.js';
+import { allEnded, sideBySide } from '../control/side-by-side.js';
 import type { BronzeRun, FileSourceManifest, KafkaManifest } from '../control/runs/manifest.js';
 import type { ExecuteOptions } from '../control/spark/index.js';
 import { BATCH_PREFIX, batchFolder } from './bronze/batches.js';
@@ -62,20 +63,20 @@ export async function runBronze(config: LakeConfig, options: BronzeOptions = {})
       const offsetPlan = tables.includes('ad_events') ? await planOffsets(config, committedOffsets) : undefined;
       if (tables.includes('ad_events') && !offsetPlan) log(`Kafka topic ${config.kafkaTopic} does not exist yet: no ad events to land`);
 
-      const known = knownFiles(committedRuns);
-      manifest.files = {};
-      for (const table of fileTables) manifest.files[table] = await landFiles(hdfs, root, config, table, runId, known, log);
-
-      if (offsetPlan && hasNewRecords(offsetPlan)) {
+      // The files (WebHDFS) and the events (a Spark job) go side by side.
+      const landingEvents = async (): Promise<KafkaManifest | undefined> => {
+        if (!offsetPlan) return undefined;
+        if (!hasNewRecords(offsetPlan)) return { topic: offsetPlan.topic, ranges: {}, records: 0, committed: committedOffsets };
         for (const [partition, lost] of Object.entries(offsetPlan.lost)) {
           log(`warning: ${lost} records of partition ${partition} expired in Kafka before they were landed`);
         }
         log(`landing ad events ${describeRanges(offsetPlan.ranges)} from Kafka through Spark`);
         const batches = committedRuns.map((committed) => committed.runId);
-        manifest.kafka = await landKafka(await spark(), hdfs, config, offsetPlan, committedOffsets, runId, batches, options.execution ?? {});
-      } else if (offsetPlan) {
-        manifest.kafka = { topic: offsetPlan.topic, ranges: {}, records: 0, committed: committedOffsets };
-      }
+        return landKafka(await spark(), hdfs, config, offsetPlan, committedOffsets, runId, batches, options.execution ?? {});
+      };
+      const [files, kafka] = await allEnded([landAllFiles(hdfs, root, config, fileTables, runId, knownFiles(committedRuns), log), landingEvents()]);
+      manifest.files = files;
+      if (kafka) manifest.kafka = kafka;
 
       const landedSomething = Object.values(manifest.files).some((f) => f.landed.length > 0) || (manifest.kafka?.records ?? 0) > 0;
       return landedSomething ? 'succeeded' : 'nothing new';
@@ -92,30 +93,46 @@ function knownFiles(committedRuns: readonly BronzeRun[]): Map<string, string> {
   return known;
 }
 
-async function landFiles(
+/**
+ * Lands the new files of each table: their facts (hash, lines) first, the tables side by side;
+ * then which are new, in table and path order (a file whose content the lake or an earlier file
+ * of the run holds is skipped); then the uploads, the tables side by side.
+ */
+async function landAllFiles(
   hdfs: WebHdfs,
   root: string,
   config: LakeConfig,
-  table: FileTable,
+  tables: readonly FileTable[],
   runId: string,
   known: Map<string, string>,
   log: (line: string) => void,
-): Promise<FileSourceManifest> {
-  const result: FileSourceManifest = { landed: [], skipped: [] };
-  for (const file of await listInputFiles(path.join(config.inputDir, fileSources[table]))) {
-    const facts = await factsOf(file.absolutePath);
-    const sameAs = known.get(facts.sha256);
-    if (sameAs) {
-      result.skipped.push({ path: file.relativePath, sha256: facts.sha256, sameAs });
-      continue;
+): Promise<Record<string, FileSourceManifest>> {
+  const found = await sideBySide(tables, async (table) => {
+    const files = [];
+    for (const file of await listInputFiles(path.join(config.inputDir, fileSources[table]))) files.push({ file, facts: await factsOf(file.absolutePath) });
+    return { table, files };
+  });
+  const decided = found.map(({ table, files }) => {
+    const manifest: FileSourceManifest = { landed: [], skipped: [] };
+    for (const { file, facts } of files) {
+      const sameAs = known.get(facts.sha256);
+      if (sameAs) {
+        manifest.skipped.push({ path: file.relativePath, sha256: facts.sha256, sameAs });
+        continue;
+      }
+      const landedAt = `${batchFolder(table, runId)}/${file.relativePath}`;
+      known.set(facts.sha256, landedAt);
+      manifest.landed.push({ path: file.relativePath, landedAt, ...facts });
     }
-    const landedAt = `${batchFolder(table, runId)}/${file.relativePath}`;
-    await hdfs.write(`${root}/${landedAt}`, { file: file.absolutePath });
-    known.set(facts.sha256, landedAt);
-    result.landed.push({ path: file.relativePath, landedAt, ...facts });
-    log(`landed ${table}/${file.relativePath} (${facts.size} bytes)`);
-  }
-  return result;
+    return { table, manifest };
+  });
+  await sideBySide(decided, async ({ table, manifest }) => {
+    for (const landed of manifest.landed) {
+      await hdfs.write(`${root}/${landed.landedAt}`, { file: path.join(config.inputDir, fileSources[table], landed.path) });
+      log(`landed ${table}/${landed.path} (${landed.size} bytes)`);
+    }
+  });
+  return Object.fromEntries(decided.map(({ table, manifest }) => [table, manifest]));
 }
 
 // The file sources' batch folders; the ad events' batches are partitions of a Delta table, whose

@@ -15,7 +15,7 @@ import type { SilverCounts, SilverRun } from '../control/runs/manifest.js';
 import { LayerPointer, registerPublishedViews, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
 import type { ExecuteOptions, SparkSession } from '../control/spark/index.js';
 import { layerTables, silverColumns, silverTables, type SilverTable } from './catalog.js';
-import { sideBySide } from '../control/side-by-side.js';
+import { allEnded, sideBySide } from '../control/side-by-side.js';
 import { commitWrite, lastCommit, deltaTable, ensureDeltaTable, sqlString, type DeltaCommit } from './delta.js';
 import { landedRecords } from './silver/landed-records.js';
 import { isSmallDay, registerBronzeViews } from './silver/bronze-views.js';
@@ -115,7 +115,7 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
         const where = isSmallDay(table, batches, options.materializeFromBytes) ? 'executors' : { folder: `${config.lakeRoot}/${staging(runId)}/${table}` };
         const verdicts = await classify(session, table, where, published !== undefined, execution);
         // Four independent steps on the staged verdicts, side by side.
-        const [reasons, rows, quarantine, landed] = await Promise.all([
+        const [reasons, rows, quarantine, landed] = await allEnded([
           reasonCounts(session, verdicts, execution),
           commit(table, `SELECT ${silverColumns[table].join(', ')}, batch_id FROM (${verdicts}) WHERE reason IS NULL`),
           commit(`${table}_quarantine`, quarantineRows(table, verdicts, runId)),
