@@ -11,7 +11,8 @@ import { runLayer } from '../control/runs/layer-run.js';
 import type { GoldRun } from '../control/runs/manifest.js';
 import { LayerPointer, registerPublishedViews, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
 import type { ExecuteOptions } from '../control/spark/index.js';
-import { gold, goldTables } from './catalog.js';
+import { gold, goldTables, type GoldTable } from './catalog.js';
+import { lakeViewsNamedIn } from './lake-views.js';
 import { sideBySide } from '../control/side-by-side.js';
 import { layerSql } from './sql-files.js';
 import { commitWrite, deltaTable, ensureDeltaTable } from './delta.js';
@@ -44,20 +45,23 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
       if (!silver) throw new LakeError(`no silver version in ${config.lakeRoot} yet`, 'clean the inputs first: `npm run job:silver`');
       manifest.fullRefresh = fullRefresh;
       manifest.madeFrom = [silver.runId];
-      const pointer = new LayerPointer(hdfs, root, 'gold');
-      if (!fullRefresh && (await pointer.current())?.madeFrom[0] === silver.runId) {
+      const previous = fullRefresh ? undefined : await new LayerPointer(hdfs, root, 'gold').current();
+      if (previous?.madeFrom[0] === silver.runId) {
         log(`gold: already computed from silver ${silver.runId}`);
         return 'nothing new';
       }
       const session = await run.spark();
-      await registerPublishedViews(session, config, 'silver', silver);
+      const queries = Object.fromEntries(await sideBySide(goldTables, async (table) => [table, await layerSql('gold', table)] as const)) as Record<GoldTable, string>;
+      // Only the silver tables the metrics read.
+      await registerPublishedViews(session, config, 'silver', silver, lakeViewsNamedIn(Object.values(queries).join('\n')));
 
       // The four metrics are independent: they go to Spark side by side.
       const commits = await sideBySide(goldTables, async (table) => {
         log(`gold ${table}`);
         const uri = `${config.lakeRoot}/gold/${table}`;
-        await ensureDeltaTable(session, uri, gold[table].columns, { execution });
-        const query = await layerSql('gold', table);
+        // A table that published gold names exists already (no round trip to make sure).
+        if (!previous?.tables[table]) await ensureDeltaTable(session, uri, gold[table].columns, { execution });
+        const query = queries[table];
         // Gold tables are small: coalescing the sorted result into one file keeps the key order.
         const commit = await commitWrite(session, hdfs, uri, `INSERT OVERWRITE ${deltaTable(uri)}\nSELECT /*+ COALESCE(1) */ * FROM (\n${query}\n) AS metric`, runId, execution);
         return [table, commit] as const;

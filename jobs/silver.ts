@@ -13,8 +13,8 @@ import { LakeError } from '../control/errors.js';
 import { runLayer, type LayerRunContext } from '../control/runs/layer-run.js';
 import type { SilverCounts, SilverRun } from '../control/runs/manifest.js';
 import { LayerPointer, registerPublishedViews, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
-import type { ExecuteOptions, SparkSession } from '../control/spark/index.js';
-import { layerTables, silverColumns, silverTables, type SilverTable } from './catalog.js';
+import { SparkError, type ExecuteOptions, type SparkSession } from '../control/spark/index.js';
+import { layerTables, silver, silverColumns, silverTables, type SilverTable } from './catalog.js';
 import { allEnded, sideBySide } from '../control/side-by-side.js';
 import { commitWrite, lastCommit, deltaTable, ensureDeltaTable, sqlString, type DeltaCommit } from './delta.js';
 import { landedRecords } from './silver/landed-records.js';
@@ -78,51 +78,65 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
       }
       log(`silver: ${fullRefresh ? 'rebuilding from' : 'cleaning'} ${batches.length} bronze batch${batches.length === 1 ? '' : 'es'}`);
 
-      const session = await run.spark();
-      // The numbered lines of the new bronze files are computed once, into the run's scratch
-      // space (a small day's into the executors' memory), and every view silver reads takes them
-      // from there.
-      await registerBronzeViews(session, config, batches, {
-        materializeIn: `${config.lakeRoot}/${staging(runId)}/lines`,
-        materializeFromBytes: options.materializeFromBytes,
-        execution,
-      });
-      if (published) await registerPublishedViews(session, config, 'silver', published);
-      // Partitioned by bronze batch: replacing a run's batches is then a matter of the Delta log,
-      // never a rewrite of the files that hold earlier batches.
-      await sideBySide(Object.entries(layerTables('silver')), ([table, columns]) =>
-        ensureDeltaTable(session, `${config.lakeRoot}/silver/${table}`, columns, { partitionedBy: 'batch_id', execution }),
-      );
-
-      // Every batch of this run. Their rows are a blind append (one Spark job: Delta reads none of
-      // the table's state) when the table is as published silver left it: its newest commit is the
-      // version the pointer names, or its creation before any publication. Otherwise an earlier
-      // attempt may have written some, and they are replaced (REPLACE WHERE: about five jobs, the
-      // table's state rebuilt to find the files of those batches).
-      const owned = fullRefresh ? undefined : batches.map((bronze) => sqlString(bronze.runId)).join(', ');
-      const asPublished = (table: string, newest: DeltaCommit) =>
-        published?.tables[table] ? newest.version === published.tables[table].version : newest.operation === 'CREATE TABLE';
-      const commit = async (table: string, select: string): Promise<DeltaCommit> => {
-        const uri = `${config.lakeRoot}/silver/${table}`;
-        const into = owned ? `INSERT INTO ${deltaTable(uri)}` : `INSERT OVERWRITE ${deltaTable(uri)}`;
-        const statement = owned && !asPublished(table, await lastCommit(hdfs, uri)) ? `${into} REPLACE WHERE batch_id IN (${owned})` : into;
-        return commitWrite(session, hdfs, uri, `${statement}\n${select}`, runId, execution);
-      };
-
-      // The sources are independent: they are cleaned side by side.
-      const cleaned = await sideBySide(silverTables, async (table) => {
-        log(`silver ${table}: cleaning`);
-        const where = isSmallDay(table, batches, options.materializeFromBytes) ? 'executors' : { folder: `${config.lakeRoot}/${staging(runId)}/${table}` };
-        const verdicts = await classify(session, table, where, published !== undefined, execution);
-        // Four independent steps on the staged verdicts, side by side.
-        const [reasons, rows, quarantine, landed] = await allEnded([
-          reasonCounts(session, verdicts, execution),
-          commit(table, `SELECT ${silverColumns[table].join(', ')}, batch_id FROM (${verdicts}) WHERE reason IS NULL`),
-          commit(`${table}_quarantine`, quarantineRows(table, verdicts, runId)),
-          landedRecords(session, table, batches, execution),
+      const cleanBatches = async () => {
+        const session = await run.spark();
+        // Three independent set-ups, side by side. The numbered lines of the new bronze files are
+        // computed once, into the run's scratch space (a small day's onto the executors), and every
+        // view silver reads takes them from there. Published silver is read for the keys it holds.
+        // The tables are partitioned by bronze batch: replacing a run's batches is then a matter of
+        // the Delta log, never a rewrite of the files that hold earlier batches; a table published
+        // silver names exists already (no round trip to make sure).
+        const keyed = new Set(silverTables.filter((table) => silver[table].key).map((table) => `silver_${table}`));
+        await allEnded([
+          registerBronzeViews(session, config, batches, {
+            materializeIn: `${config.lakeRoot}/${staging(runId)}/lines`,
+            materializeFromBytes: options.materializeFromBytes,
+            execution,
+          }),
+          published ? registerPublishedViews(session, config, 'silver', published, keyed) : Promise.resolve([]),
+          sideBySide(
+            Object.entries(layerTables('silver')).filter(([table]) => !published?.tables[table]),
+            ([table, columns]) => ensureDeltaTable(session, `${config.lakeRoot}/silver/${table}`, columns, { partitionedBy: 'batch_id', execution }),
+          ),
         ]);
-        const counts = checkConservation(config, table, { ...landed, silverRows: rows.rowsWritten, quarantined: quarantine.rowsWritten, reasons });
-        return { table, rows, quarantine, counts };
+
+        // Every batch of this run. Their rows are a blind append (one Spark job: Delta reads none of
+        // the table's state) when the table is as published silver left it: its newest commit is the
+        // version the pointer names, or its creation before any publication. Otherwise an earlier
+        // attempt may have written some, and they are replaced (REPLACE WHERE: about five jobs, the
+        // table's state rebuilt to find the files of those batches).
+        const owned = fullRefresh ? undefined : batches.map((bronze) => sqlString(bronze.runId)).join(', ');
+        const asPublished = (table: string, newest: DeltaCommit) =>
+          published?.tables[table] ? newest.version === published.tables[table].version : newest.operation === 'CREATE TABLE';
+        const commit = async (table: string, select: string): Promise<DeltaCommit> => {
+          const uri = `${config.lakeRoot}/silver/${table}`;
+          const into = owned ? `INSERT INTO ${deltaTable(uri)}` : `INSERT OVERWRITE ${deltaTable(uri)}`;
+          const statement = owned && !asPublished(table, await lastCommit(hdfs, uri)) ? `${into} REPLACE WHERE batch_id IN (${owned})` : into;
+          return commitWrite(session, hdfs, uri, `${statement}\n${select}`, runId, execution);
+        };
+
+        // The sources are independent: they are cleaned side by side.
+        return sideBySide(silverTables, async (table) => {
+          log(`silver ${table}: cleaning`);
+          const where = isSmallDay(table, batches, options.materializeFromBytes) ? 'executors' : { folder: `${config.lakeRoot}/${staging(runId)}/${table}` };
+          const verdicts = await classify(session, table, where, published !== undefined, execution);
+          // Four independent steps on the staged verdicts, side by side.
+          const [reasons, rows, quarantine, landed] = await allEnded([
+            reasonCounts(session, verdicts, execution),
+            commit(table, `SELECT ${silverColumns[table].join(', ')}, batch_id FROM (${verdicts}) WHERE reason IS NULL`),
+            commit(`${table}_quarantine`, quarantineRows(table, verdicts, runId)),
+            landedRecords(session, table, batches, execution),
+          ]);
+          const counts = checkConservation(config, table, { ...landed, silverRows: rows.rowsWritten, quarantined: quarantine.rowsWritten, reasons });
+          return { table, rows, quarantine, counts };
+        });
+      };
+      const cleaned = await cleanBatches().catch(async (error: unknown) => {
+        if (!lostKeptRows(error)) throw error;
+        // An executor died with the rows a small day keeps on it, which Spark cannot recompute:
+        // the batches are cleaned once more, and what the first attempt committed is replaced.
+        log('silver: an executor was lost with the rows the run kept on it; cleaning the batches again');
+        return cleanBatches();
       });
       await run.hdfs.delete(`${run.root}/${staging(run.runId)}`, true);
 
@@ -143,6 +157,11 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
       return 'succeeded';
     },
   });
+}
+
+/** The error of a query over rows a lost executor held (a local checkpoint, classify.ts and bronze-views.ts). */
+function lostKeptRows(error: unknown): boolean {
+  return error instanceof SparkError && (error.errorClass === 'CHECKPOINT_RDD_BLOCK_ID_NOT_FOUND' || error.message.includes('CHECKPOINT_RDD_BLOCK_ID_NOT_FOUND'));
 }
 
 /** The quarantined rows of a source's verdicts, per reason. */

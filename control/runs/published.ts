@@ -82,15 +82,24 @@ export function tableUri(config: LakeConfig, table: Pick<PublishedTable, 'path'>
 
 /**
  * Registers each table of a published layer version as the view `<layer>_<table>`, read at the
- * Delta version it names: the one place every reader (gold, `lake sql`, the charts) does it.
+ * Delta version it names: the one place every reader (gold, `lake sql`, the charts) does it. With
+ * `only`, just those views.
  */
-export async function registerPublishedViews(session: SparkSession, config: LakeConfig, layer: PublishedLayerName, version: PublishedLayer): Promise<string[]> {
+export async function registerPublishedViews(
+  session: SparkSession,
+  config: LakeConfig,
+  layer: PublishedLayerName,
+  version: PublishedLayer,
+  only?: ReadonlySet<string>,
+): Promise<string[]> {
   // Side by side: each view is a round trip in which Spark reads the table's Delta log.
   return Promise.all(
-    Object.entries(version.tables).map(async ([table, published]) => {
-      await session.read.format('delta').option('versionAsOf', published.version).load(tableUri(config, published)).createOrReplaceTempView(`${layer}_${table}`);
-      return `${layer}_${table}`;
-    }),
+    Object.entries(version.tables)
+      .filter(([table]) => only?.has(`${layer}_${table}`) ?? true)
+      .map(async ([table, published]) => {
+        await session.read.format('delta').option('versionAsOf', published.version).load(tableUri(config, published)).createOrReplaceTempView(`${layer}_${table}`);
+        return `${layer}_${table}`;
+      }),
   );
 }
 

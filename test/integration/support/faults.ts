@@ -1,7 +1,8 @@
 // Faults of the embedded stack for the fault tests: a daemon killed hard (SIGKILL, the way a crash
 // or the OOM killer ends it), and the stack brought back with stackUp, which starts only what is
 // missing. Each test keeps its outage short and restarts in a `finally`: the stack is shared.
-import { loadConfig } from '../../../control/config.js';
+import { readFileSync, readdirSync } from 'node:fs';
+import { loadConfig, type LakeConfig } from '../../../control/config.js';
 import type { ComponentName } from '../../../control/stack/components.js';
 import { stackLayout } from '../../../control/stack/layout.js';
 import { daemonMarker, isAlive, runningPid } from '../../../control/stack/processes.js';
@@ -21,6 +22,28 @@ export async function killDaemon(name: ComponentName): Promise<number> {
   await waitFor(() => !isAlive(pid), 10_000, `${name} (pid ${pid}) to exit`);
   log(`killed ${name} (pid ${pid})`);
   return pid;
+}
+
+/**
+ * SIGKILLs the Spark executors of the embedded stack (JVMs the Worker started, with the stack's
+ * folder in their command line) at once, synchronously; the Worker then starts new ones. Returns
+ * their pids.
+ */
+export function killExecutors(config: LakeConfig): number[] {
+  const executors = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return command.includes('CoarseGrainedExecutorBackend') && command.includes(config.homeDir);
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+  for (const pid of executors) process.kill(pid, 'SIGKILL');
+  log(`killed the Spark executors ${executors.join(', ')}`);
+  return executors;
 }
 
 /** Starts what is missing and waits until every component is healthy; returns how long it took. */
