@@ -9,7 +9,7 @@ import type { LakeConfig } from '../control/config.js';
 import { LakeError } from '../control/errors.js';
 import type { WebHdfs } from '../control/hdfs/webhdfs.js';
 import { runLayer } from '../control/runs/layer-run.js';
-import { allEnded, sideBySide } from '../control/side-by-side.js';
+import { sideBySide } from '../control/side-by-side.js';
 import type { BronzeRun, FileSourceManifest, KafkaManifest } from '../control/runs/manifest.js';
 import type { ExecuteOptions } from '../control/spark/index.js';
 import { BATCH_PREFIX, batchFolder } from './bronze/batches.js';
@@ -63,7 +63,8 @@ export async function runBronze(config: LakeConfig, options: BronzeOptions = {})
       const offsetPlan = tables.includes('ad_events') ? await planOffsets(config, committedOffsets) : undefined;
       if (tables.includes('ad_events') && !offsetPlan) log(`Kafka topic ${config.kafkaTopic} does not exist yet: no ad events to land`);
 
-      // The files (WebHDFS) and the events (a Spark job) go side by side.
+      // The files first (WebHDFS), then the events (a Spark job): a run that fails in Spark has
+      // every file written already, and the next one removes them (what the fault tests expect).
       const landingEvents = async (): Promise<KafkaManifest | undefined> => {
         if (!offsetPlan) return undefined;
         if (!hasNewRecords(offsetPlan)) return { topic: offsetPlan.topic, ranges: {}, records: 0, committed: committedOffsets };
@@ -74,8 +75,8 @@ export async function runBronze(config: LakeConfig, options: BronzeOptions = {})
         const batches = committedRuns.map((committed) => committed.runId);
         return landKafka(await spark(), hdfs, config, offsetPlan, committedOffsets, runId, batches, options.execution ?? {});
       };
-      const [files, kafka] = await allEnded([landAllFiles(hdfs, root, config, fileTables, runId, knownFiles(committedRuns), log), landingEvents()]);
-      manifest.files = files;
+      manifest.files = await landAllFiles(hdfs, root, config, fileTables, runId, knownFiles(committedRuns), log);
+      const kafka = await landingEvents();
       if (kafka) manifest.kafka = kafka;
 
       const landedSomething = Object.values(manifest.files).some((f) => f.landed.length > 0) || (manifest.kafka?.records ?? 0) > 0;
