@@ -63,21 +63,18 @@ export async function runBronze(config: LakeConfig, options: BronzeOptions = {})
       const offsetPlan = tables.includes('ad_events') ? await planOffsets(config, committedOffsets) : undefined;
       if (tables.includes('ad_events') && !offsetPlan) log(`Kafka topic ${config.kafkaTopic} does not exist yet: no ad events to land`);
 
-      // The files first (WebHDFS), then the events (a Spark job): a run that fails in Spark has
-      // every file written already, and the next one removes them (what the fault tests expect).
-      const landingEvents = async (): Promise<KafkaManifest | undefined> => {
-        if (!offsetPlan) return undefined;
-        if (!hasNewRecords(offsetPlan)) return { topic: offsetPlan.topic, ranges: {}, records: 0, committed: committedOffsets };
+      manifest.files = await landAllFiles(hdfs, root, config, fileTables, runId, knownFiles(committedRuns), log);
+
+      if (offsetPlan && hasNewRecords(offsetPlan)) {
         for (const [partition, lost] of Object.entries(offsetPlan.lost)) {
           log(`warning: ${lost} records of partition ${partition} expired in Kafka before they were landed`);
         }
         log(`landing ad events ${describeRanges(offsetPlan.ranges)} from Kafka through Spark`);
         const batches = committedRuns.map((committed) => committed.runId);
-        return landKafka(await spark(), hdfs, config, offsetPlan, committedOffsets, runId, batches, options.execution ?? {});
-      };
-      manifest.files = await landAllFiles(hdfs, root, config, fileTables, runId, knownFiles(committedRuns), log);
-      const kafka = await landingEvents();
-      if (kafka) manifest.kafka = kafka;
+        manifest.kafka = await landKafka(await spark(), hdfs, config, offsetPlan, committedOffsets, runId, batches, options.execution ?? {});
+      } else if (offsetPlan) {
+        manifest.kafka = { topic: offsetPlan.topic, ranges: {}, records: 0, committed: committedOffsets };
+      }
 
       const landedSomething = Object.values(manifest.files).some((f) => f.landed.length > 0) || (manifest.kafka?.records ?? 0) > 0;
       return landedSomething ? 'succeeded' : 'nothing new';
