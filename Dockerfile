@@ -13,6 +13,8 @@ COPY --from=spark /opt/spark/jars/spark-connect_2.13-${SPARK_VERSION}.jar /tmp/s
 ENV PATH=/opt/java/openjdk/bin:$PATH
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm ci's postinstall applies them (patch-package).
+COPY patches ./patches
 # Dev dependencies included: TypeScript compiles the CLI in this stage.
 RUN npm ci --no-audit --no-fund
 COPY . .

@@ -7,6 +7,7 @@ import { LakeError } from '../errors.js';
 import { type ProduceAdEventsReport, defaultBatchSize, produceAdEvents } from '../kafka/produce-ad-events.js';
 import type { ProduceProgress } from '../kafka/producer.js';
 import { parseDuration, parseInstant, parsePositiveNumber, parseSeed, parseShare, parseWholeNumber } from '../kafka/produce-options.js';
+import { type Compression, compressions } from '../kafka/sender-protocol.js';
 import { formatTable } from './table.js';
 
 interface ProduceCliOptions {
@@ -18,6 +19,8 @@ interface ProduceCliOptions {
   seed?: string;
   now?: string;
   batchSize: string;
+  threads?: string;
+  compression: string;
   expectedOut?: string;
 }
 
@@ -81,6 +84,12 @@ function printSummary(report: ProduceAdEventsReport): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+function parseCompression(text: string): Compression {
+  const codec = compressions.find((name) => name === text.trim().toLowerCase());
+  if (!codec) throw new LakeError(`--compression ${JSON.stringify(text)} is not a codec the producer has`, `use one of: ${compressions.join(', ')}`);
+  return codec;
+}
+
 /** The run's size from the options: a count, or a rate over a duration. */
 function plan(options: ProduceCliOptions): { count?: number; ratePerSecond?: number; durationMs?: number } {
   const usage = 'give --count N (as fast as possible), or --rate R --duration D (a steady flow)';
@@ -108,6 +117,8 @@ export function produceCommand(): Command {
     .option('--seed <n>', 'seed of the generator, 0 to 4294967295: the same seed gives the same events (default: random, printed)')
     .option('--now <instant>', 'place event times around this instant, not the current time (ISO-8601 or epoch ms); with --seed, every byte repeats')
     .option('--batch-size <events>', 'events per batch sent', String(defaultBatchSize))
+    .option('--threads <n>', 'producer threads sending side by side, each partition always by the same one (default: one a core, at most one a partition; 1 with --rate)')
+    .option('--compression <codec>', `how batches are compressed: ${compressions.join(' or ')}`, 'none')
     .option('--expected-out <file>', 'where to write the expected metrics (default: <LAKE_INPUT>/_expected/ad-events-<run id>.json)')
     .addHelpText('after', examples)
     .action(async (options: ProduceCliOptions) => {
@@ -135,6 +146,8 @@ export function produceCommand(): Command {
           seed: options.seed !== undefined ? parseSeed(options.seed) : randomInt(0, 2 ** 32),
           ...(options.now !== undefined ? { nowMs: parseInstant(options.now, '--now') } : {}),
           batchSize: parseWholeNumber(options.batchSize, '--batch-size'),
+          ...(options.threads !== undefined ? { senders: parseWholeNumber(options.threads, '--threads') } : {}),
+          compression: parseCompression(options.compression),
           ...(options.expectedOut !== undefined ? { expectedFile: options.expectedOut } : {}),
           signal: interrupt.signal,
           onProgress: progress.print,

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
-import { type AdEventRecord, adEventGenerator, adEventReasons } from './ad-events.js';
+import { type AdEventRecord, adEventGenerator, adEventReasons, encode, isoUtc } from './ad-events.js';
 import { campaigns } from './campaigns.js';
 import { judgeAdEvent } from './testing/reference-validator.js';
 
@@ -112,3 +112,28 @@ function parsesAsJson(bytes: Buffer): boolean {
 function isObject(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+describe('the generator\'s fast formatting', () => {
+  it('writes times exactly as Date.toISOString, in any order, across hours, days and years', () => {
+    const instants = [0, -1, 999, 3_599_999, 3_600_000, Date.UTC(2024, 1, 29, 23, 59, 59, 999), Date.UTC(2026, 11, 31, 23, 59, 59, 999), Date.UTC(2027, 0, 1)];
+    let ms = now - 10 * 86_400_000;
+    for (let i = 0; i < 20_000; i++) {
+      // Mostly forward in small steps, sometimes back by up to an hour, sometimes far.
+      ms += i % 97 === 0 ? -Math.floor(Math.random() * 3_600_000) : i % 1_001 === 0 ? 90 * 86_400_000 : Math.floor(Math.random() * 5_000);
+      instants.push(ms);
+    }
+    expect(instants.map(isoUtc)).toEqual(instants.map((instant) => new Date(instant).toISOString()));
+  });
+
+  it('writes each clean event as JSON.stringify would, absent fields left out', () => {
+    const clean = generate(20_000, 7, 0.05).filter((record) => record.fate.kind === 'valid');
+    expect(clean.length).toBeGreaterThan(18_000);
+    const rewritten = clean.filter((record) => JSON.stringify(parsed(record)) !== record.value.toString('utf8'));
+    expect(rewritten).toEqual([]);
+    const fields = { event_id: 'e-1', campaign_id: 'Campagne 3', event_type: 'click', ts: 1_767_225_600_000, cost: 0.0125 };
+    expect(encode(fields).toString('utf8')).toBe(JSON.stringify(fields));
+    const absent = { ...fields, ad_id: undefined, user_id: undefined, cost: undefined, ts: '2026-01-01T00:00:00Z' };
+    expect(encode(absent).toString('utf8')).toBe(JSON.stringify(absent));
+  });
+});
+

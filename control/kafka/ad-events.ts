@@ -81,8 +81,27 @@ function lateness(random: Random): number {
   return random.int(60_000, 15 * 60_000);
 }
 
+/** The hour `isoUtc` last wrote, and its first 14 characters (`2026-12-02T16:`). */
+const lastHour = { hour: NaN, prefix: '' };
+const twoDigits = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+const threeDigits = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+
+/**
+ * `new Date(ms).toISOString()` at a tenth of its cost (it took a fifth of the generator's time):
+ * events come in time order, so the date and hour are formatted once an hour of event time.
+ */
+export function isoUtc(ms: number): string {
+  const hour = Math.floor(ms / 3_600_000);
+  if (hour !== lastHour.hour) {
+    lastHour.hour = hour;
+    lastHour.prefix = new Date(hour * 3_600_000).toISOString().slice(0, 14);
+  }
+  const withinHour = ms - hour * 3_600_000;
+  return `${lastHour.prefix}${twoDigits(Math.floor(withinHour / 60_000))}:${twoDigits(Math.floor(withinHour / 1000) % 60)}.${threeDigits(withinHour % 1000)}Z`;
+}
+
 function isoWithOffset(ms: number, offsetMinutes: number, withMillis: boolean): string {
-  const local = new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, withMillis ? 23 : 19);
+  const local = isoUtc(ms + offsetMinutes * 60_000).slice(0, withMillis ? 23 : 19);
   const sign = offsetMinutes < 0 ? '-' : '+';
   const absolute = Math.abs(offsetMinutes);
   return `${local}${sign}${String(Math.floor(absolute / 60)).padStart(2, '0')}:${String(absolute % 60).padStart(2, '0')}`;
@@ -91,11 +110,11 @@ function isoWithOffset(ms: number, offsetMinutes: number, withMillis: boolean): 
 /** `ts` in the shapes producers really send: ISO-8601 in UTC or with an offset, or epoch milliseconds. */
 function renderTimestamp(ms: number, random: Random): string | number {
   const draw = random.next();
-  if (draw < 0.7) return new Date(ms).toISOString();
-  if (draw < 0.78) return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+  if (draw < 0.7) return isoUtc(ms);
+  if (draw < 0.78) return `${isoUtc(ms).slice(0, 19)}Z`;
   if (draw < 0.89) return isoWithOffset(ms, random.pick(utcOffsetsMinutes), random.chance(0.5));
   // No offset means UTC, as for the other sources of the contract.
-  if (draw < 0.92) return new Date(ms).toISOString().slice(0, 19);
+  if (draw < 0.92) return isoUtc(ms).slice(0, 19);
   return ms;
 }
 
@@ -115,8 +134,20 @@ function cleanEvent(random: Random, eventId: string, eventMs: number): { fields:
   return { fields, campaign, eventType };
 }
 
-function encode(fields: AdEventFields): Buffer {
-  return Buffer.from(JSON.stringify(fields), 'utf8');
+/**
+ * The event's JSON exactly as `JSON.stringify(fields)` writes it (the tests compare them), at half
+ * its cost: every string of a clean event comes from the generator's own ASCII alphabets (ids,
+ * names, ISO times), so none needs escaping, and a finite number's JSON is its `String`.
+ */
+export function encode(fields: AdEventFields): Buffer {
+  const { event_id, campaign_id, ad_id, event_type, user_id, ts, cost } = fields;
+  let json = `{"event_id":"${event_id}","campaign_id":"${campaign_id}"`;
+  if (ad_id !== undefined) json += `,"ad_id":"${ad_id}"`;
+  json += `,"event_type":"${event_type}"`;
+  if (user_id !== undefined) json += `,"user_id":"${user_id}"`;
+  json += typeof ts === 'number' ? `,"ts":${ts}` : `,"ts":"${ts}"`;
+  if (cost !== undefined) json += `,"cost":${cost}`;
+  return Buffer.from(`${json}}`, 'utf8');
 }
 
 /**

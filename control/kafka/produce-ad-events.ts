@@ -1,13 +1,14 @@
 // One run of the ad-event producer: connect, make sure the topic exists, send generated events with
 // an idempotent producer, and write what the lake must compute from the acknowledged ones.
-import { CompressionTypes, Partitioners } from 'kafkajs';
+import { availableParallelism } from 'node:os';
 import type { LakeConfig } from '../config.js';
 import { LakeError } from '../errors.js';
 import { adEventGenerator, type AdEventRecord } from './ad-events.js';
-import { batchSender } from './batch-sender.js';
 import { connectOrExplain, createKafka } from './client.js';
 import { type ExpectedAdEvents, ExpectedTally, expectedFilePath, writeExpected } from './expected.js';
 import { type ProduceLoopResult, type ProduceProgress, type SettledBatch, produceLoop } from './producer.js';
+import { type SenderPool, startSenderPool } from './sender-pool.js';
+import type { Compression } from './sender-protocol.js';
 import { ensureTopic } from './topics.js';
 import { newRunId } from '../runs/run-id.js';
 
@@ -28,12 +29,12 @@ export interface ProduceAdEventsOptions {
   expectedFile?: string;
   batchSize?: number;
   /**
-   * Batches sent and not yet acknowledged, at most. Default 1: the next batch is generated while one
-   * is in flight. More buys little (kafkajs sends one request per broker at a time for an idempotent
-   * producer) and is unsafe: when a request fails, kafkajs hands its sequence numbers to the next
-   * waiting batch, which the broker may then drop as a duplicate of the failed one.
+   * Producer threads sending side by side, each batch shared out between them by partition. Default:
+   * one a core, at most one a partition; one for a steady flow (`ratePerSecond`), which needs no more.
    */
-  maxInFlightBatches?: number;
+  senders?: number;
+  /** How record batches are compressed: none (default, as the Java client's), or gzip. */
+  compression?: Compression;
   /** -1 (default): idempotent producer, all in-sync replicas acknowledge; 1: leader only, not idempotent (for comparisons). */
   acks?: -1 | 1;
   /** Ctrl-C: stop generating, await what was sent. */
@@ -56,14 +57,6 @@ export interface ProduceAdEventsReport extends ProduceLoopResult {
 /** Measured on the embedded broker: 2 500 gave ~20 % more events/s than 1 000; the requests stay far below 1 MB. */
 export const defaultBatchSize = 2_500;
 
-
-/**
- * About a minute of retries for a send, and for the connections under it: kafkajs grows the wait
- * by about 1.5× a retry, so 8 retries gave up after ~15 s, before a restarted broker (~16 s on
- * the embedded stack) was back; 12 wait ~75 s in all.
- */
-const producerRetry = { retries: 12, initialRetryTime: 300, maxRetryTime: 30_000 };
-
 function plannedTotal(options: ProduceAdEventsOptions): number {
   if (options.count !== undefined) return options.count;
   if (options.ratePerSecond !== undefined && options.durationMs !== undefined) return Math.floor((options.ratePerSecond * options.durationMs) / 1000);
@@ -74,32 +67,30 @@ export async function produceAdEvents(config: LakeConfig, options: ProduceAdEven
   const total = plannedTotal(options);
   const topic = config.kafkaTopic;
   const acks = options.acks ?? -1;
-  // The admin fails fast when no broker answers at the start. The producer rides out a broker that
-  // restarts meanwhile: its connections are retried as long as its sends (with the client's quick
-  // default, a broker restart failed the run within two seconds, its batch unacknowledged).
+  // The admin fails fast when no broker answers at the start (the producers ride out a broker that
+  // restarts later: sender-worker.ts).
   const admin = createKafka(config, 'lake-produce').admin();
-  const producer = createKafka(config, 'lake-produce', producerRetry).producer({
-    idempotent: acks === -1,
-    // What kafkajs's idempotence was built for (KIP-98's original rule); kafkajs does not enforce it.
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-    // A failing send is retried for about a minute (the Java client gives up after two), then the run
-    // stops. Explicit: through Kafka.producer(), kafkajs's "unlimited retries when idempotent" is 5.
-    retry: producerRetry,
-  });
-
   await connectOrExplain(admin, config.kafkaBrokers);
+  let pool: SenderPool | undefined;
   try {
     const { created, partitions } = await ensureTopic(admin, topic, options.partitions);
     if (!created && partitions.length !== options.partitions) {
       options.log?.(`topic ${topic} already exists with ${partitions.length} partitions; --partitions ${options.partitions} applies only when creating it`);
     }
-    await connectOrExplain(producer, config.kafkaBrokers);
+    const paced = options.ratePerSecond !== undefined;
+    const senders = options.senders ?? (paced ? 1 : Math.max(1, Math.min(availableParallelism(), partitions.length)));
+    pool = await startSenderPool({
+      brokers: config.kafkaBrokers,
+      topic,
+      partitions,
+      acks,
+      compression: options.compression ?? 'none',
+      senders,
+    });
 
     const startedAt = new Date();
     const runId = newRunId(startedAt);
     const nowMs = options.nowMs ?? startedAt.getTime();
-    const paced = options.ratePerSecond !== undefined;
     const next = adEventGenerator({
       seed: options.seed,
       dirtyRate: options.dirtyRate,
@@ -112,9 +103,10 @@ export async function produceAdEvents(config: LakeConfig, options: ProduceAdEven
       total,
       ...(paced ? { ratePerSecond: options.ratePerSecond } : {}),
       next,
-      send: batchSender(producer, { topic, partitions, acks, compression: CompressionTypes.GZIP }),
+      send: pool.send,
       batchSize: options.batchSize ?? defaultBatchSize,
-      maxInFlightBatches: options.maxInFlightBatches ?? 1,
+      // Each thread has its next request ready when the broker answers its current one.
+      maxInFlightBatches: senders + 1,
       onSettled: (batch) => {
         if (batch.ok) tally.acknowledged(batch.records);
         else tally.failedBatch(batch.records);
@@ -141,7 +133,7 @@ export async function produceAdEvents(config: LakeConfig, options: ProduceAdEven
     await writeExpected(expectedFile, expected);
     return { ...result, runId, topic, topicCreated: created, seed: options.seed, expected, expectedFile };
   } finally {
-    await producer.disconnect().catch(() => undefined);
+    await pool?.close();
     await admin.disconnect().catch(() => undefined);
   }
 }
