@@ -3,6 +3,15 @@ export { SparkSession, RuntimeConfig, type ConnectOptions, type CommandResult, t
 export { DataFrame, GroupedData, type QueryOptions } from './plan/dataframe.js';
 export { DataFrameReader, type OptionValue } from './plan/reader.js';
 export { DataFrameWriter, type SaveMode } from './plan/writer.js';
+export { DataStreamWriter, type OutputMode, type Trigger } from './plan/stream-writer.js';
+export {
+  StreamingQuery,
+  StreamingQueryManager,
+  type StreamingQueryFailure,
+  type StreamingQueryProgress,
+  type StreamingQueryStatus,
+  type SourceProgress,
+} from './streaming.js';
 export { Column, col, lit, expr, fn, distinctFn, type ColumnOrName, type ColumnOrValue } from './plan/expressions.js';
 export type { LiteralValue } from './plan/literals.js';
 export type { JoinType } from './plan/relations.js';

@@ -27,6 +27,7 @@ import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
 import { SparkRpc, type RequestInit, type Response, type UnaryMethod } from './rpc.js';
 import { DataFrame } from './plan/dataframe.js';
 import { DataFrameReader } from './plan/reader.js';
+import { StreamingQueryManager } from './streaming.js';
 import type { LiteralValue } from './plan/literals.js';
 import * as rel from './plan/relations.js';
 
@@ -137,6 +138,16 @@ export class SparkSession implements ExecutionContext {
 
   get read(): DataFrameReader {
     return new DataFrameReader(this);
+  }
+
+  /** The same builder as `read`, whose DataFrames are streams: write them with `df.writeStream`. */
+  get readStream(): DataFrameReader {
+    return new DataFrameReader(this, { streaming: true, options: {} });
+  }
+
+  /** The streaming queries of this session: `active()`, `get(id)`. */
+  get streams(): StreamingQueryManager {
+    return new StreamingQueryManager(this);
   }
 
   /** A single `id` BIGINT column from `start` (inclusive) to `end` (exclusive). */

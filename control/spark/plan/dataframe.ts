@@ -12,6 +12,7 @@ import type { ExplainMode, SparkSession } from '../session.js';
 import { col, columnOrName, expr, fn, lit, type Column, type ColumnOrName } from './expressions.js';
 import * as rel from './relations.js';
 import { DataFrameWriter } from './writer.js';
+import { DataStreamWriter } from './stream-writer.js';
 
 export interface QueryOptions extends ExecuteOptions {
   /** Server-side execution metrics of the plan's nodes, sent once the result is complete. */
@@ -155,6 +156,11 @@ export class DataFrame {
 
   get write(): DataFrameWriter {
     return new DataFrameWriter(this.session, this.relation);
+  }
+
+  /** How to run this DataFrame (one from `session.readStream`) as a streaming query. */
+  get writeStream(): DataStreamWriter {
+    return new DataStreamWriter(this.session, this.relation);
   }
 
   /**

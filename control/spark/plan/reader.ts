@@ -1,4 +1,6 @@
-// `session.read`: an immutable description of a data source, turned into a DataFrame by load().
+// `session.read` and `session.readStream`: an immutable description of a data source, turned into a
+// DataFrame by load(). A stream's DataFrame is read trigger by trigger once written with
+// `df.writeStream` (plan/stream-writer.ts); each trigger reads what is new in the source.
 import type { SparkSession } from '../session.js';
 import { DataFrame } from './dataframe.js';
 import * as rel from './relations.js';
@@ -6,6 +8,7 @@ import * as rel from './relations.js';
 export type OptionValue = string | number | boolean;
 
 interface ReaderSpec {
+  streaming?: boolean;
   format?: string;
   schema?: string;
   options: Readonly<Record<string, string>>;
@@ -37,8 +40,14 @@ export class DataFrameReader {
     return Object.entries(options).reduce<DataFrameReader>((reader, [key, value]) => reader.option(key, value), this);
   }
 
+  /** Whether load() and table() read as a stream (`session.readStream`). */
+  get isStreaming(): boolean {
+    return this.spec.streaming ?? false;
+  }
+
   load(...paths: string[]): DataFrame {
-    return new DataFrame(this.session, rel.dataSource({ ...this.spec, paths }));
+    const { format, schema, options } = this.spec;
+    return new DataFrame(this.session, rel.dataSource({ format, schema, options, paths }, this.isStreaming));
   }
 
   parquet(...paths: string[]): DataFrame {
@@ -55,7 +64,7 @@ export class DataFrameReader {
 
   /** A table or view of the catalog. */
   table(name: string): DataFrame {
-    return new DataFrame(this.session, rel.namedTable(name, this.spec.options));
+    return new DataFrame(this.session, rel.namedTable(name, this.spec.options, this.isStreaming));
   }
 
   private with(change: Partial<ReaderSpec>): DataFrameReader {

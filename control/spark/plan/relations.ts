@@ -40,8 +40,9 @@ export function range(start: bigint, end: bigint, step: bigint, numPartitions?: 
   return relation({ case: 'range', value: { start, end, step, numPartitions } });
 }
 
-export function namedTable(name: string, options: Readonly<Record<string, string>> = {}): Relation {
-  return relation({ case: 'read', value: { readType: { case: 'namedTable', value: { unparsedIdentifier: name, options } } } });
+/** A table of the catalog; `isStreaming`: read as a stream (each trigger reads what is new). */
+export function namedTable(name: string, options: Readonly<Record<string, string>> = {}, isStreaming = false): Relation {
+  return relation({ case: 'read', value: { readType: { case: 'namedTable', value: { unparsedIdentifier: name, options } }, isStreaming } });
 }
 
 export interface DataSourceSpec {
@@ -52,7 +53,8 @@ export interface DataSourceSpec {
   paths: readonly string[];
 }
 
-export function dataSource(spec: DataSourceSpec): Relation {
+/** A data source; `isStreaming`: read as a stream (each trigger reads what is new). */
+export function dataSource(spec: DataSourceSpec, isStreaming = false): Relation {
   return relation({
     case: 'read',
     value: {
@@ -60,6 +62,7 @@ export function dataSource(spec: DataSourceSpec): Relation {
         case: 'dataSource',
         value: { format: spec.format, schema: spec.schema, options: { ...spec.options }, paths: [...spec.paths] },
       },
+      isStreaming,
     },
   });
 }
