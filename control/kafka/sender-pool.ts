@@ -176,7 +176,7 @@ export async function startSenderPool(options: SenderPoolOptions): Promise<Sende
         }),
       ];
     });
-    // Every share settles before the batch does, so a failed batch has nothing still in flight.
+    // The batch settles once each of its shares did: a failed batch has none of its records in flight.
     const outcomes = await Promise.allSettled(sent);
     const refused = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     if (refused) throw refused.reason;
