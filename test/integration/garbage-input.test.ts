@@ -7,6 +7,7 @@ import { publishedTableSql } from '../../control/runs/published.js';
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,7 +36,10 @@ function garbageBytes(size: number, seed: string): Buffer {
 async function writeLongLine(file: string, head: string, fill: string, size: number, tail: string): Promise<void> {
   const stream = createWriteStream(file);
   const chunk = Buffer.alloc(8 * 1024 * 1024, fill);
-  const write = (data: Buffer | string) => new Promise<void>((resolve, reject) => (stream.write(data) ? resolve() : stream.once('drain', resolve).once('error', reject)));
+  // events.once rejects on 'error' and removes its listeners either way (a listener a chunk piled up).
+  const write = async (data: Buffer | string) => {
+    if (!stream.write(data)) await once(stream, 'drain');
+  };
   await write(head);
   for (let left = size; left > 0; left -= chunk.length) await write(left >= chunk.length ? chunk : chunk.subarray(0, left));
   await write(tail);
