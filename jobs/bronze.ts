@@ -9,8 +9,9 @@ import type { LakeConfig } from '../control/config.js';
 import { LakeError } from '../control/errors.js';
 import type { WebHdfs } from '../control/hdfs/webhdfs.js';
 import { runLayer } from '../control/runs/layer-run.js';
+import { LayerLock, LockHeldError } from '../control/runs/lock.js';
 import { sideBySide } from '../control/side-by-side.js';
-import type { BronzeRun, FileSourceManifest, KafkaManifest } from '../control/runs/manifest.js';
+import { type BronzeRun, type FileSourceManifest, type KafkaManifest } from '../control/runs/manifest.js';
 import type { ExecuteOptions } from '../control/spark/index.js';
 import { BATCH_PREFIX, batchFolder } from './bronze/batches.js';
 import { factsOf, fileSources, listInputFiles, type FileTable } from './bronze/file-sources.js';
@@ -58,10 +59,17 @@ export async function runBronze(config: LakeConfig, options: BronzeOptions = {})
         log('bronze/ad_events: the Parquet batches of the lake before Delta are now a Delta table (no data file rewritten)');
       }
 
+      // While `lake stream` runs, the topic is its own: it lands the ad events, this run the files.
+      const stream = tables.includes('ad_events') ? await LayerLock.holder(hdfs, root, 'stream') : undefined;
+      if (stream) {
+        const who = `lake stream (pid ${stream.pid} on ${stream.host}, since ${stream.since})`;
+        if (fileTables.length === 0) throw new LockHeldError(`${who} lands the ad events of ${config.kafkaTopic}`, 'let it land them, or stop it (Ctrl-C) and run the batch again');
+        log(`ad events: ${who} lands them; this run lands the files`);
+      }
       // Kafka first: pinning the end offsets also tells at once whether the broker answers.
       const committedOffsets = committedRuns.findLast((run) => run.kafka)?.kafka?.committed ?? {};
-      const offsetPlan = tables.includes('ad_events') ? await planOffsets(config, committedOffsets) : undefined;
-      if (tables.includes('ad_events') && !offsetPlan) log(`Kafka topic ${config.kafkaTopic} does not exist yet: no ad events to land`);
+      const offsetPlan = tables.includes('ad_events') && !stream ? await planOffsets(config, committedOffsets) : undefined;
+      if (tables.includes('ad_events') && !stream && !offsetPlan) log(`Kafka topic ${config.kafkaTopic} does not exist yet: no ad events to land`);
 
       manifest.files = await landAllFiles(hdfs, root, config, fileTables, runId, knownFiles(committedRuns), log);
 
@@ -70,8 +78,7 @@ export async function runBronze(config: LakeConfig, options: BronzeOptions = {})
           log(`warning: ${lost} records of partition ${partition} expired in Kafka before they were landed`);
         }
         log(`landing ad events ${describeRanges(offsetPlan.ranges)} from Kafka through Spark`);
-        const batches = committedRuns.map((committed) => committed.runId);
-        manifest.kafka = await landKafka(await spark(), hdfs, config, offsetPlan, committedOffsets, runId, batches, options.execution ?? {});
+        manifest.kafka = await landKafka(await spark(), hdfs, config, offsetPlan, committedOffsets, runId, committedRuns, options.execution ?? {});
       } else if (offsetPlan) {
         manifest.kafka = { topic: offsetPlan.topic, ranges: {}, records: 0, committed: committedOffsets };
       }

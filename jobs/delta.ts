@@ -55,16 +55,25 @@ export async function commitWrite(
  * DESCRIBE HISTORY is a round trip of 0.3–2 s on a busy cluster, this a few milliseconds.
  */
 export async function lastCommit(hdfs: WebHdfs, uri: string): Promise<DeltaCommit & { runId: string | null }> {
-  const log = `${hdfsPath(uri)}/_delta_log`;
-  const versions = (await hdfs.list(log)).flatMap((file) => {
+  const versions = await commitVersions(hdfs, uri);
+  if (versions.length === 0) throw new Error(`the Delta table ${uri} has no commit`);
+  const version = Math.max(...versions);
+  return commitOf(version, await commitFile(hdfs, uri, version));
+}
+
+/** The versions of a table's commit files (`_delta_log/<version>.json`), in no particular order. */
+export async function commitVersions(hdfs: WebHdfs, uri: string): Promise<number[]> {
+  return (await hdfs.list(`${hdfsPath(uri)}/_delta_log`)).flatMap((file) => {
     const version = /^(\d{20})\.json$/.exec(file.pathSuffix)?.[1];
     return version === undefined ? [] : [Number(version)];
   });
-  if (versions.length === 0) throw new Error(`the Delta table ${uri} has no commit`);
-  const version = Math.max(...versions);
-  const file = await hdfs.read(`${log}/${String(version).padStart(20, '0')}.json`);
+}
+
+/** The text of a commit file: one JSON action a line. */
+export async function commitFile(hdfs: WebHdfs, uri: string, version: number): Promise<string> {
+  const file = await hdfs.read(`${hdfsPath(uri)}/_delta_log/${String(version).padStart(20, '0')}.json`);
   if (!file) throw new Error(`the commit ${version} of the Delta table ${uri} vanished while it was read`);
-  return commitOf(version, file.toString('utf8'));
+  return file.toString('utf8');
 }
 
 /** A commit as the lake needs it, from the text of its commit file (one JSON action a line). */

@@ -11,7 +11,7 @@
 import type { LakeConfig } from '../control/config.js';
 import { LakeError } from '../control/errors.js';
 import { runLayer, type LayerRunContext } from '../control/runs/layer-run.js';
-import type { SilverCounts, SilverRun } from '../control/runs/manifest.js';
+import type { BronzeRun, SilverCounts, SilverRun } from '../control/runs/manifest.js';
 import { LayerPointer, registerPublishedViews, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
 import { SparkError, type ExecuteOptions, type SparkSession } from '../control/spark/index.js';
 import { layerTables, silver, silverColumns, silverTables, type SilverTable } from './catalog.js';
@@ -76,7 +76,10 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
         log('silver: every committed bronze batch is in silver already');
         return 'nothing new';
       }
-      log(`silver: ${fullRefresh ? 'rebuilding from' : 'cleaning'} ${batches.length} bronze batch${batches.length === 1 ? '' : 'es'}`);
+      // Only the sources with new records are cleaned (a streamed batch holds ad events alone);
+      // the others keep the version published silver names.
+      const sources = fullRefresh ? silverTables : silverTables.filter((table) => batches.some((bronze) => holdsRecordsOf(bronze, table)));
+      log(`silver: ${fullRefresh ? 'rebuilding from' : 'cleaning'} ${batches.length} bronze batch${batches.length === 1 ? '' : 'es'} (${sources.join(', ') || 'no records'})`);
 
       const cleanBatches = async () => {
         const session = await run.spark();
@@ -86,9 +89,10 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
         // The tables are partitioned by bronze batch: replacing a run's batches is then a matter of
         // the Delta log, never a rewrite of the files that hold earlier batches; a table published
         // silver names exists already (no round trip to make sure).
-        const keyed = new Set(silverTables.filter((table) => silver[table].key).map((table) => `silver_${table}`));
+        const keyed = new Set(sources.filter((table) => silver[table].key).map((table) => `silver_${table}`));
         await allEnded([
           registerBronzeViews(session, config, batches, {
+            tables: sources,
             materializeIn: `${config.lakeRoot}/${staging(runId)}/lines`,
             materializeFromBytes: options.materializeFromBytes,
             execution,
@@ -116,7 +120,7 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
         };
 
         // The sources are independent: they are cleaned side by side.
-        return sideBySide(silverTables, async (table) => {
+        return sideBySide(sources, async (table) => {
           log(`silver ${table}: cleaning`);
           const where = isSmallDay(table, batches, options.materializeFromBytes) ? 'executors' : { folder: `${config.lakeRoot}/${staging(runId)}/${table}` };
           const verdicts = await classify(session, table, where, published !== undefined, execution);
@@ -141,12 +145,15 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
       await run.hdfs.delete(`${run.root}/${staging(run.runId)}`, true);
 
       manifest.silver = Object.fromEntries(cleaned.map(({ table, counts }) => [table, counts]));
-      const committed: Record<string, PublishedTable> = Object.fromEntries(
-        cleaned.flatMap(({ table, rows, quarantine }) => [
-          [table, { path: `silver/${table}`, version: rows.version }],
-          [`${table}_quarantine`, { path: `silver/${table}_quarantine`, version: quarantine.version }],
-        ]),
-      );
+      const committed: Record<string, PublishedTable> = {
+        ...(await untouchedTables(run, published, sources)),
+        ...Object.fromEntries(
+          cleaned.flatMap(({ table, rows, quarantine }) => [
+            [table, { path: `silver/${table}`, version: rows.version }],
+            [`${table}_quarantine`, { path: `silver/${table}_quarantine`, version: quarantine.version }],
+          ]),
+        ),
+      };
       publishing = {
         runId,
         publishedAt: new Date().toISOString(),
@@ -157,6 +164,27 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
       return 'succeeded';
     },
   });
+}
+
+/** Whether a bronze batch landed records of a source. */
+function holdsRecordsOf(bronze: BronzeRun, table: SilverTable): boolean {
+  return table === 'ad_events' ? (bronze.kafka?.records ?? 0) > 0 : (bronze.files?.[table]?.landed.length ?? 0) > 0;
+}
+
+/**
+ * The tables of the sources a run did not clean, at the version published silver names, or, before
+ * the first publication, at the version that created them empty.
+ */
+async function untouchedTables(run: LayerRunContext, published: PublishedLayer | undefined, cleaned: readonly SilverTable[]): Promise<Record<string, PublishedTable>> {
+  const names = Object.keys(layerTables('silver')).filter((table) => !cleaned.some((source) => table === source || table === `${source}_quarantine`));
+  return Object.fromEntries(
+    await Promise.all(
+      names.map(async (table) => {
+        const path = `silver/${table}`;
+        return [table, published?.tables[table] ?? { path, version: (await lastCommit(run.hdfs, `${run.root}/${path}`)).version }] as const;
+      }),
+    ),
+  );
 }
 
 /** The error of a query over rows a lost executor held (a local checkpoint, classify.ts and bronze-views.ts). */

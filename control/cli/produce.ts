@@ -8,6 +8,7 @@ import { type ProduceAdEventsReport, defaultBatchSize, produceAdEvents } from '.
 import type { ProduceProgress } from '../kafka/producer.js';
 import { parseDuration, parseInstant, parsePositiveNumber, parseSeed, parseShare, parseWholeNumber } from '../kafka/produce-options.js';
 import { type Compression, compressions } from '../kafka/sender-protocol.js';
+import { defaultTopicPartitions } from '../kafka/topics.js';
 import { formatTable } from './table.js';
 
 interface ProduceCliOptions {
@@ -113,7 +114,7 @@ export function produceCommand(): Command {
     .option('-r, --rate <events/s>', 'a steady real-time flow of this many events per second')
     .option('-d, --duration <time>', 'how long the steady flow lasts: 60s, 5m, 1h')
     .option('--dirty-rate <share>', 'share of invalid or redelivered events, covering every quarantine reason', '2%')
-    .option('--partitions <n>', 'partitions of the topic if it has to be created', '3')
+    .option('--partitions <n>', 'partitions of the topic if it has to be created', String(defaultTopicPartitions))
     .option('--seed <n>', 'seed of the generator, 0 to 4294967295: the same seed gives the same events (default: random, printed)')
     .option('--now <instant>', 'place event times around this instant, not the current time (ISO-8601 or epoch ms); with --seed, every byte repeats')
     .option('--batch-size <events>', 'events per batch sent', String(defaultBatchSize))

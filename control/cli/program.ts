@@ -19,6 +19,7 @@ const subcommands: Subcommand[] = [
   { name: 'stack', summary: 'start, stop and inspect the embedded HDFS, Kafka and Spark', load: async () => (await import('./stack.js')).stackCommand() },
   { name: 'generate', summary: 'write sample input files with known dirty records and their truth', load: async () => (await import('./generate.js')).generateCommand() },
   { name: 'produce', summary: 'send ad events to Kafka', load: async () => (await import('./produce.js')).produceCommand() },
+  { name: 'stream', summary: 'land, clean and publish the ad events as they arrive (Structured Streaming)', load: async () => (await import('./stream.js')).streamCommand() },
   { name: 'job', summary: 'run a layer of the pipeline on the cluster', load: async () => (await import('./job.js')).jobCommand() },
   { name: 'runs', summary: 'list the runs of every layer', load: async () => (await import('./runs.js')).runsCommand() },
   { name: 'history', summary: "list the Delta commits of the lake's tables", load: async () => (await import('./history.js')).historyCommand() },

@@ -2,6 +2,9 @@
 import type { Admin, PartitionMetadata } from 'kafkajs';
 import { LakeError } from '../errors.js';
 
+/** Partitions of the ad-event topic when the lake creates it. */
+export const defaultTopicPartitions = 3;
+
 export interface TopicState {
   created: boolean;
   partitions: PartitionMetadata[];

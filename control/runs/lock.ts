@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { LakeError } from '../errors.js';
 import type { WebHdfs } from '../hdfs/webhdfs.js';
 
-interface LockOwner {
+export interface LockOwner {
   runId: string;
   host: string;
   pid: number;
@@ -21,6 +21,9 @@ export function alive(pid: number, signal: (pid: number, signal: 0) => void = (p
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/** The lock is another live run's: waiting and trying again is the remedy. */
+export class LockHeldError extends LakeError {}
 
 export class LayerLock {
   private constructor(
@@ -43,13 +46,21 @@ export class LayerLock {
           await hdfs.delete(path);
           continue;
         }
-        throw new LakeError(
+        throw new LockHeldError(
           `another ${layer} run (${current.runId}, pid ${current.pid} on ${current.host}, since ${current.since}) is in progress`,
           `wait for it to finish; if it is gone, remove the lock: it is ${path} in HDFS`,
         );
       }
     }
     throw new LakeError(`could not take the ${layer} lock at ${path}`);
+  }
+
+  /** Who holds the lock of `layer`, when a live process (or another machine) does. */
+  static async holder(hdfs: WebHdfs, root: string, layer: string): Promise<LockOwner | undefined> {
+    const held = (await hdfs.read(`${root}/_locks/${layer}`))?.toString('utf8');
+    if (held === undefined) return undefined;
+    const owner = JSON.parse(held) as LockOwner;
+    return owner.host !== hostname() || alive(owner.pid) ? owner : undefined;
   }
 
   async release(): Promise<void> {

@@ -35,6 +35,18 @@ export interface KafkaManifest {
   committed: Record<string, number>;
   /** The version of the Delta table `bronze/ad_events` that the run's write made. */
   deltaVersion?: number;
+  /**
+   * The `batch_id` partitions of `bronze/ad_events` holding the records: the run's id unless the
+   * stream landed them, one partition per micro-batch of its query.
+   */
+  batches?: string[];
+  /** Landed by `lake stream`: its query, and the last micro-batch (epoch) this run records. */
+  stream?: { queryId: string; lastEpoch: number };
+}
+
+/** The `batch_id` values of the ad events a bronze run landed. */
+export function adEventBatches(run: Pick<BronzeRun, 'runId' | 'kafka'>): string[] {
+  return run.kafka?.batches ?? [run.runId];
 }
 
 /**

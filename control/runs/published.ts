@@ -17,6 +17,8 @@ export interface PublishedTable {
   path: string;
   /** The Delta version of the table that this layer version is made of. */
   version: number;
+  /** Gold: the version of each silver table the metric was computed from (`ad_events` → 12). */
+  inputs?: Record<string, number>;
 }
 
 export interface PublishedLayer {

@@ -56,6 +56,8 @@ export interface StreamingQueryProgress {
   durationMs: Record<string, number>;
   sources: SourceProgress[];
   sink: { description: string; numOutputRows: number; metrics?: Record<string, string> };
+  /** The trigger's values of each `df.observe(name, …)` of the query, by name then metric. */
+  observedMetrics?: Record<string, Record<string, unknown>>;
   [field: string]: unknown;
 }
 

@@ -5,7 +5,7 @@
 import type { LakeConfig } from '../../control/config.js';
 import { connectOrExplain, createKafka } from '../../control/kafka/client.js';
 import type { WebHdfs } from '../../control/hdfs/webhdfs.js';
-import type { KafkaManifest } from '../../control/runs/manifest.js';
+import { adEventBatches, type BronzeRun, type KafkaManifest } from '../../control/runs/manifest.js';
 import { BATCH_PREFIX } from './batches.js';
 import { col, lit, type DataFrame, type ExecuteOptions, type SparkSession } from '../../control/spark/index.js';
 import { commitWrite, deltaTable, lastCommit, sqlString } from '../delta.js';
@@ -86,6 +86,17 @@ export function adEventsTable(config: LakeConfig): string {
   return `${config.lakeRoot}/bronze/ad_events`;
 }
 
+/** Creates the Delta table of the landed Kafka records when it does not exist yet. */
+export async function ensureAdEventsTable(session: SparkSession, config: LakeConfig, execution: ExecuteOptions): Promise<void> {
+  await session.sql(
+    `CREATE TABLE IF NOT EXISTS ${deltaTable(adEventsTable(config))}
+       (key BINARY, value BINARY, topic STRING, partition INT, offset BIGINT, timestamp TIMESTAMP, batch_id STRING)
+     USING delta PARTITIONED BY (batch_id)`,
+    undefined,
+    execution,
+  );
+}
+
 /**
  * Lands the planned range in the `batch_id = <runId>` partition of the Delta table
  * `bronze/ad_events`. The rows of batches that never committed (a run that died after its write)
@@ -98,25 +109,22 @@ export async function landKafka(
   plan: OffsetPlan,
   committed: Record<string, number>,
   runId: string,
-  committedBatches: readonly string[],
+  committedRuns: readonly BronzeRun[],
   execution: ExecuteOptions,
 ): Promise<KafkaManifest> {
   const table = adEventsTable(config);
-  await session.sql(
-    `CREATE TABLE IF NOT EXISTS ${deltaTable(table)}
-       (key BINARY, value BINARY, topic STRING, partition INT, offset BIGINT, timestamp TIMESTAMP, batch_id STRING)
-     USING delta PARTITIONED BY (batch_id)`,
-    undefined,
-    execution,
-  );
+  await ensureAdEventsTable(session, config, execution);
   // Rows of uncommitted batches can only be there when the newest commit is not a committed
-  // batch's (or the table's creation): every run that found them removed them before it wrote.
+  // run's (or the table's creation): every run that found them removed them before it wrote. A
+  // streamed micro-batch's commit carries no run id; its version is in the run that recorded it.
   // Otherwise the batch is a blind append, one Spark job; the removal and the replacing write
   // each rebuild the table's state first.
   const newest = await lastCommit(hdfs, table);
-  const clean = newest.operation === 'CREATE TABLE' || committedBatches.includes(newest.runId ?? '');
+  const clean =
+    newest.operation === 'CREATE TABLE' ||
+    committedRuns.some((run) => run.runId === newest.runId || run.kafka?.deltaVersion === newest.version);
   if (!clean) {
-    const keep = [...committedBatches, runId].map(sqlString).join(', ');
+    const keep = [...committedRuns.flatMap(adEventBatches), runId].map(sqlString).join(', ');
     await session.sql(`DELETE FROM ${deltaTable(table)} WHERE batch_id NOT IN (${keep})`, undefined, execution);
   }
   await kafkaBatch(session, config, plan, runId).createOrReplaceTempView('landing_ad_events');

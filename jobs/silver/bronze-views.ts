@@ -33,7 +33,7 @@
 // file). A split knows nothing of the lines before it, so line numbers are put back afterwards
 // from facts Spark gives beside each line (see `registerSplits`), without ever moving the lines.
 import type { LakeConfig } from '../../control/config.js';
-import type { BronzeRun } from '../../control/runs/manifest.js';
+import { adEventBatches, type BronzeRun } from '../../control/runs/manifest.js';
 import { sideBySide } from '../../control/side-by-side.js';
 import { col, type ExecuteOptions, type SparkSession } from '../../control/spark/index.js';
 import { sqlString } from '../delta.js';
@@ -100,6 +100,8 @@ export interface BronzeViewOptions {
   materializeIn?: string;
   /** 4 MiB unless given (0: every table with files is materialized). */
   materializeFromBytes?: number;
+  /** The file tables to register (every one unless given); the ad events' view always is. */
+  tables?: readonly string[];
   execution?: ExecuteOptions;
 }
 
@@ -111,7 +113,7 @@ export async function registerBronzeViews(session: SparkSession, config: LakeCon
     await session.config.set({ 'spark.sql.files.maxPartitionBytes': unsplitBytes, 'spark.sql.files.openCostInBytes': unsplitBytes });
   }
   // The tables side by side: each view is a round trip, and a materialization a Spark job.
-  await sideBySide(fileTables, async (table) => {
+  await sideBySide(options.tables ? fileTables.filter((table) => options.tables?.includes(table)) : fileTables, async (table) => {
     const landed = files.get(table) ?? [];
     await registerManifestViews(session, table, landed);
     await registerRead(session, table, landed.map((file) => `${config.lakeRoot}/${file.landedAt}`));
@@ -128,7 +130,7 @@ export async function registerBronzeViews(session: SparkSession, config: LakeCon
     else if (kept) await checkpointView(session, `bronze_${table}_file_facts`, options.execution);
   });
   // The ad events: the partitions of the Delta table `bronze/ad_events` that these batches landed.
-  const batches = runs.filter((run) => (run.kafka?.records ?? 0) > 0).map((run) => `'${run.runId}'`);
+  const batches = runs.filter((run) => (run.kafka?.records ?? 0) > 0).flatMap((run) => adEventBatches(run).map(sqlString));
   if (batches.length > 0) {
     await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_ad_events AS
       SELECT * FROM delta.\`${config.lakeRoot}/bronze/ad_events\` WHERE batch_id IN (${batches.join(', ')})`);

@@ -98,8 +98,8 @@ describe('bronze', () => {
     const committed = (await new RunStore(hdfs, hdfsPath(config().lakeRoot)).succeeded('bronze')).findLast((r) => r.kafka)?.kafka?.committed ?? {};
     const plan = await planOffsets(config(), committed);
     // The crashed run: its batch is written, its manifest never was.
-    const committedBatches = (await new RunStore(hdfs, hdfsPath(config().lakeRoot)).succeeded('bronze')).map((r) => r.runId);
-    await landKafka(session, hdfs, config(), plan!, committed, '20260101T000000Z-dead00', committedBatches, {});
+    const committedRuns = await new RunStore(hdfs, hdfsPath(config().lakeRoot)).succeeded('bronze');
+    await landKafka(session, hdfs, config(), plan!, committed, '20260101T000000Z-dead00', committedRuns, {});
 
     const run = await runBronze(config());
     expect(run.kafka?.records).toBe(30);

@@ -97,10 +97,10 @@ describe('incremental runs on Delta tables', () => {
     expect(bronze.outcome).toBe('succeeded');
     const before = await pointer('silver').current();
 
-    // Dies after transactions (silver and quarantine) are committed, before the other sources.
+    // Dies in the ad events while transactions (silver and quarantine) are committed.
     const dying = runSilver(lake.config, {
       log: (line) => {
-        if (line.includes('server_logs: cleaning')) throw new Error('killed between two table commits');
+        if (line.includes('ad_events: cleaning')) throw new Error('killed between two table commits');
       },
     });
     await expect(dying).rejects.toThrow('killed between two table commits');
@@ -117,7 +117,9 @@ describe('incremental runs on Delta tables', () => {
     expect(silver.madeFrom).toEqual([bronze.runId]);
     expect(silver.silver?.transactions).toEqual({ bronzeRecords: 2, blankLines: 0, silverRows: 2, quarantined: 0, reasons: {} });
     expect(silver.silver?.ad_events).toEqual({ bronzeRecords: 2, blankLines: 0, silverRows: 2, quarantined: 0, reasons: {} });
-    expect(silver.silver?.server_logs).toMatchObject({ bronzeRecords: 0, silverRows: 0, quarantined: 0 });
+    // A source without new records is not cleaned: its tables stay at the published version.
+    expect(silver.silver?.server_logs).toBeUndefined();
+    expect(silver.published?.tables.server_logs).toEqual(before!.tables.server_logs);
     // Each record once, after the rerun replaced what the dead run wrote.
     const d2 = await publishedRows('transactions', "transaction_id LIKE 'D2-%'");
     expect(d2.map((row) => [row.transaction_id, row.client_id, String(row.montant)]).sort()).toEqual([
@@ -144,9 +146,14 @@ describe('incremental runs on Delta tables', () => {
     // The first D2-1 (day 2's) stays in silver, unchanged.
     expect((await publishedRows('transactions', "transaction_id = 'D2-1'")).map((row) => row.client_id)).toEqual(['c1']);
 
+    const goldBefore = await pointer('gold').current();
     const gold = await runGold(lake.config);
     expect(gold.outcome).toBe('succeeded');
     expect(gold.madeFrom).toEqual([silver.runId]);
+    // Only the metrics over a changed silver table are computed; the others keep their version.
+    expect(Object.keys(gold.gold ?? {}).sort()).toEqual(['campaign_metrics', 'total_sales_per_product']);
+    expect(gold.published?.tables.status_code_counts).toEqual(goldBefore?.tables.status_code_counts);
+    expect(gold.published?.tables.avg_likes_per_product).toEqual(goldBefore?.tables.avg_likes_per_product);
     const product = await rowsOf<Record<string, unknown>>(
       `SELECT produit, CAST(total_ventes AS STRING) AS total, nb_transactions FROM ${publishedTableSql(lake.config, gold.published!, 'total_sales_per_product')} WHERE produit = 'Produit Jour'`,
     );

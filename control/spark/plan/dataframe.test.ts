@@ -60,6 +60,14 @@ describe('DataFrame transformations', () => {
     expect(text.exprType).toMatchObject({ case: 'expressionString', value: { expression: 'amount > 10' } });
   });
 
+  it('observe names its metrics over the same rows, and wants at least one', () => {
+    const observed = relType(source.observe('landed', fn('max', col('ts')).as('newest'), fn('count', lit(1)).as('n')).relation, 'collectMetrics');
+    expect(observed.input).toBe(source.relation);
+    expect(observed.name).toBe('landed');
+    expect(observed.metrics.map((metric) => metric.exprType.case)).toEqual(['alias', 'alias']);
+    expect(() => source.observe('nothing')).toThrow(/at least one metric/);
+  });
+
   it('select takes names and expressions; * becomes a star', () => {
     const project = relType(source.select('id', col('amount').times(2).as('double'), '*').relation, 'project');
     expect(attribute(project.expressions[0])).toBe('id');

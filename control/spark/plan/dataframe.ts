@@ -43,6 +43,15 @@ export class DataFrame {
     return this.derive(rel.filter(this.relation, typeof condition === 'string' ? expr(condition) : condition));
   }
 
+  /**
+   * The same rows, with named aggregates computed on them as they pass (`max(col('ts')).as('newest')`):
+   * a streaming query reports them in each trigger's progress, under `observedMetrics[name]`.
+   */
+  observe(name: string, ...metrics: Column[]): DataFrame {
+    if (metrics.length === 0) throw new TypeError('observe needs at least one metric');
+    return this.derive(rel.collectMetrics(this.relation, name, metrics));
+  }
+
   where(condition: Column | string): DataFrame {
     return this.filter(condition);
   }

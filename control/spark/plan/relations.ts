@@ -71,6 +71,10 @@ export function project(input: Relation, columns: readonly Column[]): Relation {
   return relation({ case: 'project', value: { input, expressions: columns.map((column) => column.expression) } });
 }
 
+export function collectMetrics(input: Relation, name: string, metrics: readonly Column[]): Relation {
+  return relation({ case: 'collectMetrics', value: { input, name, metrics: metrics.map((metric) => metric.expression) } });
+}
+
 export function filter(input: Relation, condition: Column): Relation {
   return relation({ case: 'filter', value: { input, condition: condition.expression } });
 }

@@ -1,0 +1,332 @@
+// The real-time path of the ad events (`lake stream`): a Spark Structured Streaming query lands the
+// topic in the Delta table `bronze/ad_events`, exactly once across restarts (its checkpoint under
+// `_checkpoints/`), each epoch in its own `batch_id` partition; and after every landed epoch the
+// lake records it as a bronze run (stream/landed-epochs.ts), cleans it with silver's own code and
+// rules (one incremental silver run, which cleans only the sources with new records) and
+// recomputes the gold metrics that read the ad events. Silver and gold run as the lake's runs, not
+// as Spark queries of their own: duplicates are resolved across the whole history by quarantining
+// later copies with a reason, which needs the keys silver holds and the epoch's other records, and
+// a Spark Connect client that is neither JVM nor Python cannot hand Spark a per-batch function
+// (foreachBatch) to do it inside a query.
+//
+// The topic has one lander at a time: the stream holds the `stream` lock, under which `job:bronze`
+// leaves the ad events alone, and both keep their offsets in the one record, the bronze runs.
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { LakeConfig } from '../control/config.js';
+import { LakeError } from '../control/errors.js';
+import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
+import { connectOrExplain, createKafka } from '../control/kafka/client.js';
+import { defaultTopicPartitions, ensureTopic } from '../control/kafka/topics.js';
+import { LayerLock, LockHeldError } from '../control/runs/lock.js';
+import { RunStore, type BronzeRun, type GoldRun, type SilverRun } from '../control/runs/manifest.js';
+import { LayerPointer } from '../control/runs/published.js';
+import { newRunId } from '../control/runs/run-id.js';
+import { SparkSession, col, expr, fn, type StreamingQuery, type StreamingQueryProgress } from '../control/spark/index.js';
+import { adEventsTable, ensureAdEventsTable, planOffsets } from './bronze/kafka-source.js';
+import { runGold } from './gold.js';
+import { runSilver } from './silver.js';
+import { LandingCheckpoint, type PartitionOffsets } from './stream/checkpoint.js';
+import { landingRecord, recordLandedEpochs } from './stream/landed-epochs.js';
+
+export const landingQueryName = 'lake_bronze_ad_events';
+
+export interface StreamOptions {
+  /** Milliseconds between the landing query's triggers (default 3 000). */
+  triggerMs?: number;
+  /** Land what the topic holds now, clean it, compute gold, and end (Spark's available-now trigger). */
+  untilIdle?: boolean;
+  /** Start over from the lake's record of landed offsets with a new checkpoint. */
+  reset?: boolean;
+  /** Ends the stream: the query stops after its trigger; what it landed is recorded, cleaned and published. */
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+  /** Each layer run's own lines (silver's and gold's steps); quiet unless given. */
+  runLog?: (line: string) => void;
+  /** After each cycle in which something happened. */
+  onCycle?: (cycle: StreamCycle) => void;
+}
+
+/** One turn of the stream: the landing query's last progress, and what the layers did after it. */
+export interface StreamCycle {
+  progress: StreamingQueryProgress | undefined;
+  bronze?: BronzeRun;
+  silver?: SilverRun;
+  gold?: GoldRun;
+  /** How old the newest event in gold was when gold was published (ms since Kafka stamped it). */
+  newestEventAgeMs?: number;
+}
+
+export interface StreamReport {
+  queryId: string;
+  /** Events this session recorded in bronze. */
+  landed: number;
+  bronzeRuns: number;
+  ended: 'stopped' | 'idle';
+}
+
+/** What `lake stream status` shows: written by the stream after every cycle, in `_stream/status.json`. */
+export interface StreamStatus {
+  streamId: string;
+  pid: number;
+  since: string;
+  queryId: string;
+  updatedAt: string;
+  landed: number;
+  lastProgress?: Pick<StreamingQueryProgress, 'batchId' | 'timestamp' | 'numInputRows' | 'inputRowsPerSecond' | 'processedRowsPerSecond' | 'batchDuration'>;
+  lastGold?: { runId: string; publishedAt: string; newestEventAgeMs?: number };
+  /** Set when the stream ended: how, and when. */
+  ended?: { at: string; how: 'stopped' | 'idle' | 'failed'; error?: string };
+}
+
+const statusFile = (root: string) => `${root}/_stream/status.json`;
+
+/** The status the last (or running) stream wrote, and whether it still runs. */
+export async function readStreamStatus(config: LakeConfig): Promise<{ status: StreamStatus | undefined; running: boolean }> {
+  const hdfs = new WebHdfs(config.webHdfs);
+  const root = hdfsPath(config.lakeRoot);
+  const [file, holder] = await Promise.all([hdfs.read(statusFile(root)), LayerLock.holder(hdfs, root, 'stream')]);
+  return { status: file ? (JSON.parse(file.toString('utf8')) as StreamStatus) : undefined, running: holder !== undefined };
+}
+
+export function checkpointPath(config: LakeConfig): string {
+  return `${config.lakeRoot}/_checkpoints/bronze_ad_events`;
+}
+
+export async function runStream(config: LakeConfig, options: StreamOptions = {}): Promise<StreamReport> {
+  const log = options.log ?? (() => undefined);
+  const hdfs = new WebHdfs(config.webHdfs);
+  const root = hdfsPath(config.lakeRoot);
+  const checkpoint = new LandingCheckpoint(hdfs, hdfsPath(checkpointPath(config)), config.kafkaTopic);
+  const streamId = newRunId();
+  const lock = await LayerLock.acquire(hdfs, root, 'stream', streamId);
+  const waitForLocks = lockWaiter(log, options.signal);
+  let session: SparkSession | undefined;
+  try {
+    session = await SparkSession.connect(config.sparkRemote);
+    if (options.reset) {
+      await checkpoint.remove();
+      log('reset: the landing checkpoint is removed; the stream starts from the offsets the lake recorded');
+    }
+    // Epochs a previous `lake stream` landed but did not live to record.
+    const previousQuery = await checkpoint.queryId();
+    if (previousQuery) {
+      const recorded = await waitForLocks(() => recordLandedEpochs(config, hdfs, checkpoint, previousQuery));
+      if (recorded) log(`recorded ${recorded.kafka?.records ?? 0} events the last stream landed but had not recorded (bronze run ${recorded.runId})`);
+    }
+    const query = await waitForLocks(() => startLanding(session!, config, hdfs, root, checkpoint, streamId, options, log));
+    log(`landing ${config.kafkaTopic} into ${adEventsTable(config)} (query ${query.id}, checkpoint ${checkpointPath(config)})`);
+    return await followLanding(streamId, config, hdfs, checkpoint, query, options, waitForLocks);
+  } finally {
+    await session?.close().catch(() => undefined);
+    await lock.release().catch(() => undefined);
+  }
+}
+
+/**
+ * Starts the landing query, under the bronze lock: no batch lands events between reading the
+ * record and starting. A checkpoint that resumes elsewhere than the record ends (a `job:bronze`
+ * landed events since the stream stopped) is stale: it is replaced, and the new query starts from
+ * the record.
+ */
+async function startLanding(
+  session: SparkSession,
+  config: LakeConfig,
+  hdfs: WebHdfs,
+  root: string,
+  checkpoint: LandingCheckpoint,
+  streamId: string,
+  options: StreamOptions,
+  log: (line: string) => void,
+): Promise<StreamingQuery> {
+  const bronzeLock = await LayerLock.acquire(hdfs, root, 'bronze', streamId);
+  try {
+    const queryId = await checkpoint.queryId();
+    const record = landingRecord(await new RunStore(hdfs, root).succeeded('bronze'), queryId);
+    if (queryId) {
+      const resume = await checkpoint.resumesAt(record.lastEpoch);
+      const behind = !resume || Object.entries(record.committed).some(([partition, offset]) => (resume[partition] ?? 0) < offset);
+      if (behind) {
+        log('the landing checkpoint is behind the lake\'s record (a job:bronze landed events since): starting a new one from the record');
+        await checkpoint.remove();
+      }
+    }
+    let start = await checkpoint.start();
+    if (!start || !(await checkpoint.queryId())) {
+      start = await startingOffsets(config, record.committed, log);
+      await checkpoint.writeStart(start);
+    }
+    await ensureAdEventsTable(session, config, {});
+    return await landingQuery(session, config, start, options);
+  } finally {
+    await bronzeLock.release().catch(() => undefined);
+  }
+}
+
+/** Where a new landing query starts: the record's offsets, every partition of the topic named. */
+async function startingOffsets(config: LakeConfig, committed: PartitionOffsets, log: (line: string) => void): Promise<PartitionOffsets> {
+  const admin = createKafka(config, 'lake-stream').admin();
+  await connectOrExplain(admin, config.kafkaBrokers);
+  try {
+    const topic = await ensureTopic(admin, config.kafkaTopic, defaultTopicPartitions);
+    if (topic.created) log(`created the topic ${config.kafkaTopic} with ${defaultTopicPartitions} partitions`);
+  } finally {
+    await admin.disconnect();
+  }
+  const plan = await planOffsets(config, committed);
+  if (!plan) throw new LakeError(`the topic ${config.kafkaTopic} vanished while the stream started`, 'start the stream again');
+  for (const [partition, lost] of Object.entries(plan.lost)) log(`warning: ${lost} records of partition ${partition} expired in Kafka before they were landed`);
+  return Object.fromEntries(Object.entries(plan.ranges).map(([partition, { from }]) => [partition, from]));
+}
+
+/**
+ * Kafka → `bronze/ad_events`, as bronze keeps records, each epoch in the partition `batch_id` of its
+ * own: the second of its trigger and a hash of the trigger's millisecond (`current_timestamp()` is
+ * the trigger's time in a streaming query), in the form of a run id, so batches sort by time. The
+ * newest Kafka timestamp of each epoch is observed for the age of the newest event.
+ */
+async function landingQuery(session: SparkSession, config: LakeConfig, start: PartitionOffsets, options: StreamOptions): Promise<StreamingQuery> {
+  const salt = randomBytes(4).toString('hex');
+  const batchId = expr(
+    `concat(date_format(current_timestamp(), "yyyyMMdd'T'HHmmss'Z'"), '-', substr(sha2(concat('${salt}', CAST(unix_millis(current_timestamp()) AS STRING)), 256), 1, 6))`,
+  );
+  return session.readStream
+    .format('kafka')
+    .option('kafka.bootstrap.servers', config.sparkKafkaBrokers.join(','))
+    .option('subscribe', config.kafkaTopic)
+    .option('startingOffsets', JSON.stringify({ [config.kafkaTopic]: start }))
+    // An offset that expired before it was landed stops the query with Spark's message: the lake
+    // never skips records silently.
+    .option('failOnDataLoss', 'true')
+    .load()
+    .select(col('key'), col('value'), col('topic'), col('partition'), col('offset'), col('timestamp'), batchId.as('batch_id'))
+    .observe('landed', fn('max', fn('unix_millis', col('timestamp'))).as('newest_ms'))
+    .writeStream.format('delta')
+    .outputMode('append')
+    .partitionBy('batch_id')
+    .queryName(landingQueryName)
+    .checkpointLocation(checkpointPath(config))
+    .trigger(options.untilIdle ? { availableNow: true } : { processingTime: `${options.triggerMs ?? 3000} milliseconds` })
+    .start(adEventsTable(config));
+}
+
+/**
+ * Follows the landing query until it ends (available-now) or the signal stops it: after each
+ * landed epoch, the record, silver and gold; after the end, once more for what the last epochs
+ * landed. A query that failed ends the stream with its error, once what it landed is published.
+ */
+async function followLanding(
+  streamId: string,
+  config: LakeConfig,
+  hdfs: WebHdfs,
+  checkpoint: LandingCheckpoint,
+  query: StreamingQuery,
+  options: StreamOptions,
+  waitForLocks: <T>(attempt: () => Promise<T>) => Promise<T>,
+): Promise<StreamReport> {
+  const report: StreamReport = { queryId: query.id, landed: 0, bronzeRuns: 0, ended: 'stopped' };
+  const status: StreamStatus = { streamId, pid: process.pid, since: new Date().toISOString(), queryId: query.id, updatedAt: '', landed: 0 };
+  const saveStatus = async () => {
+    status.updatedAt = new Date().toISOString();
+    status.landed = report.landed;
+    await hdfs.write(statusFile(hdfsPath(config.lakeRoot)), `${JSON.stringify(status, null, 2)}\n`, { overwrite: true });
+  };
+  const newestOfEpoch = new Map<number, number>();
+  let seenBatch = -1;
+  // A stream (or a batch) that died may have left silver or gold behind bronze.
+  let owed = await layersBehind(hdfs, hdfsPath(config.lakeRoot));
+  let newestRecorded: number | undefined;
+
+  const cycle = async (): Promise<void> => {
+    const progress = await query.lastProgress();
+    for (const entry of await query.recentProgress()) {
+      const newest = Number(entry.observedMetrics?.landed?.newest_ms);
+      if (Number.isFinite(newest) && newest > 0) newestOfEpoch.set(entry.batchId, newest);
+    }
+    if (!owed && (progress?.batchId ?? -1) === seenBatch) return;
+    seenBatch = progress?.batchId ?? -1;
+    const turn: StreamCycle = { progress };
+    turn.bronze = await recordLandedEpochs(config, hdfs, checkpoint, query.id);
+    if (turn.bronze?.kafka) {
+      report.landed += turn.bronze.kafka.records;
+      report.bronzeRuns += 1;
+      const lastEpoch = turn.bronze.kafka.stream?.lastEpoch ?? -1;
+      const newest = [...newestOfEpoch].filter(([epoch]) => epoch <= lastEpoch).map(([, ms]) => ms);
+      if (newest.length > 0) newestRecorded = Math.max(newestRecorded ?? 0, ...newest);
+      owed = true;
+    }
+    if (owed) {
+      turn.silver = await runSilver(config, { log: options.runLog });
+      turn.gold = await runGold(config, { log: options.runLog });
+      owed = false;
+      if (turn.gold.outcome === 'succeeded' && newestRecorded !== undefined) turn.newestEventAgeMs = Date.now() - newestRecorded;
+      if (turn.gold.published) status.lastGold = { runId: turn.gold.runId, publishedAt: turn.gold.published.publishedAt, newestEventAgeMs: turn.newestEventAgeMs };
+    }
+    if (progress) {
+      const { batchId, timestamp, numInputRows, inputRowsPerSecond, processedRowsPerSecond, batchDuration } = progress;
+      status.lastProgress = { batchId, timestamp, numInputRows, inputRowsPerSecond, processedRowsPerSecond, batchDuration };
+    }
+    await saveStatus();
+    options.onCycle?.(turn);
+  };
+
+  const pollMs = Math.min(1000, Math.max(200, (options.triggerMs ?? 3000) / 3));
+  try {
+    for (;;) {
+      const active = await query.isActive();
+      if (options.signal?.aborted && active) await query.stop();
+      await waitForLocks(cycle);
+      if (!active || options.signal?.aborted) break;
+      await sleep(pollMs, undefined, { signal: options.signal }).catch(() => undefined);
+    }
+  } catch (error) {
+    await query.stop().catch(() => undefined);
+    status.ended = { at: new Date().toISOString(), how: 'failed', error: error instanceof Error ? error.message : String(error) };
+    await saveStatus().catch(() => undefined);
+    throw error;
+  }
+  // A query that ended by itself either finished (available-now) or failed.
+  const failure = await query.exception();
+  report.ended = options.signal?.aborted ? 'stopped' : 'idle';
+  status.ended = { at: new Date().toISOString(), how: failure ? 'failed' : report.ended, ...(failure ? { error: failure.message.split('\n')[0] } : {}) };
+  await saveStatus();
+  if (failure) {
+    throw new LakeError(
+      `the landing query ${landingQueryName} stopped: ${failure.message.split('\n')[0]}`,
+      'what it landed before is recorded and published. Fix the cause (`npm run lake -- stack status` for the broker), then run `lake stream` again: it resumes from its checkpoint without loss',
+    );
+  }
+  return report;
+}
+
+/** Whether silver lacks a committed bronze batch, or gold was computed from an older silver. */
+async function layersBehind(hdfs: WebHdfs, root: string): Promise<boolean> {
+  const [bronze, silver, gold] = await Promise.all([
+    new RunStore(hdfs, root).succeeded('bronze'),
+    new LayerPointer(hdfs, root, 'silver').current(),
+    new LayerPointer(hdfs, root, 'gold').current(),
+  ]);
+  if (bronze.length === 0) return false;
+  const held = new Set(silver?.madeFrom);
+  return bronze.some((run) => !held.has(run.runId)) || gold?.madeFrom[0] !== silver?.runId;
+}
+
+/**
+ * Runs an attempt, and again every 2 s while a layer's lock is another run's (a `job:silver` or
+ * `job:bronze` of someone else): the stream waits for it rather than failing. Says so once.
+ */
+function lockWaiter(log: (line: string) => void, signal: AbortSignal | undefined) {
+  return async <T>(attempt: () => Promise<T>): Promise<T> => {
+    let said = '';
+    for (;;) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!(error instanceof LockHeldError) || signal?.aborted) throw error;
+        if (error.message !== said) log(`waiting: ${error.message}`);
+        said = error.message;
+        await sleep(2000);
+      }
+    }
+  };
+}
