@@ -5,15 +5,15 @@
 // nothing else uses the stack; it leaves the stack up.
 //
 //   npm run bench:stack            (ROUNDS=2 by default: down/up timed that many times)
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { loadConfig } from '../control/config.js';
 import { SparkSession } from '../control/spark/index.js';
 import { isResolved, jarSets, resolveJars } from '../control/stack/maven.js';
 import { stackLayout } from '../control/stack/layout.js';
-import { stackDown, stackStatus, stackUp } from '../control/stack/stack.js';
+import { stackDown, stackUp } from '../control/stack/stack.js';
+import { memory, processes } from './stack-processes.js';
 
 const config = loadConfig();
 const rounds = Number(process.env.ROUNDS ?? 2);
@@ -26,29 +26,6 @@ async function timed(what: string, action: () => Promise<unknown>): Promise<numb
   const seconds = (performance.now() - started) / 1000;
   lines.push(`| ${what} | ${seconds.toFixed(1)} s |`);
   return seconds;
-}
-
-/** Resident set size of a process in MiB (0 when it is gone). */
-async function rssMiB(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  return Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
-}
-
-/** The stack's daemons and the Spark executor, by name → pid. */
-async function processes(): Promise<Map<string, number>> {
-  const found = new Map<string, number>();
-  for (const status of await stackStatus(config)) if (status.pid !== undefined) found.set(status.name, status.pid);
-  // pgrep exits 1 when no executor runs (none has been started yet).
-  const executor = spawnSync('pgrep', ['-f', 'CoarseGrainedExecutorBackend'], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
-  if (executor) found.set('executor', Number(executor));
-  return found;
-}
-
-/** Each process's resident size now: only /proc is read, so sampling does not load the stack. */
-async function memory(pids: Map<string, number>): Promise<Map<string, number>> {
-  const sizes = new Map<string, number>();
-  for (const [name, pid] of pids) sizes.set(name, await rssMiB(pid));
-  return sizes;
 }
 
 const describeMemory = (sizes: Map<string, number>) =>
@@ -81,7 +58,7 @@ const session = await SparkSession.connect(config.sparkRemote);
 try {
   await (await session.sql('SELECT 1')).collect();
   // The processes are found once (their health checks are round trips); then /proc is sampled.
-  const pids = await processes();
+  const pids = await processes(config);
   const idle = await memory(pids);
   const peak = new Map(idle);
   const sampler = setInterval(() => {

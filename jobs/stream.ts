@@ -105,6 +105,7 @@ export async function runStream(config: LakeConfig, options: StreamOptions = {})
   try {
     session = await SparkSession.connect(config.sparkRemote);
     if (options.reset) {
+      await refuseResetWhileHeld(hdfs, root);
       await checkpoint.remove();
       log('reset: the landing checkpoint is removed; the stream starts from the offsets the lake recorded');
     }
@@ -275,8 +276,11 @@ async function followLanding(
     for (;;) {
       const active = await query.isActive();
       if (options.signal?.aborted && active) await query.stop();
+      const ending = !active || options.signal?.aborted;
+      // The last cycle leaves nothing behind: batches a `job:bronze` landed meanwhile are cleaned too.
+      if (ending) owed ||= await layersBehind(hdfs, hdfsPath(config.lakeRoot));
       await waitForLocks(cycle);
-      if (!active || options.signal?.aborted) break;
+      if (ending) break;
       await sleep(pollMs, undefined, { signal: options.signal }).catch(() => undefined);
     }
   } catch (error) {
@@ -297,6 +301,19 @@ async function followLanding(
     );
   }
   return report;
+}
+
+/** `--reset` is refused while a layer run holds the lake: it could be landing or cleaning the very offsets. */
+async function refuseResetWhileHeld(hdfs: WebHdfs, root: string): Promise<void> {
+  for (const layer of ['bronze', 'silver', 'gold'] as const) {
+    const holder = await LayerLock.holder(hdfs, root, layer);
+    if (holder) {
+      throw new LockHeldError(
+        `--reset refused: a ${layer} run (${holder.runId}, pid ${holder.pid} on ${holder.host}, since ${holder.since}) holds the lake`,
+        'wait for it to finish, then reset; or run `lake stream` without --reset, which waits for it',
+      );
+    }
+  }
 }
 
 /** Whether silver lacks a committed bronze batch, or gold was computed from an older silver. */

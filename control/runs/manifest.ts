@@ -111,6 +111,9 @@ export function runDuration(run: Pick<RunManifest, 'startedAt' | 'endedAt'>): st
   return `${((Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s`;
 }
 
+/** Manifests already read, by path in HDFS, with the listing's stamp of the file they were read from. */
+const readManifests = new Map<string, { stamp: string; manifest: RunManifest }>();
+
 export class RunStore {
   constructor(
     private readonly hdfs: WebHdfs,
@@ -126,20 +129,31 @@ export class RunStore {
     await this.hdfs.write(this.path(manifest.runId), `${JSON.stringify(manifest, null, 2)}\n`);
   }
 
-  /** Every run, oldest first (run ids sort by start time). */
+  /**
+   * Every run, oldest first (run ids sort by start time). A manifest is read once per process and
+   * kept while the listing shows the same file (modification time and length): a stream adds
+   * three runs a trigger, and every run reads the history.
+   */
   async list(): Promise<RunManifest[]> {
-    const names = (await this.hdfs.list(`${this.root}/_runs`))
-      .map((status) => status.pathSuffix)
-      .filter((name) => name.endsWith('.json') && runIdPattern.test(name.slice(0, -5)))
-      .sort();
+    const files = (await this.hdfs.list(`${this.root}/_runs`))
+      .filter((status) => status.pathSuffix.endsWith('.json') && runIdPattern.test(status.pathSuffix.slice(0, -5)))
+      .sort((a, b) => (a.pathSuffix < b.pathSuffix ? -1 : 1));
     return Promise.all(
-      names.map(async (name) => {
-        const text = (await this.hdfs.read(`${this.root}/_runs/${name}`))?.toString('utf8') ?? '';
+      files.map(async ({ pathSuffix: name, modificationTime, length }) => {
+        const path = `${this.root}/_runs/${name}`;
+        const stamp = `${modificationTime}/${length}`;
+        const cached = readManifests.get(path);
+        // A copy: callers may change what they get (a rerun's manifest is built from an earlier one).
+        if (cached?.stamp === stamp) return structuredClone(cached.manifest);
+        const text = (await this.hdfs.read(path))?.toString('utf8') ?? '';
+        let manifest: RunManifest;
         try {
-          return JSON.parse(text) as RunManifest;
+          manifest = JSON.parse(text) as RunManifest;
         } catch {
-          throw new LakeError(`run manifest ${this.root}/_runs/${name} is not valid JSON`, 'the lake was modified by hand: restore or remove that file');
+          throw new LakeError(`run manifest ${path} is not valid JSON`, 'the lake was modified by hand: restore or remove that file');
         }
+        readManifests.set(path, { stamp, manifest: structuredClone(manifest) });
+        return manifest;
       }),
     );
   }

@@ -100,10 +100,28 @@ function parseProgress(json: string): StreamingQueryProgress {
   return {
     ...progress,
     sources,
+    observedMetrics: observedMetricsOf(progress.observedMetrics),
     numInputRows: total('numInputRows'),
     inputRowsPerSecond: total('inputRowsPerSecond'),
     processedRowsPerSecond: total('processedRowsPerSecond'),
   };
+}
+
+/** A row as Spark writes it into a progress report. */
+interface ProgressRow {
+  values?: unknown[];
+  schema?: { fields?: Array<{ name: string }> };
+}
+
+/** Spark reports each observation as a row, `{values: [...], schema: {fields: [...]}}`: made `{metric: value}`. */
+function observedMetricsOf(raw: unknown): StreamingQueryProgress['observedMetrics'] {
+  if (!raw || typeof raw !== 'object') return undefined;
+  return Object.fromEntries(
+    Object.entries(raw as Record<string, ProgressRow>).map(([name, row]) => [
+      name,
+      Object.fromEntries((row.schema?.fields ?? []).map((field, index) => [field.name, row.values?.[index]])),
+    ]),
+  );
 }
 
 /** A streaming query started on the server (`df.writeStream…start()`, or `streams.get(id)`). */

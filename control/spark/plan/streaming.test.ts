@@ -93,7 +93,9 @@ describe('a streaming query', () => {
   it('sends each command with its id pair and reads the answer', async () => {
     // As the server writes it: the totals are only per source.
     const sources = [{ description: 'KafkaV2[Subscribe[ad-events]]', numInputRows: 100, inputRowsPerSecond: 50, processedRowsPerSecond: 125 }, { description: 'rate', numInputRows: 20, inputRowsPerSecond: 10, processedRowsPerSecond: 25 }];
-    const progress = { id: queryId.id, runId: queryId.runId, batchId: 3, durationMs: { triggerExecution: 800 }, sources };
+    // An observation as Spark writes it: a row of values with its schema.
+    const observedMetrics = { landed: { values: [1796265876065, 7], schema: { type: 'struct', fields: [{ name: 'newest_ms', type: 'long' }, { name: 'n', type: 'long' }] } } };
+    const progress = { id: queryId.id, runId: queryId.runId, batchId: 3, durationMs: { triggerExecution: 800 }, sources, observedMetrics };
     const { session, commands } = scriptedSession((command) => {
       const value = command.commandType.value as { command: { case: string } };
       const resultType = {
@@ -109,7 +111,14 @@ describe('a streaming query', () => {
     const query = new StreamingQuery(session, queryId.id, queryId.runId, undefined);
 
     expect(await query.status()).toEqual({ message: 'Waiting for data to arrive', isDataAvailable: false, isTriggerActive: false, isActive: true });
-    expect(await query.lastProgress()).toMatchObject({ batchId: 3, numInputRows: 120, inputRowsPerSecond: 60, processedRowsPerSecond: 150, sources });
+    expect(await query.lastProgress()).toMatchObject({
+      batchId: 3,
+      numInputRows: 120,
+      inputRowsPerSecond: 60,
+      processedRowsPerSecond: 150,
+      sources,
+      observedMetrics: { landed: { newest_ms: 1796265876065, n: 7 } },
+    });
     expect((await query.recentProgress()).map((p) => p.batchId)).toEqual([2, 3]);
     expect(await query.awaitTermination(0)).toBe(false);
     expect(await query.exception()).toEqual({ message: 'boom', errorClass: 'USER_RAISED_EXCEPTION' });

@@ -1,0 +1,30 @@
+// The embedded stack's processes and their resident memory, read from /proc (sampling does not
+// load the stack): shared by the benchmarks that report memory beside their figures.
+import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import type { LakeConfig } from '../control/config.js';
+import { stackStatus } from '../control/stack/stack.js';
+
+/** Resident set size of a process in MiB (0 when it is gone). */
+export async function rssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  return Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+/** The stack's daemons and the Spark executor, by name → pid. */
+export async function processes(config: LakeConfig): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  for (const status of await stackStatus(config)) if (status.pid !== undefined) found.set(status.name, status.pid);
+  // pgrep exits 1 when no executor runs (none has been started yet).
+  const executor = spawnSync('pgrep', ['-f', 'CoarseGrainedExecutorBackend'], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
+  if (executor) found.set('executor', Number(executor));
+  return found;
+}
+
+/** Each process's resident size now: only /proc is read, so sampling does not load the stack. */
+export async function memory(pids: Map<string, number>): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  for (const [name, pid] of pids) sizes.set(name, await rssMiB(pid));
+  return sizes;
+}
+

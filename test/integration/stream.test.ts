@@ -1,0 +1,194 @@
+// `lake stream` against the real stack: Kafka → Delta bronze → silver → gold by Structured
+// Streaming and the lake's incremental runs, with every expectation from the producer's own tally
+// of what Kafka acknowledged (its expected file), never from the lake's code. Batch and stream
+// take turns on one topic and no event lands twice; a stream started after a `job:bronze` replaces
+// its stale checkpoint; a running stream keeps the topic to itself, and stops cleanly on its signal.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
+import type { ExpectedAdEvents, ExpectedCampaignMetrics } from '../../control/kafka/expected.js';
+import { produceAdEvents } from '../../control/kafka/produce-ad-events.js';
+import { LockHeldError } from '../../control/runs/lock.js';
+import { RunStore } from '../../control/runs/manifest.js';
+import { LayerPointer, publishedTableSql } from '../../control/runs/published.js';
+import { SparkSession, type Row } from '../../control/spark/index.js';
+import { adEventsTable } from '../../jobs/bronze/kafka-source.js';
+import { runBronze } from '../../jobs/bronze.js';
+import { runGold } from '../../jobs/gold.js';
+import { runSilver } from '../../jobs/silver.js';
+import { readStreamStatus, runStream, type StreamCycle } from '../../jobs/stream.js';
+import { LakeFixture } from './support/lake-fixture.js';
+
+let lake: LakeFixture;
+let session: SparkSession;
+/** The producer's expected files of every run so far: together, what the lake must hold. */
+const produced: ExpectedAdEvents[] = [];
+
+const rowsOf = async <T extends Row>(query: string) => (await session.sql(query)).collect<T>();
+
+async function produce(count: number, seed: number): Promise<ExpectedAdEvents> {
+  const report = await produceAdEvents(lake.config, { count, partitions: 3, dirtyRate: 0.05, seed });
+  expect(report.expected.exact).toBe(true);
+  produced.push(report.expected);
+  return report.expected;
+}
+
+/** The producers' gold: per campaign, the sum over the runs (their event ids never meet). */
+function expectedCampaigns(): ExpectedCampaignMetrics[] {
+  const sums = new Map<string, ExpectedCampaignMetrics>();
+  for (const row of produced.flatMap((run) => run.gold.campaign_metrics)) {
+    const sum = sums.get(row.campaign_id) ?? { campaign_id: row.campaign_id, total_clicks: 0, total_impressions: 0 };
+    sum.total_clicks += row.total_clicks;
+    sum.total_impressions += row.total_impressions;
+    sums.set(row.campaign_id, sum);
+  }
+  return [...sums.values()].sort((a, b) => (a.campaign_id < b.campaign_id ? -1 : 1));
+}
+
+function expectedQuarantine(): Record<string, number> {
+  const sums: Record<string, number> = {};
+  for (const [reason, count] of produced.flatMap((run) => Object.entries(run.quarantine))) sums[reason] = (sums[reason] ?? 0) + (count ?? 0);
+  return sums;
+}
+
+/** What the published layers hold of the ad events, and what bronze holds of the topic. */
+async function lakeHolds() {
+  const hdfs = new WebHdfs(lake.config.webHdfs);
+  const root = hdfsPath(lake.config.lakeRoot);
+  const silver = (await new LayerPointer(hdfs, root, 'silver').current())!;
+  const gold = (await new LayerPointer(hdfs, root, 'gold').current())!;
+  const [silverRows] = await rowsOf<{ n: bigint }>(`SELECT count(*) AS n FROM ${publishedTableSql(lake.config, silver, 'ad_events')}`);
+  const reasons = await rowsOf<{ reason: string; n: bigint }>(
+    `SELECT reason, count(*) AS n FROM ${publishedTableSql(lake.config, silver, 'ad_events_quarantine')} GROUP BY reason`,
+  );
+  const campaigns = await rowsOf<{ campaign_id: string; total_clicks: bigint; total_impressions: bigint }>(
+    `SELECT campaign_id, total_clicks, total_impressions FROM ${publishedTableSql(lake.config, gold, 'campaign_metrics')} ORDER BY campaign_id`,
+  );
+  // Each Kafka record once: a record is its partition and offset.
+  const [bronze] = await rowsOf<{ n: bigint; distinct_records: bigint }>(
+    `SELECT count(*) AS n, count(DISTINCT partition, offset) AS distinct_records FROM delta.\`${adEventsTable(lake.config)}\``,
+  );
+  return {
+    bronze: { records: Number(bronze?.n), distinct: Number(bronze?.distinct_records) },
+    silverRows: Number(silverRows?.n),
+    quarantine: Object.fromEntries(reasons.map((row) => [row.reason, Number(row.n)])),
+    campaigns: campaigns.map((row) => ({ campaign_id: row.campaign_id, total_clicks: Number(row.total_clicks), total_impressions: Number(row.total_impressions) })),
+  };
+}
+
+async function expectLakeEqualsProducers(): Promise<void> {
+  const holds = await lakeHolds();
+  const acknowledged = produced.reduce((sum, run) => sum + run.bronze_records, 0);
+  expect(holds.bronze).toEqual({ records: acknowledged, distinct: acknowledged });
+  expect(holds.silverRows).toBe(produced.reduce((sum, run) => sum + run.silver_rows, 0));
+  expect(holds.quarantine).toEqual(expectedQuarantine());
+  expect(holds.campaigns).toEqual(expectedCampaigns());
+}
+
+async function waitUntil(probe: () => boolean, what: string, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Runs a bronze batch, again while the stream briefly holds the bronze lock to record an epoch. */
+async function bronzeBeside(options: Parameters<typeof runBronze>[1]) {
+  for (;;) {
+    try {
+      return await runBronze(lake.config, options);
+    } catch (error) {
+      if (!(error instanceof LockHeldError) || !error.message.startsWith('another bronze run')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+describe('lake stream', () => {
+  beforeAll(async () => {
+    // The file inputs are generated but not landed until a test runs job:bronze.
+    lake = await LakeFixture.create({ name: 'stream', events: 3000, seed: 21 });
+    produced.push(lake.produced.expected);
+    session = await SparkSession.connect(lake.config.sparkRemote);
+  });
+
+  afterAll(async () => {
+    await session?.close().catch(() => undefined);
+    await lake?.destroy();
+  });
+
+  it('--until-idle lands the topic, cleans it and publishes gold equal to the producer\'s tally', async () => {
+    const lines: string[] = [];
+    const report = await runStream(lake.config, { untilIdle: true, log: (line) => lines.push(line) });
+    expect(report.ended).toBe('idle');
+    expect(report.landed).toBe(lake.produced.expected.bronze_records);
+    await expectLakeEqualsProducers();
+
+    const status = await readStreamStatus(lake.config);
+    expect(status.running).toBe(false);
+    expect(status.status).toMatchObject({ queryId: report.queryId, landed: report.landed, ended: { how: 'idle' } });
+    // Nothing new: a second run lands nothing, and neither layer publishes again.
+    const gold = await new LayerPointer(new WebHdfs(lake.config.webHdfs), hdfsPath(lake.config.lakeRoot), 'gold').current();
+    expect((await runStream(lake.config, { untilIdle: true })).landed).toBe(0);
+    expect(await new LayerPointer(new WebHdfs(lake.config.webHdfs), hdfsPath(lake.config.lakeRoot), 'gold').current()).toEqual(gold);
+  });
+
+  it('job:bronze then lands only what the stream has not, and a later stream replaces its stale checkpoint', async () => {
+    const second = await produce(1000, 22);
+    const bronze = await runBronze(lake.config);
+    expect(bronze.kafka?.records).toBe(second.bronze_records);
+    expect(Object.keys(bronze.files ?? {})).not.toHaveLength(0);
+    await runSilver(lake.config);
+    await runGold(lake.config);
+    await expectLakeEqualsProducers();
+
+    const third = await produce(500, 23);
+    const lines: string[] = [];
+    const report = await runStream(lake.config, { untilIdle: true, log: (line) => lines.push(line) });
+    expect(lines.join('\n')).toContain('the landing checkpoint is behind the lake\'s record');
+    expect(report.landed).toBe(third.bronze_records);
+    await expectLakeEqualsProducers();
+  });
+
+  it('while it runs, owns the topic: job:bronze lands the files only; the signal stops it cleanly', async () => {
+    const controller = new AbortController();
+    const cycles: StreamCycle[] = [];
+    const running = runStream(lake.config, { triggerMs: 1000, signal: controller.signal, onCycle: (cycle) => cycles.push(cycle) });
+    try {
+      await waitUntil(() => cycles.length > 0 || controller.signal.aborted, 'the first cycle of the stream').catch(async (error: unknown) => {
+        // A stream that failed to start says why, rather than the wait's time-out.
+        await Promise.race([running, new Promise((resolve) => setTimeout(resolve, 1000))]);
+        throw error;
+      });
+      const fourth = await produce(800, 24);
+      const landed = () => cycles.reduce((sum, cycle) => sum + (cycle.bronze?.kafka?.records ?? 0), 0);
+      await waitUntil(() => landed() >= fourth.bronze_records && cycles.at(-1)?.gold !== undefined, 'the fourth batch in gold');
+      expect(cycles.findLast((cycle) => cycle.gold)?.newestEventAgeMs).toBeGreaterThan(0);
+
+      // The stream has the topic: a batch of ad events only is refused, a whole batch lands files.
+      await expect(bronzeBeside({ tables: ['ad_events'] })).rejects.toThrow(/lake stream .* lands the ad events/);
+      await mkdir(path.join(lake.config.inputDir, 'transactions', 'zz-during-stream'), { recursive: true });
+      await writeFile(path.join(lake.config.inputDir, 'transactions', 'zz-during-stream', 'ventes.csv'), 'transaction_id,client_id,produit,quantite,prix,date_transaction\nS-1,c1,Produit Flux,1,3.00,2026-12-03\n');
+      const lines: string[] = [];
+      const files = await bronzeBeside({ log: (line) => lines.push(line) });
+      expect(files.kafka).toBeUndefined();
+      expect(files.files?.transactions?.landed).toHaveLength(1);
+      expect(lines.join('\n')).toMatch(/ad events: lake stream .* lands them; this run lands the files/);
+      expect((await readStreamStatus(lake.config)).running).toBe(true);
+    } finally {
+      controller.abort();
+    }
+    const report = await running;
+    expect(report.ended).toBe('stopped');
+    await expectLakeEqualsProducers();
+    const status = await readStreamStatus(lake.config);
+    expect(status.running).toBe(false);
+    expect(status.status?.ended?.how).toBe('stopped');
+    // No run is left behind: every bronze batch is in silver.
+    const bronzeRuns = await new RunStore(new WebHdfs(lake.config.webHdfs), hdfsPath(lake.config.lakeRoot)).succeeded('bronze');
+    const silver = await new LayerPointer(new WebHdfs(lake.config.webHdfs), hdfsPath(lake.config.lakeRoot), 'silver').current();
+    expect(new Set(silver?.madeFrom)).toEqual(new Set(bronzeRuns.map((run) => run.runId)));
+  });
+});
