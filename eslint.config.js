@@ -10,7 +10,7 @@ export default tseslint.config(
     files: ['api/dashboard/**/*.js'],
     languageOptions: {
       sourceType: 'script',
-      globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', atob: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' },
+      globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', atob: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', AbortController: 'readonly', TextDecoderStream: 'readonly' },
     },
   },
   {

@@ -8,6 +8,7 @@ import type { GoldSource } from './gold-source.js';
 import { errorHandler, methodNotAllowed, notFound } from './http-errors.js';
 import { openApiDocument } from './openapi.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import { eventsRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { tokenRoutes, type RateLimitStores } from './routes/token.js';
@@ -39,6 +40,7 @@ export function createApp({ config, users, gold, version, log = () => undefined,
   const authenticate = requireAccessToken(tokens);
   app.use(metricsRoutes(gold, authenticate));
   app.use(dashboardRoutes(gold, authenticate));
+  app.use(eventsRoutes(gold, authenticate, { maxStreams: config.maxEventStreams, tokens }));
   const schema = openApiDocument(version);
   app
     .route('/api/schema')

@@ -1,11 +1,12 @@
 // Bearer authentication of the metrics endpoints with passport-jwt: the token is verified with
 // the algorithm pinned, then its claims are checked against the user's current state. Every
-// refusal is a 401 with a short `detail` and a `WWW-Authenticate` header.
-import type { RequestHandler } from 'express';
+// refusal is a 401 with a short `detail` and a `WWW-Authenticate` header. The user is set on
+// `req.user`, and the token's verified claims on `req.authInfo` (passport's place for them).
+import type { Request, RequestHandler } from 'express';
 import passport from 'passport';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
 import { HttpError } from './http-errors.js';
-import { MAX_TOKEN_LENGTH, TokenRejected, describeJwtError, type TokenService } from './tokens.js';
+import { MAX_TOKEN_LENGTH, TokenRejected, describeJwtError, type TokenClaims, type TokenService } from './tokens.js';
 import type { User } from './users.js';
 
 const STRATEGY = 'lake-jwt';
@@ -27,7 +28,8 @@ export function requireAccessToken(tokens: TokenService): RequestHandler {
       },
       (payload: unknown, done: (error: unknown, user?: User | false, info?: unknown) => void) => {
         try {
-          done(null, tokens.userFor(payload, 'access'));
+          // userFor has checked the payload's claims: they are passed on as the authentication's info.
+          done(null, tokens.userFor(payload, 'access'), payload);
         } catch (error) {
           if (error instanceof TokenRejected) done(null, false, error);
           else done(error);
@@ -45,8 +47,16 @@ export function requireAccessToken(tokens: TokenService): RequestHandler {
       if (error) return next(error);
       if (!user) return next(unauthorized(info instanceof TokenRejected ? info.message : describeJwtError(info)));
       req.user = user;
+      req.authInfo = info as TokenClaims;
       next();
     }) as RequestHandler;
     handler(req, res, next);
   };
+}
+
+/** The verified claims of the request's access token, once `requireAccessToken` let it through. */
+export function accessClaims(req: Request): TokenClaims {
+  const claims = req.authInfo as TokenClaims | undefined;
+  if (!claims) throw new Error('accessClaims() needs requireAccessToken before it');
+  return claims;
 }

@@ -41,4 +41,10 @@ describe('loadApiConfig', () => {
     expect(parseDuration('X', '12h')).toBe(43_200);
     expect(() => parseDuration('JWT_ACCESS_TTL', '5 minutes')).toThrow(/JWT_ACCESS_TTL=5 minutes is not a duration/);
   });
+
+  it('caps open event streams at 1000 per process by default, or API_EVENT_STREAMS', () => {
+    expect(loadApiConfig({ JWT_SECRET: 'e3b0c44298fc1c149afbf4c8996fb924' }, '/nonexistent').maxEventStreams).toBe(1000);
+    expect(loadApiConfig({ JWT_SECRET: 'e3b0c44298fc1c149afbf4c8996fb924', API_EVENT_STREAMS: '25' }, '/nonexistent').maxEventStreams).toBe(25);
+    expect(() => loadApiConfig({ JWT_SECRET: 'e3b0c44298fc1c149afbf4c8996fb924', API_EVENT_STREAMS: '0' }, '/nonexistent')).toThrow(/API_EVENT_STREAMS=0 is not a positive integer/);
+  });
 });

@@ -38,6 +38,8 @@ export interface ApiConfig {
   trustProxy: boolean | number | string;
   /** Processes serving requests on the one port (api/cluster.ts); 1 serves from the `lake api` process itself. */
   workers: number;
+  /** Open `/api/events/` streams allowed per process; one more is refused with 503. */
+  maxEventStreams: number;
 }
 
 export const MIN_SECRET_BYTES = 32;
@@ -138,12 +140,13 @@ export function loadApiConfig(env: Env, homeDir: string): ApiConfig {
     sessionTtlSeconds: parseDuration('JWT_SESSION_TTL', get('JWT_SESSION_TTL', '7d')),
     rotateRefreshTokens: rotation === 'true',
     usersDb: usersDb(get('LAKE_USERS_DB', path.join(homeDir, 'api', 'users.sqlite'))),
-    goldPollMs: positiveInteger('API_GOLD_POLL_MS', get('API_GOLD_POLL_MS', '5000')),
+    goldPollMs: positiveInteger('API_GOLD_POLL_MS', get('API_GOLD_POLL_MS', '1000')),
     loginAttempts: positiveInteger('API_LOGIN_ATTEMPTS', get('API_LOGIN_ATTEMPTS', '10')),
     loginAttemptsPerClient: positiveInteger('API_LOGIN_CLIENT_ATTEMPTS', get('API_LOGIN_CLIENT_ATTEMPTS', '50')),
     loginWindowMs: parseDuration('API_LOGIN_WINDOW', get('API_LOGIN_WINDOW', '15m')) * 1000,
     bodyLimitBytes: positiveInteger('API_BODY_LIMIT_BYTES', get('API_BODY_LIMIT_BYTES', '8192')),
     trustProxy: trustProxy(get('API_TRUST_PROXY', 'false')),
     workers: positiveInteger('API_WORKERS', get('API_WORKERS', String(os.availableParallelism()))),
+    maxEventStreams: positiveInteger('API_EVENT_STREAMS', get('API_EVENT_STREAMS', '1000')),
   };
 }

@@ -61,4 +61,47 @@ describe('GoldCache', () => {
     await Promise.all([gold.check(), gold.check(), gold.check()]);
     expect(loads).toEqual(['run-1']);
   });
+
+  it('tells its listeners each version it loads, once the state says it is ready, and only new ones', async () => {
+    let pointer: () => Promise<PublishedLayer | undefined> = async () => version('run-1');
+    const { gold } = cache(() => pointer());
+    const seen: { version: string; state: string; stateVersion?: string }[] = [];
+    const unsubscribe = gold.onVersion((snapshot) => {
+      expect(gold.snapshot()).toBe(snapshot);
+      seen.push({ version: snapshot.version, state: gold.status().state, stateVersion: gold.status().version });
+    });
+    await gold.check();
+    await gold.check(); // the same version: no news
+    pointer = async () => {
+      throw new Error('HDFS is down');
+    };
+    await gold.check();
+    pointer = async () => version('broken'); // a version that fails to load is not announced
+    await gold.check();
+    pointer = async () => version('run-2');
+    await gold.check();
+    expect(seen).toEqual([
+      { version: 'run-1', state: 'ready', stateVersion: 'run-1' },
+      { version: 'run-2', state: 'ready', stateVersion: 'run-2' },
+    ]);
+    unsubscribe();
+    pointer = async () => version('run-3');
+    await gold.check();
+    expect(seen).toHaveLength(2);
+  });
+
+  it('keeps checking when a listener throws: the failure is logged, not taken for a failed check', async () => {
+    const logged: string[] = [];
+    const gold = new GoldCache(loadConfig({}), { pollMs: 60_000, readPointer: async () => version('run-1'), load: async () => sampleGold.tables, log: (line) => logged.push(line) });
+    gold.onVersion(() => {
+      throw new Error('a broken listener');
+    });
+    const told: string[] = [];
+    gold.onVersion((snapshot) => told.push(snapshot.version));
+    await gold.check();
+    expect(gold.status()).toMatchObject({ state: 'ready', version: 'run-1' });
+    expect(gold.status().error).toBeUndefined();
+    expect(told).toEqual(['run-1']);
+    expect(logged).toContain('a gold version listener failed: Error: a broken listener');
+  });
 });

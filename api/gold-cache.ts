@@ -9,7 +9,7 @@ import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
 import { LayerPointer, tableUri, type PublishedLayer } from '../control/runs/published.js';
 import { SparkSession } from '../control/spark/index.js';
 import type { GoldTable } from '../jobs/gold.js';
-import { servedSnapshot, type GoldSnapshot, type GoldSource, type GoldStatus } from './gold-source.js';
+import { VersionListeners, servedSnapshot, type GoldSnapshot, type GoldSource, type GoldStatus, type VersionListener } from './gold-source.js';
 import { goldEndpoints, toMetricRow, type MetricRow } from './gold-tables.js';
 
 export type { GoldSnapshot, GoldSource, GoldStatus } from './gold-source.js';
@@ -67,6 +67,7 @@ export class GoldCache implements GoldSource {
   private readonly readPointer: () => Promise<PublishedLayer | undefined>;
   private readonly load: GoldLoader;
   private readonly log: (line: string) => void;
+  private readonly listeners: VersionListeners;
 
   constructor(
     config: LakeConfig,
@@ -76,6 +77,7 @@ export class GoldCache implements GoldSource {
     this.readPointer = options.readPointer ?? (() => pointer.current());
     this.load = options.load ?? sparkGoldLoader(config);
     this.log = options.log ?? (() => undefined);
+    this.listeners = new VersionListeners((error) => this.log(`a gold version listener failed: ${String(error)}`));
   }
 
   snapshot(): GoldSnapshot | undefined {
@@ -84,6 +86,10 @@ export class GoldCache implements GoldSource {
 
   status(): GoldStatus {
     return { ...this.state };
+  }
+
+  onVersion(listener: VersionListener): () => void {
+    return this.listeners.add(listener);
   }
 
   /** Checks now, then every `pollMs`. The first check is awaited, but its failure is not thrown. */
@@ -114,12 +120,16 @@ export class GoldCache implements GoldSource {
         this.state = { ...this.describe(), state: this.current ? 'stale' : 'empty', checkedAt, error: 'no gold version is published yet: run `npm run job:gold`' };
         return;
       }
+      let loaded: GoldSnapshot | undefined;
       if (pointer.runId !== this.current?.version) {
         const tables = await this.load(pointer);
-        this.current = servedSnapshot({ version: pointer.runId, publishedAt: pointer.publishedAt, loadedAt: new Date().toISOString(), tables });
+        loaded = servedSnapshot({ version: pointer.runId, publishedAt: pointer.publishedAt, loadedAt: new Date().toISOString(), tables });
+        this.current = loaded;
         this.log(`gold ${pointer.runId} loaded (published ${pointer.publishedAt})`);
       }
       this.state = { ...this.describe(), state: 'ready', checkedAt };
+      // Once the state says so too: a listener that asks sees the new version ready.
+      if (loaded) this.listeners.notify(loaded);
     } catch (error) {
       const reason = describeError(error).split('\n')[0] ?? 'unknown error';
       if (this.state.error !== reason) this.log(`gold check failed: ${reason}${this.current ? ` (still serving ${this.current.version})` : ''}`);

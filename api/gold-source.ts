@@ -28,10 +28,44 @@ export interface GoldStatus {
   error?: string;
 }
 
-/** What the routes need of gold: the snapshot to serve and the state to report. */
+/** Called with each new gold version once it is the one served. */
+export type VersionListener = (snapshot: GoldSnapshot) => void;
+
+/** What the routes need of gold: the snapshot to serve, the state to report, and word of each new version. */
 export interface GoldSource {
   snapshot(): GoldSnapshot | undefined;
   status(): GoldStatus;
+  /** Calls `listener` on every new version served from now on (not the current one); returns the unsubscribe. */
+  onVersion(listener: VersionListener): () => void;
+}
+
+/**
+ * The listeners of a gold source. A listener that throws is reported to `onError` and does not
+ * keep the others, or the source's own check, from running.
+ */
+export class VersionListeners {
+  private readonly listeners = new Set<VersionListener>();
+
+  constructor(private readonly onError: (error: unknown) => void = () => undefined) {}
+
+  add(listener: VersionListener): () => void {
+    // Each subscription is its own entry, so one listener added twice is removed once per unsubscribe.
+    const entry: VersionListener = (snapshot) => listener(snapshot);
+    this.listeners.add(entry);
+    return () => void this.listeners.delete(entry);
+  }
+
+  notify(snapshot: GoldSnapshot): void {
+    for (const listener of [...this.listeners]) {
+      // One that an earlier listener unsubscribed is not called.
+      if (!this.listeners.has(listener)) continue;
+      try {
+        listener(snapshot);
+      } catch (error) {
+        this.onError(error);
+      }
+    }
+  }
 }
 
 /** A loaded gold version with each table's body serialized. */
@@ -44,10 +78,21 @@ export function servedSnapshot(gold: LoadedGold): GoldSnapshot {
 export class GoldMirror implements GoldSource {
   private current: GoldSnapshot | undefined;
   private state: GoldStatus = { state: 'empty' };
+  private readonly listeners: VersionListeners;
+
+  constructor(log: (line: string) => void = () => undefined) {
+    this.listeners = new VersionListeners((error) => log(`a gold version listener failed: ${String(error)}`));
+  }
 
   update(gold: LoadedGold | undefined, status: GoldStatus): void {
-    if (gold?.version !== this.current?.version) this.current = gold && servedSnapshot(gold);
+    const changed = gold?.version !== this.current?.version;
+    if (changed) this.current = gold && servedSnapshot(gold);
     this.state = status;
+    if (changed && this.current) this.listeners.notify(this.current);
+  }
+
+  onVersion(listener: VersionListener): () => void {
+    return this.listeners.add(listener);
   }
 
   snapshot(): GoldSnapshot | undefined {

@@ -24,7 +24,8 @@ describe('the OpenAPI document', () => {
       const res = await request(app).post('/api/token/refresh/').send({ refresh: token });
       expectDocumented('/api/token/refresh/', 'post', res.status, res.body);
     }
-    for (const path of Object.keys(apiDocument.paths).filter((p) => !p.startsWith('/api/token'))) {
+    // /api/events/ answers a stream that stays open: events.test.ts checks its answers against the document.
+    for (const path of Object.keys(apiDocument.paths).filter((p) => !p.startsWith('/api/token') && p !== '/api/events/')) {
       for (const authorization of [`Bearer ${access}`, 'Bearer nope']) {
         const res = await request(app).get(path).set('Authorization', authorization);
         expectDocumented(path, 'get', res.status, res.body);

@@ -132,6 +132,32 @@ export function openApiDocument(version: string): Schema {
     };
   }
 
+  paths['/api/events/'] = {
+    get: {
+      summary: 'A stream of Server-Sent Events: the current gold version at once, then each new one',
+      description: [
+        'Answers `text/event-stream` and stays open. It starts with a `retry:` hint, then an event `gold` whose data is',
+        '`{"version", "publishedAt"}` of the version served (none before any gold is loaded), then one `gold` event per',
+        'new version. A comment (`: keep-alive`) comes every 15 s. The stream ends when the access token expires, or',
+        "when its user's tokens are revoked: reconnect with a fresh token. Open streams are capped per process.",
+      ].join(' '),
+      tags: ['metrics'],
+      security: [{ bearer: [] }],
+      responses: {
+        '200': {
+          description: 'the stream of events',
+          content: {
+            'text/event-stream': {
+              schema: { type: 'string', description: 'event: gold\ndata: {"version": "<run id>", "publishedAt": "<ISO time>"}\n\n, once now and once per new version' },
+            },
+          },
+        },
+        '401': errorResponse('missing, invalid or expired access token'),
+        '503': errorResponse('too many streams open in this process: try again after Retry-After seconds'),
+      },
+    },
+  };
+
   return {
     openapi: '3.1.0',
     info: { title: 'lake gold API', version, description: 'The gold metrics of the lake, read-only, behind JWT bearer authentication.' },

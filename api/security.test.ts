@@ -5,7 +5,9 @@
 //   audience, wrong token type, oversized token: app.test.ts, "a metrics request with a bad token";
 // - deleted users, reused ids, password change, `lake user revoke`, refresh-token reuse and the
 //   session's absolute lifetime: app.test.ts; files 0600 and the secret's strength: users.test.ts,
-//   config.test.ts; login caps per user and per client: app.test.ts.
+//   config.test.ts; login caps per user and per client: app.test.ts;
+// - an open event stream outliving its token or its user's revocation, and streams beyond the
+//   cap: events.test.ts.
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';

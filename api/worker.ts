@@ -12,10 +12,10 @@ import { listen } from './listen.js';
 import { shareHashSlots } from './passwords.js';
 import { UserStore } from './users.js';
 
-const gold = new GoldMirror();
+const log = (line: string) => process.stderr.write(`[api ${process.pid}] ${line}\n`);
+const gold = new GoldMirror(log);
 let server: Server | undefined;
 let users: UserStore | undefined;
-const log = (line: string) => process.stderr.write(`[api ${process.pid}] ${line}\n`);
 const tell = (message: FromWorker) => process.send?.(message);
 
 async function start({ config, version, workers }: Extract<ToWorker, { lake: 'start' }>): Promise<void> {

@@ -36,7 +36,7 @@ const seconds = parseWholeNumber(process.argv[3] ?? '300', 'seconds');
 const trigger = process.argv[4] ?? '3s';
 parseDuration(trigger, 'trigger');
 const apiPort = Number(process.env.BENCH_API_PORT ?? 18_100);
-const apiPollMs = Number(process.env.API_GOLD_POLL_MS ?? 5000);
+const apiPollMs = Number(process.env.API_GOLD_POLL_MS ?? 1000);
 
 interface Served {
   version: string;

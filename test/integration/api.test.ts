@@ -66,7 +66,8 @@ describe('the API on gold made by the pipeline', () => {
   });
 
   it('answers as its OpenAPI document says', async () => {
-    for (const endpoint of Object.keys(apiDocument.paths).filter((p) => !p.startsWith('/api/token'))) {
+    // /api/events/ stays open: its answers are checked against the document in api/events.test.ts.
+    for (const endpoint of Object.keys(apiDocument.paths).filter((p) => !p.startsWith('/api/token') && p !== '/api/events/')) {
       const res = await request(api.url).get(endpoint).set('Authorization', `Bearer ${access}`);
       expectDocumented(endpoint, 'get', res.status, res.body);
     }
@@ -115,6 +116,36 @@ describe('the API on gold made by the pipeline', () => {
       await page.waitForFunction("document.querySelectorAll('.chart .view canvas, .chart .view svg.marks').length === 4", undefined, { timeout: 30_000 });
       expect(await page.textContent('#gold-version')).toBe(`gold version ${api.gold.snapshot()?.version}`);
       expect(await page.isVisible('#login')).toBe(false);
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
+    it('redraws the charts when the API pushes a new gold version, without a reload', async () => {
+      const page = await browser.context.newPage();
+      await page.goto(`${api.url}/dashboard/`);
+      const errors = collectPageErrors(page);
+      const stream = page.waitForResponse((res) => new URL(res.url()).pathname === '/api/events/');
+      await page.fill('#username', 'analyst');
+      await page.fill('#password', 'a long enough password');
+      await page.click('button[type=submit]');
+      await page.waitForFunction("document.querySelectorAll('.chart .view canvas, .chart .view svg.marks').length === 4", undefined, { timeout: 30_000 });
+      expect((await stream).status()).toBe(200);
+      const before = api.gold.snapshot()?.version;
+      expect(await page.textContent('#gold-version')).toBe(`gold version ${before}`);
+      // A reload would lose the window's mark; a redraw replaces every chart's marked drawing.
+      await page.evaluate("window.lakeLoad = 'first'; document.querySelectorAll('.chart .view > *').forEach((drawn) => drawn.setAttribute('data-before', ''))");
+      expect(await page.locator('[data-before]').count()).toBeGreaterThanOrEqual(4);
+
+      const run = await runGold(lake.config, { fullRefresh: true });
+      expect(run.runId).not.toBe(before);
+      await page.waitForFunction(`document.querySelector('#gold-version').textContent === 'gold version ${run.runId}'`, undefined, { timeout: 60_000 });
+      await page.waitForFunction(
+        "document.querySelectorAll('[data-before]').length === 0 && document.querySelectorAll('.chart .view canvas, .chart .view svg.marks').length === 4",
+        undefined,
+        { timeout: 30_000 },
+      );
+      expect(await page.evaluate('window.lakeLoad')).toBe('first');
+      expect(await page.textContent('#charts-error')).toBe('');
       expect(errors).toEqual([]);
       await page.close();
     });
@@ -185,6 +216,31 @@ describe('the API on gold made by the pipeline', () => {
         expect(sales.status).toBe(200);
         expect(JSON.parse(sales.body)).toEqual(truth.total_sales_per_product.map((row) => ({ ...row, total_ventes: number(row.total_ventes) })));
         expect(JSON.parse((await fresh('/api/status-code-counts/', { token })).body)).toEqual(truth.status_code_counts);
+      }
+    });
+
+    it('pushes a new gold version to an event stream on a worker, which has its gold from the primary', async () => {
+      const req = http.get(`${url}/api/events/`, { agent: false, headers: { authorization: `Bearer ${token}` } });
+      const res = await new Promise<http.IncomingMessage>((resolve, reject) => req.on('response', resolve).on('error', reject));
+      expect(res.statusCode).toBe(200);
+      const versions: string[] = [];
+      let buffer = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        for (let end: number; (end = buffer.indexOf('\n\n')) >= 0; buffer = buffer.slice(end + 2)) {
+          const data = /^event: gold\ndata: (.*)$/m.exec(buffer.slice(0, end));
+          if (data) versions.push((JSON.parse(data[1]!) as { version: string }).version);
+        }
+      });
+      try {
+        await expect.poll(() => versions.length).toBe(1);
+        const [current] = versions;
+        const run = await runGold(lake.config, { fullRefresh: true });
+        expect(run.runId).not.toBe(current);
+        await expect.poll(() => versions, { timeout: 30_000 }).toEqual([current, run.runId]);
+      } finally {
+        req.destroy();
       }
     });
 
