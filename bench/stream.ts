@@ -64,16 +64,27 @@ function lakeProcess(args: string[], config: LakeConfig, env: Record<string, str
   });
 }
 
+/** The last lines a child wrote to stderr (read all along, so the pipe never fills). */
+const stderrTails = new Map<ChildProcess, string>();
+
 /** Resolves when the child's stderr has printed a line matching `pattern`; rejects if it exits first. */
 async function lineFrom(child: ChildProcess, pattern: RegExp, what: string): Promise<void> {
-  let seen = '';
+  stderrTails.set(child, '');
   await new Promise<void>((resolve, reject) => {
     child.stderr!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString('utf8');
+      const seen = `${stderrTails.get(child)}${chunk.toString('utf8')}`.slice(-20_000);
+      stderrTails.set(child, seen);
       if (pattern.test(seen)) resolve();
     });
-    child.once('exit', (code) => reject(new Error(`${what} exited (${code}) before it was ready:\n${seen.slice(-2000)}`)));
+    child.once('exit', (code) => reject(new Error(`${what} exited (${code}) before it was ready:\n${stderrTails.get(child)?.slice(-2000)}`)));
   });
+}
+
+/** Throws when a child the measurement needs has ended. */
+function expectRunning(children: Record<string, ChildProcess>): void {
+  for (const [what, child] of Object.entries(children)) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} ended (${child.exitCode ?? child.signalCode}):\n${stderrTails.get(child)?.slice(-2000)}`);
+  }
 }
 
 /** For each Kafka partition, the offset up to which a gold run's gold counts the events. */
@@ -144,6 +155,7 @@ async function measureRate(rate: number, seed: number): Promise<RateResult> {
       const gold = last && (runs.get(last.version) as GoldRun | undefined);
       const coverage = gold ? coverageOf(gold, runs) : {};
       if ([...produceEnd].every(([partition, end]) => (coverage[partition] ?? 0) >= end)) break;
+      expectRunning({ 'lake stream': stream, 'lake api': api });
       if (Date.now() > deadline) throw new Error(`the API did not serve all ${produced.expected.bronze_records} events within 10 minutes of the end of production`);
       await sleep(1000);
     }

@@ -22,7 +22,7 @@ import { LayerLock, LockHeldError } from '../control/runs/lock.js';
 import { RunStore, type BronzeRun, type GoldRun, type SilverRun } from '../control/runs/manifest.js';
 import { LayerPointer } from '../control/runs/published.js';
 import { newRunId } from '../control/runs/run-id.js';
-import { SparkSession, col, expr, fn, type StreamingQuery, type StreamingQueryProgress } from '../control/spark/index.js';
+import { SparkSession, SparkUnreachableError, col, expr, fn, type StreamingQuery, type StreamingQueryProgress } from '../control/spark/index.js';
 import { adEventsTable, ensureAdEventsTable, planOffsets } from './bronze/kafka-source.js';
 import { runGold } from './gold.js';
 import { runSilver } from './silver.js';
@@ -118,6 +118,16 @@ export async function runStream(config: LakeConfig, options: StreamOptions = {})
     const query = await waitForLocks(() => startLanding(session!, config, hdfs, root, checkpoint, streamId, options, log));
     log(`landing ${config.kafkaTopic} into ${adEventsTable(config)} (query ${query.id}, checkpoint ${checkpointPath(config)})`);
     return await followLanding(streamId, config, hdfs, checkpoint, query, options, waitForLocks);
+  } catch (error) {
+    // The query lived in the Connect server: what it landed is in its checkpoint and the Delta log.
+    if (error instanceof SparkUnreachableError) {
+      throw new LakeError(
+        `the stream stopped: ${error.message}`,
+        `${error.hint}; then run \`lake stream\` again: it records what the stopped query landed and resumes from its checkpoint, without loss or duplicates`,
+        { cause: error },
+      );
+    }
+    throw error;
   } finally {
     await session?.close().catch(() => undefined);
     await lock.release().catch(() => undefined);

@@ -7,25 +7,23 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
-import type { ExpectedAdEvents, ExpectedCampaignMetrics } from '../../control/kafka/expected.js';
+import type { ExpectedAdEvents } from '../../control/kafka/expected.js';
 import { produceAdEvents } from '../../control/kafka/produce-ad-events.js';
 import { LockHeldError } from '../../control/runs/lock.js';
 import { RunStore } from '../../control/runs/manifest.js';
-import { LayerPointer, publishedTableSql } from '../../control/runs/published.js';
-import { SparkSession, type Row } from '../../control/spark/index.js';
-import { adEventsTable } from '../../jobs/bronze/kafka-source.js';
+import { LayerPointer } from '../../control/runs/published.js';
+import { SparkSession } from '../../control/spark/index.js';
 import { runBronze } from '../../jobs/bronze.js';
 import { runGold } from '../../jobs/gold.js';
 import { runSilver } from '../../jobs/silver.js';
 import { readStreamStatus, runStream, type StreamCycle } from '../../jobs/stream.js';
+import { expectLakeHoldsWhatWasProduced } from './support/ad-event-truth.js';
 import { LakeFixture } from './support/lake-fixture.js';
 
 let lake: LakeFixture;
 let session: SparkSession;
 /** The producer's expected files of every run so far: together, what the lake must hold. */
 const produced: ExpectedAdEvents[] = [];
-
-const rowsOf = async <T extends Row>(query: string) => (await session.sql(query)).collect<T>();
 
 async function produce(count: number, seed: number): Promise<ExpectedAdEvents> {
   const report = await produceAdEvents(lake.config, { count, partitions: 3, dirtyRate: 0.05, seed });
@@ -34,57 +32,7 @@ async function produce(count: number, seed: number): Promise<ExpectedAdEvents> {
   return report.expected;
 }
 
-/** The producers' gold: per campaign, the sum over the runs (their event ids never meet). */
-function expectedCampaigns(): ExpectedCampaignMetrics[] {
-  const sums = new Map<string, ExpectedCampaignMetrics>();
-  for (const row of produced.flatMap((run) => run.gold.campaign_metrics)) {
-    const sum = sums.get(row.campaign_id) ?? { campaign_id: row.campaign_id, total_clicks: 0, total_impressions: 0 };
-    sum.total_clicks += row.total_clicks;
-    sum.total_impressions += row.total_impressions;
-    sums.set(row.campaign_id, sum);
-  }
-  return [...sums.values()].sort((a, b) => (a.campaign_id < b.campaign_id ? -1 : 1));
-}
-
-function expectedQuarantine(): Record<string, number> {
-  const sums: Record<string, number> = {};
-  for (const [reason, count] of produced.flatMap((run) => Object.entries(run.quarantine))) sums[reason] = (sums[reason] ?? 0) + (count ?? 0);
-  return sums;
-}
-
-/** What the published layers hold of the ad events, and what bronze holds of the topic. */
-async function lakeHolds() {
-  const hdfs = new WebHdfs(lake.config.webHdfs);
-  const root = hdfsPath(lake.config.lakeRoot);
-  const silver = (await new LayerPointer(hdfs, root, 'silver').current())!;
-  const gold = (await new LayerPointer(hdfs, root, 'gold').current())!;
-  const [silverRows] = await rowsOf<{ n: bigint }>(`SELECT count(*) AS n FROM ${publishedTableSql(lake.config, silver, 'ad_events')}`);
-  const reasons = await rowsOf<{ reason: string; n: bigint }>(
-    `SELECT reason, count(*) AS n FROM ${publishedTableSql(lake.config, silver, 'ad_events_quarantine')} GROUP BY reason`,
-  );
-  const campaigns = await rowsOf<{ campaign_id: string; total_clicks: bigint; total_impressions: bigint }>(
-    `SELECT campaign_id, total_clicks, total_impressions FROM ${publishedTableSql(lake.config, gold, 'campaign_metrics')} ORDER BY campaign_id`,
-  );
-  // Each Kafka record once: a record is its partition and offset.
-  const [bronze] = await rowsOf<{ n: bigint; distinct_records: bigint }>(
-    `SELECT count(*) AS n, count(DISTINCT partition, offset) AS distinct_records FROM delta.\`${adEventsTable(lake.config)}\``,
-  );
-  return {
-    bronze: { records: Number(bronze?.n), distinct: Number(bronze?.distinct_records) },
-    silverRows: Number(silverRows?.n),
-    quarantine: Object.fromEntries(reasons.map((row) => [row.reason, Number(row.n)])),
-    campaigns: campaigns.map((row) => ({ campaign_id: row.campaign_id, total_clicks: Number(row.total_clicks), total_impressions: Number(row.total_impressions) })),
-  };
-}
-
-async function expectLakeEqualsProducers(): Promise<void> {
-  const holds = await lakeHolds();
-  const acknowledged = produced.reduce((sum, run) => sum + run.bronze_records, 0);
-  expect(holds.bronze).toEqual({ records: acknowledged, distinct: acknowledged });
-  expect(holds.silverRows).toBe(produced.reduce((sum, run) => sum + run.silver_rows, 0));
-  expect(holds.quarantine).toEqual(expectedQuarantine());
-  expect(holds.campaigns).toEqual(expectedCampaigns());
-}
+const expectLakeEqualsProducers = () => expectLakeHoldsWhatWasProduced(session, lake.config, produced);
 
 async function waitUntil(probe: () => boolean, what: string, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
