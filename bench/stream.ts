@@ -1,7 +1,7 @@
 // Latency of the real-time path, end to end: from an ad event's acknowledgement by Kafka to the
 // moment `/api/campaign-metrics/` serves a gold version that counts it. For each rate: a lake and
 // topic of its own, `lake stream` and `lake api` as the user runs them (child processes, the API
-// with its default gold poll interval), the producer sending a steady flow for the given time,
+// with its default gold poll interval; access tokens living 2 h so one outlives the run), the producer sending a steady flow for the given time,
 // and a client polling the endpoint every 100 ms with its ETag (a 304 costs nothing) that notes
 // when each gold version is first served. Afterwards every landed event is matched with the
 // first served version whose gold covers its offset (gold run → the silver it read → the bronze
@@ -110,10 +110,11 @@ async function measureRate(rate: number, seed: number): Promise<RateResult> {
   users.close();
 
   const stream = lakeProcess(['stream', '--trigger', trigger], config);
-  const api = lakeProcess(['api', '--port', String(apiPort)], config, { JWT_SECRET: secret, LAKE_USERS_DB: usersDb, API_WORKERS: '1', API_GOLD_POLL_MS: String(apiPollMs) });
+  const api = lakeProcess(['api', '--port', String(apiPort)], config, { JWT_SECRET: secret, LAKE_USERS_DB: usersDb, API_WORKERS: '1', API_GOLD_POLL_MS: String(apiPollMs), JWT_ACCESS_TTL: '2h' });
   const served: Served[] = [];
   const peaks = { stack: 0, stream: 0, api: 0 };
   let polling = true;
+  let pollFailure: string | undefined;
   try {
     await Promise.all([lineFrom(stream, /^landing /m, 'lake stream'), lineFrom(api, /listening on /, 'lake api')]);
     const login = await fetch(`http://127.0.0.1:${apiPort}/api/token/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench password' }) });
@@ -136,6 +137,9 @@ async function measureRate(rate: number, seed: number): Promise<RateResult> {
           await response.arrayBuffer();
           etag = response.headers.get('etag') ?? '';
           served.push({ version: response.headers.get('x-gold-version') ?? '', at: Date.now() });
+        } else if (response && response.status !== 304 && response.status !== 503) {
+          // 503: no gold yet. Anything else would stall the measurement: say so.
+          pollFailure = `the API answered ${response.status}: ${await response.text()}`;
         }
         await sleep(100);
       }
@@ -156,6 +160,7 @@ async function measureRate(rate: number, seed: number): Promise<RateResult> {
       const coverage = gold ? coverageOf(gold, runs) : {};
       if ([...produceEnd].every(([partition, end]) => (coverage[partition] ?? 0) >= end)) break;
       expectRunning({ 'lake stream': stream, 'lake api': api });
+      if (pollFailure) throw new Error(pollFailure);
       if (Date.now() > deadline) throw new Error(`the API did not serve all ${produced.expected.bronze_records} events within 10 minutes of the end of production`);
       await sleep(1000);
     }

@@ -5,8 +5,10 @@
 // its stale checkpoint; a running stream keeps the topic to itself, and stops cleanly on its signal.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
+import { createKafka } from '../../control/kafka/client.js';
 import type { ExpectedAdEvents } from '../../control/kafka/expected.js';
 import { produceAdEvents } from '../../control/kafka/produce-ad-events.js';
 import { LockHeldError } from '../../control/runs/lock.js';
@@ -17,13 +19,13 @@ import { runBronze } from '../../jobs/bronze.js';
 import { runGold } from '../../jobs/gold.js';
 import { runSilver } from '../../jobs/silver.js';
 import { readStreamStatus, runStream, type StreamCycle } from '../../jobs/stream.js';
-import { expectLakeHoldsWhatWasProduced } from './support/ad-event-truth.js';
+import { expectLakeHoldsWhatWasProduced, type AdEventTally } from './support/ad-event-truth.js';
 import { LakeFixture } from './support/lake-fixture.js';
 
 let lake: LakeFixture;
 let session: SparkSession;
-/** The producer's expected files of every run so far: together, what the lake must hold. */
-const produced: ExpectedAdEvents[] = [];
+/** The producer's expected files of every run so far, and hand-written cases: together, what the lake must hold. */
+const produced: AdEventTally[] = [];
 
 async function produce(count: number, seed: number): Promise<ExpectedAdEvents> {
   const report = await produceAdEvents(lake.config, { count, partitions: 3, dirtyRate: 0.05, seed });
@@ -67,11 +69,27 @@ describe('lake stream', () => {
     await lake?.destroy();
   });
 
-  it('--until-idle lands the topic, cleans it and publishes gold equal to the producer\'s tally', async () => {
+  it('--until-idle lands the topic, garbage included, cleans it and publishes gold equal to the producer\'s tally', async () => {
+    // Garbage among the events: the landing query keeps the bytes, silver quarantines each with its reason.
+    const producer = createKafka(lake.config, 'stream-test').producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true });
+    await producer.connect();
+    await producer.send({
+      topic: lake.config.kafkaTopic,
+      messages: [
+        { key: 'g1', value: Buffer.from([0xff, 0xfe, 0x00, 0x7b, 0xc3]) }, // not UTF-8
+        { key: 'g2', value: Buffer.from('not json at all') },
+        { key: 'g3', value: null }, // a tombstone
+        { key: 'g4', value: Buffer.from('{"event_id":"garbage-4","campaign_id":"c","event_type":"click","ts":{"at":1}}') },
+        { key: 'g5', value: Buffer.from('{"event_id":"garbage-5","campaign_id":"c","event_type":"click","ts":"2026-01-01T00:00:00Z","cost":"free"}') },
+      ],
+    });
+    await producer.disconnect();
+    produced.push({ bronze_records: 5, silver_rows: 0, quarantine: { malformed_json: 3, 'bad_timestamp:ts': 1, 'bad_decimal:cost': 1 }, gold: { campaign_metrics: [] } });
+
     const lines: string[] = [];
     const report = await runStream(lake.config, { untilIdle: true, log: (line) => lines.push(line) });
     expect(report.ended).toBe('idle');
-    expect(report.landed).toBe(lake.produced.expected.bronze_records);
+    expect(report.landed).toBe(lake.produced.expected.bronze_records + 5);
     await expectLakeEqualsProducers();
 
     const status = await readStreamStatus(lake.config);

@@ -18,8 +18,11 @@ export interface AdEventHoldings {
   campaigns: ExpectedCampaignMetrics[];
 }
 
+/** What a run of records must give: a producer's expected file, or a hand-written case. */
+export type AdEventTally = Pick<ExpectedAdEvents, 'bronze_records' | 'silver_rows' | 'quarantine' | 'gold'>;
+
 /** The producers' holdings: bronze gets every acknowledged record once, silver and gold their tallies summed. */
-export function producersTruth(produced: readonly ExpectedAdEvents[]): AdEventHoldings {
+export function producersTruth(produced: readonly AdEventTally[]): AdEventHoldings {
   const acknowledged = produced.reduce((sum, run) => sum + run.bronze_records, 0);
   const quarantine: Record<string, number> = {};
   for (const [reason, count] of produced.flatMap((run) => Object.entries(run.quarantine))) quarantine[reason] = (quarantine[reason] ?? 0) + (count ?? 0);
@@ -62,6 +65,6 @@ export async function lakeHoldings(session: SparkSession, config: LakeConfig): P
   };
 }
 
-export async function expectLakeHoldsWhatWasProduced(session: SparkSession, config: LakeConfig, produced: readonly ExpectedAdEvents[]): Promise<void> {
+export async function expectLakeHoldsWhatWasProduced(session: SparkSession, config: LakeConfig, produced: readonly AdEventTally[]): Promise<void> {
   expect(await lakeHoldings(session, config)).toEqual(producersTruth(produced));
 }
