@@ -52,6 +52,9 @@ interface RateResult {
   peakStackMiB: number;
   peakStreamMiB: number;
   peakApiMiB: number;
+  /** Median seconds of the stream's runs per layer (a cycle: record the epochs, silver, gold), and the cycles. */
+  layerMedians: Record<'bronze' | 'silver' | 'gold', number>;
+  cycles: number;
 }
 
 const percentile = (sorted: readonly number[], q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? NaN;
@@ -181,7 +184,22 @@ async function measureRate(rate: number, seed: number): Promise<RateResult> {
       })
       .sort((a, b) => a - b);
     if (rows.length !== produced.expected.bronze_records) throw new Error(`bronze holds ${rows.length} events, the producer had ${produced.expected.bronze_records} acknowledged`);
-    return { rate, achieved, events: rows.length, latenciesMs, versions: new Set(served.map((s) => s.version)).size, peakStackMiB: peaks.stack, peakStreamMiB: peaks.stream, peakApiMiB: peaks.api };
+    const medianSeconds = (layer: 'bronze' | 'silver' | 'gold') => {
+      const durations = [...runs.values()].filter((run) => run.layer === layer && run.outcome === 'succeeded').map((run) => (Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000);
+      return percentile(durations.sort((a, b) => a - b), 0.5);
+    };
+    return {
+      rate,
+      achieved,
+      events: rows.length,
+      latenciesMs,
+      versions: new Set(served.map((s) => s.version)).size,
+      peakStackMiB: peaks.stack,
+      peakStreamMiB: peaks.stream,
+      peakApiMiB: peaks.api,
+      layerMedians: { bronze: medianSeconds('bronze'), silver: medianSeconds('silver'), gold: medianSeconds('gold') },
+      cycles: [...runs.values()].filter((run) => run.layer === 'gold' && run.outcome === 'succeeded').length,
+    };
   } finally {
     polling = false;
     stream.kill('SIGINT');
@@ -205,10 +223,10 @@ for (const [index, rate] of rates.entries()) {
 const lines = [
   `Stream latency, Kafka acknowledgement → /api/campaign-metrics/, ${new Date().toISOString().slice(0, 10)}, ${os.availableParallelism()} vCPU, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ${seconds} s per rate, trigger ${trigger}, API gold poll ${apiPollMs} ms, 3 partitions, 2 % dirty events`,
   '',
-  '| target rate | achieved | events | p50 | p90 | p99 | max | gold versions served | peak RSS: stack / lake stream / lake api |',
-  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  '| target rate | achieved | events | p50 | p90 | p99 | max | gold versions served | cycles; median record / silver / gold run | peak RSS: stack / lake stream / lake api |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...results.map((r) =>
-    `| ${r.rate} ev/s | ${Math.round(r.achieved)} ev/s | ${r.events} | ${secondsText(percentile(r.latenciesMs, 0.5))} | ${secondsText(percentile(r.latenciesMs, 0.9))} | ${secondsText(percentile(r.latenciesMs, 0.99))} | ${secondsText(r.latenciesMs.at(-1) ?? NaN)} | ${r.versions} | ${r.peakStackMiB} / ${r.peakStreamMiB} / ${r.peakApiMiB} MiB |`,
+    `| ${r.rate} ev/s | ${Math.round(r.achieved)} ev/s | ${r.events} | ${secondsText(percentile(r.latenciesMs, 0.5))} | ${secondsText(percentile(r.latenciesMs, 0.9))} | ${secondsText(percentile(r.latenciesMs, 0.99))} | ${secondsText(r.latenciesMs.at(-1) ?? NaN)} | ${r.versions} | ${r.cycles}; ${r.layerMedians.bronze.toFixed(1)} / ${r.layerMedians.silver.toFixed(1)} / ${r.layerMedians.gold.toFixed(1)} s | ${r.peakStackMiB} / ${r.peakStreamMiB} / ${r.peakApiMiB} MiB |`,
   ),
   '',
 ];
