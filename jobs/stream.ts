@@ -249,8 +249,10 @@ async function followLanding(
   let newestRecorded: number | undefined;
 
   const cycle = async (): Promise<void> => {
-    const progress = await query.lastProgress();
-    for (const entry of await query.recentProgress()) {
+    // One round trip a poll: the last of the recent reports is the last progress.
+    const recent = await query.recentProgress();
+    const progress = recent.at(-1);
+    for (const entry of recent) {
       const newest = Number(entry.observedMetrics?.landed?.newest_ms);
       if (Number.isFinite(newest) && newest > 0) newestOfEpoch.set(entry.batchId, newest);
     }

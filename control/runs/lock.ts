@@ -39,10 +39,9 @@ export class LayerLock {
         await hdfs.write(path, JSON.stringify(owner));
         return new LayerLock(hdfs, path);
       } catch (error) {
-        const held = (await hdfs.read(path))?.toString('utf8');
-        if (held === undefined) throw error;
-        const current = JSON.parse(held) as LockOwner;
-        if (current.host === owner.host && !alive(current.pid)) {
+        const current = await LayerLock.owner(hdfs, path);
+        if (current === undefined) throw error;
+        if (!current.live) {
           await hdfs.delete(path);
           continue;
         }
@@ -57,10 +56,16 @@ export class LayerLock {
 
   /** Who holds the lock of `layer`, when a live process (or another machine) does. */
   static async holder(hdfs: WebHdfs, root: string, layer: string): Promise<LockOwner | undefined> {
-    const held = (await hdfs.read(`${root}/_locks/${layer}`))?.toString('utf8');
+    const owner = await LayerLock.owner(hdfs, `${root}/_locks/${layer}`);
+    return owner?.live ? owner : undefined;
+  }
+
+  /** The lock file's owner, and whether it lives: a dead process of this machine leaves a stale lock; another machine's is taken as live. */
+  private static async owner(hdfs: WebHdfs, path: string): Promise<(LockOwner & { live: boolean }) | undefined> {
+    const held = (await hdfs.read(path))?.toString('utf8');
     if (held === undefined) return undefined;
     const owner = JSON.parse(held) as LockOwner;
-    return owner.host !== hostname() || alive(owner.pid) ? owner : undefined;
+    return { ...owner, live: owner.host !== hostname() || alive(owner.pid) };
   }
 
   async release(): Promise<void> {
