@@ -60,11 +60,21 @@ interface RateResult {
 const percentile = (sorted: readonly number[], q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? NaN;
 const secondsText = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
+/**
+ * A `lake` command in a process group of its own, so that `stopGroup` reaches it as Ctrl-C does: the
+ * whole group (bin/lake.mjs leaves a Ctrl-C to the TypeScript child it runs when the compiled CLI
+ * is out of date).
+ */
 function lakeProcess(args: string[], config: LakeConfig, env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, [path.join(repoRoot, 'bin/lake.mjs'), ...args], {
     env: { ...process.env, LAKE_ROOT: config.lakeRoot, LAKE_KAFKA_TOPIC: config.kafkaTopic, LAKE_INPUT: config.inputDir, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
   });
+}
+
+function stopGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, signal);
 }
 
 /** The last lines a child wrote to stderr (read all along, so the pipe never fills). */
@@ -202,8 +212,8 @@ async function measureRate(rate: number, seed: number): Promise<RateResult> {
     };
   } finally {
     polling = false;
-    stream.kill('SIGINT');
-    api.kill('SIGTERM');
+    stopGroup(stream, 'SIGINT');
+    stopGroup(api, 'SIGTERM');
     await Promise.all([stream.exitCode === null ? once(stream, 'exit') : undefined, api.exitCode === null ? once(api, 'exit') : undefined]);
     await hdfs.delete(hdfsPath(config.lakeRoot), true);
     await rm(input, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import type { LakeConfig } from '../control/config.js';
 import { LakeError } from '../control/errors.js';
 import type { WebHdfs } from '../control/hdfs/webhdfs.js';
 import { runLayer } from '../control/runs/layer-run.js';
-import { LayerLock, LockHeldError } from '../control/runs/lock.js';
+import { LayerLock, LockHeldError, describeOwner } from '../control/runs/lock.js';
 import { sideBySide } from '../control/side-by-side.js';
 import { type BronzeRun, type FileSourceManifest, type KafkaManifest } from '../control/runs/manifest.js';
 import type { ExecuteOptions } from '../control/spark/index.js';
@@ -62,7 +62,7 @@ export async function runBronze(config: LakeConfig, options: BronzeOptions = {})
       // While `lake stream` runs, the topic is its own: it lands the ad events, this run the files.
       const stream = tables.includes('ad_events') ? await LayerLock.holder(hdfs, root, 'stream') : undefined;
       if (stream) {
-        const who = `lake stream (pid ${stream.pid} on ${stream.host}, since ${stream.since})`;
+        const who = `lake stream (${describeOwner(stream)})`;
         if (fileTables.length === 0) throw new LockHeldError(`${who} lands the ad events of ${config.kafkaTopic}`, 'let it land them, or stop it (Ctrl-C) and run the batch again');
         log(`ad events: ${who} lands them; this run lands the files`);
       }

@@ -18,7 +18,7 @@ import { LakeError } from '../control/errors.js';
 import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
 import { connectOrExplain, createKafka } from '../control/kafka/client.js';
 import { defaultTopicPartitions, ensureTopic } from '../control/kafka/topics.js';
-import { LayerLock, LockHeldError } from '../control/runs/lock.js';
+import { LayerLock, LockHeldError, describeOwner } from '../control/runs/lock.js';
 import { RunStore, type BronzeRun, type GoldRun, type SilverRun } from '../control/runs/manifest.js';
 import { LayerPointer } from '../control/runs/published.js';
 import { newRunId } from '../control/runs/run-id.js';
@@ -222,6 +222,14 @@ async function landingQuery(session: SparkSession, config: LakeConfig, start: Pa
 }
 
 /**
+ * What a stream's silver run keeps on the executors rather than in scratch Parquet: a cycle cleans
+ * the seconds of events landed since the last one, which the executors hold in memory (spilling to
+ * their disks if they must); writing them to HDFS and reading them back (two Spark jobs and a commit
+ * of files each) would be much of the cycle. 256 MiB is about 500 000 events.
+ */
+const streamKeepBytes = 256 * 1024 ** 2;
+
+/**
  * Follows the landing query until it ends (available-now) or the signal stops it: after each
  * landed epoch, the record, silver and gold; after the end, once more for what the last epochs
  * landed. A query that failed ends the stream with its error, once what it landed is published.
@@ -269,7 +277,7 @@ async function followLanding(
       owed = true;
     }
     if (owed) {
-      turn.silver = await runSilver(config, { log: options.runLog });
+      turn.silver = await runSilver(config, { log: options.runLog, materializeFromBytes: streamKeepBytes });
       turn.gold = await runGold(config, { log: options.runLog });
       owed = false;
       if (turn.gold.outcome === 'succeeded' && newestRecorded !== undefined) turn.newestEventAgeMs = Date.now() - newestRecorded;
@@ -321,7 +329,7 @@ async function refuseResetWhileHeld(hdfs: WebHdfs, root: string): Promise<void> 
     const holder = await LayerLock.holder(hdfs, root, layer);
     if (holder) {
       throw new LockHeldError(
-        `--reset refused: a ${layer} run (${holder.runId}, pid ${holder.pid} on ${holder.host}, since ${holder.since}) holds the lake`,
+        `--reset refused: a ${layer} run (${describeOwner(holder)}) holds the lake`,
         'wait for it to finish, then reset; or run `lake stream` without --reset, which waits for it',
       );
     }

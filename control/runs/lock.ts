@@ -12,6 +12,11 @@ export interface LockOwner {
   since: string;
 }
 
+/** Whose a lock is, as messages name it: its run (or stream), process, machine, and since when. */
+export function describeOwner(owner: LockOwner): string {
+  return `${owner.runId}, pid ${owner.pid} on ${owner.host}, since ${owner.since}`;
+}
+
 /** Whether a process of this machine lives: EPERM means it does (it is another user's). */
 export function alive(pid: number, signal: (pid: number, signal: 0) => void = (p, s) => process.kill(p, s)): boolean {
   try {
@@ -46,7 +51,7 @@ export class LayerLock {
           continue;
         }
         throw new LockHeldError(
-          `another ${layer} run (${current.runId}, pid ${current.pid} on ${current.host}, since ${current.since}) is in progress`,
+          `another ${layer} run (${describeOwner(current)}) is in progress`,
           `wait for it to finish; if it is gone, remove the lock: it is ${path} in HDFS`,
         );
       }

@@ -111,8 +111,19 @@ export function runDuration(run: Pick<RunManifest, 'startedAt' | 'endedAt'>): st
   return `${((Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s`;
 }
 
-/** Manifests already read, by path in HDFS, with the listing's stamp of the file they were read from. */
-const readManifests = new Map<string, { stamp: string; manifest: RunManifest }>();
+interface ReadManifest {
+  /** The listing's stamp of the file it was read from. */
+  stamp: string;
+  manifest: RunManifest;
+}
+
+/**
+ * Manifests already read, by `_runs` folder and file name, the folder listed last at the end. Each
+ * listing replaces its folder's entries (a pruned run leaves), and only the lakes listed last are
+ * kept: a process that works on many lakes in turn (the tests, a benchmark) does not hold them all.
+ */
+const readManifests = new Map<string, Map<string, ReadManifest>>();
+const cachedLakes = 8;
 
 export class RunStore {
   constructor(
@@ -135,16 +146,22 @@ export class RunStore {
    * three runs a trigger, and every run reads the history.
    */
   async list(): Promise<RunManifest[]> {
-    const files = (await this.hdfs.list(`${this.root}/_runs`))
+    const folder = `${this.root}/_runs`;
+    const files = (await this.hdfs.list(folder))
       .filter((status) => status.pathSuffix.endsWith('.json') && runIdPattern.test(status.pathSuffix.slice(0, -5)))
       .sort((a, b) => (a.pathSuffix < b.pathSuffix ? -1 : 1));
-    return Promise.all(
+    const known = readManifests.get(folder);
+    const listed = new Map<string, ReadManifest>();
+    const manifests = await Promise.all(
       files.map(async ({ pathSuffix: name, modificationTime, length }) => {
-        const path = `${this.root}/_runs/${name}`;
+        const path = `${folder}/${name}`;
         const stamp = `${modificationTime}/${length}`;
-        const cached = readManifests.get(path);
-        // A copy: callers may change what they get (a rerun's manifest is built from an earlier one).
-        if (cached?.stamp === stamp) return structuredClone(cached.manifest);
+        const cached = known?.get(name);
+        if (cached?.stamp === stamp) {
+          listed.set(name, cached);
+          // A copy: callers may change what they get (a rerun's manifest is built from an earlier one).
+          return structuredClone(cached.manifest);
+        }
         const text = (await this.hdfs.read(path))?.toString('utf8') ?? '';
         let manifest: RunManifest;
         try {
@@ -152,10 +169,14 @@ export class RunStore {
         } catch {
           throw new LakeError(`run manifest ${path} is not valid JSON`, 'the lake was modified by hand: restore or remove that file');
         }
-        readManifests.set(path, { stamp, manifest: structuredClone(manifest) });
+        listed.set(name, { stamp, manifest: structuredClone(manifest) });
         return manifest;
       }),
     );
+    readManifests.delete(folder);
+    readManifests.set(folder, listed);
+    for (const lake of readManifests.keys()) if (readManifests.size > cachedLakes) readManifests.delete(lake);
+    return manifests;
   }
 
   /** The committed runs of a layer, oldest first. */
