@@ -1,13 +1,14 @@
 // The real-time path of the ad events (`lake stream`): a Spark Structured Streaming query lands the
 // topic in the Delta table `bronze/ad_events`, exactly once across restarts (its checkpoint under
-// `_checkpoints/`), each epoch in its own `batch_id` partition; and after every landed epoch the
-// lake records it as a bronze run (stream/landed-epochs.ts), cleans it with silver's own code and
-// rules (one incremental silver run, which cleans only the sources with new records) and
-// recomputes the gold metrics that read the ad events. Silver and gold run as the lake's runs, not
-// as Spark queries of their own: duplicates are resolved across the whole history by quarantining
-// later copies with a reason, which needs the keys silver holds and the epoch's other records, and
-// a Spark Connect client that is neither JVM nor Python cannot hand Spark a per-batch function
-// (foreachBatch) to do it inside a query.
+// `_checkpoints/`), each epoch in its own `batch_id` partition. The stream works in cycles: the
+// query lands what the topic holds (available-now), then the lake records the landed epochs as a
+// bronze run (stream/landed-epochs.ts), cleans them with silver's own code and rules (one
+// incremental silver run, which cleans only the sources with new records) and recomputes the gold
+// metrics that read the ad events; then the query lands again. Silver and gold run as the lake's
+// runs, not as Spark queries of their own: duplicates are resolved across the whole history by
+// quarantining later copies with a reason, which needs the keys silver holds and the epoch's other
+// records, and a Spark Connect client that is neither JVM nor Python cannot hand Spark a per-batch
+// function (foreachBatch) to do it inside a query.
 //
 // The topic has one lander at a time: the stream holds the `stream` lock, under which `job:bronze`
 // leaves the ad events alone, and both keep their offsets in the one record, the bronze runs.
@@ -32,13 +33,13 @@ import { landingRecord, recordLandedEpochs } from './stream/landed-epochs.js';
 export const landingQueryName = 'lake_bronze_ad_events';
 
 export interface StreamOptions {
-  /** Milliseconds between the landing query's triggers (default 3 000). */
+  /** The least milliseconds from the start of one landing to the start of the next (default 3 000): a cycle that takes longer lands again at once. */
   triggerMs?: number;
   /** Land what the topic holds now, clean it, compute gold, and end (Spark's available-now trigger). */
   untilIdle?: boolean;
   /** Start over from the lake's record of landed offsets with a new checkpoint. */
   reset?: boolean;
-  /** Ends the stream: the query stops after its trigger; what it landed is recorded, cleaned and published. */
+  /** Ends the stream: the landing under way stops after its epoch; what it landed is recorded, cleaned and published. */
   signal?: AbortSignal;
   log?: (line: string) => void;
   /** Each layer run's own lines (silver's and gold's steps); quiet unless given. */
@@ -115,9 +116,9 @@ export async function runStream(config: LakeConfig, options: StreamOptions = {})
       const recorded = await waitForLocks(() => recordLandedEpochs(config, hdfs, checkpoint, previousQuery));
       if (recorded) log(`recorded ${recorded.kafka?.records ?? 0} events the last stream landed but had not recorded (bronze run ${recorded.runId})`);
     }
-    const query = await waitForLocks(() => startLanding(session!, config, hdfs, root, checkpoint, streamId, options, log));
+    const { query, start } = await waitForLocks(() => startLanding(session!, config, hdfs, root, checkpoint, streamId, log));
     log(`landing ${config.kafkaTopic} into ${adEventsTable(config)} (query ${query.id}, checkpoint ${checkpointPath(config)})`);
-    return await followLanding(streamId, config, hdfs, checkpoint, query, options, waitForLocks);
+    return await landInCycles(streamId, config, hdfs, checkpoint, query, () => landingQuery(session!, config, start), options, waitForLocks);
   } catch (error) {
     // The query lived in the Connect server: what it landed is in its checkpoint and the Delta log.
     if (error instanceof SparkUnreachableError) {
@@ -147,9 +148,8 @@ async function startLanding(
   root: string,
   checkpoint: LandingCheckpoint,
   streamId: string,
-  options: StreamOptions,
   log: (line: string) => void,
-): Promise<StreamingQuery> {
+): Promise<{ query: StreamingQuery; start: PartitionOffsets }> {
   const bronzeLock = await LayerLock.acquire(hdfs, root, 'bronze', streamId);
   try {
     const queryId = await checkpoint.queryId();
@@ -168,7 +168,7 @@ async function startLanding(
       await checkpoint.writeStart(start);
     }
     await ensureAdEventsTable(session, config, {});
-    return await landingQuery(session, config, start, options);
+    return { query: await landingQuery(session, config, start), start };
   } finally {
     await bronzeLock.release().catch(() => undefined);
   }
@@ -196,7 +196,7 @@ async function startingOffsets(config: LakeConfig, committed: PartitionOffsets, 
  * the trigger's time in a streaming query), in the form of a run id, so batches sort by time. The
  * newest Kafka timestamp of each epoch is observed for the age of the newest event.
  */
-async function landingQuery(session: SparkSession, config: LakeConfig, start: PartitionOffsets, options: StreamOptions): Promise<StreamingQuery> {
+async function landingQuery(session: SparkSession, config: LakeConfig, start: PartitionOffsets): Promise<StreamingQuery> {
   const salt = randomBytes(4).toString('hex');
   const batchId = expr(
     `concat(date_format(current_timestamp(), "yyyyMMdd'T'HHmmss'Z'"), '-', substr(sha2(concat('${salt}', CAST(unix_millis(current_timestamp()) AS STRING)), 256), 1, 6))`,
@@ -217,7 +217,7 @@ async function landingQuery(session: SparkSession, config: LakeConfig, start: Pa
     .partitionBy('batch_id')
     .queryName(landingQueryName)
     .checkpointLocation(checkpointPath(config))
-    .trigger(options.untilIdle ? { availableNow: true } : { processingTime: `${options.triggerMs ?? 3000} milliseconds` })
+    .trigger({ availableNow: true })
     .start(adEventsTable(config));
 }
 
@@ -230,42 +230,45 @@ async function landingQuery(session: SparkSession, config: LakeConfig, start: Pa
 const streamKeepBytes = 256 * 1024 ** 2;
 
 /**
- * Follows the landing query until it ends (available-now) or the signal stops it: after each
- * landed epoch, the record, silver and gold; after the end, once more for what the last epochs
- * landed. A query that failed ends the stream with its error, once what it landed is published.
+ * The stream's cycles: the landing query lands what the topic holds (Spark's available-now trigger,
+ * from its checkpoint), then the landed epochs are recorded, cleaned and published, and the query
+ * lands again, `triggerMs` after it last started at the earliest. The query does not trigger on
+ * its own while the layers work: on a small cluster its epochs would compete for the cores with the
+ * cleaning of the epochs before them, and every epoch costs a Delta commit and a snapshot of the
+ * table whatever it holds (docs/benchmarks.md measures both ways). Ends after one cycle with
+ * `untilIdle`, or when the signal stops the landing under way: what it landed is recorded, cleaned
+ * and published. A landing that failed ends the stream with its error, once what it landed before is published.
  */
-async function followLanding(
+async function landInCycles(
   streamId: string,
   config: LakeConfig,
   hdfs: WebHdfs,
   checkpoint: LandingCheckpoint,
-  query: StreamingQuery,
+  first: StreamingQuery,
+  landAgain: () => Promise<StreamingQuery>,
   options: StreamOptions,
   waitForLocks: <T>(attempt: () => Promise<T>) => Promise<T>,
 ): Promise<StreamReport> {
-  const report: StreamReport = { queryId: query.id, landed: 0, bronzeRuns: 0, ended: 'stopped' };
-  const status: StreamStatus = { streamId, pid: process.pid, since: new Date().toISOString(), queryId: query.id, updatedAt: '', landed: 0 };
+  const report: StreamReport = { queryId: first.id, landed: 0, bronzeRuns: 0, ended: 'stopped' };
+  const status: StreamStatus = { streamId, pid: process.pid, since: new Date().toISOString(), queryId: first.id, updatedAt: '', landed: 0 };
   const saveStatus = async () => {
     status.updatedAt = new Date().toISOString();
     status.landed = report.landed;
     await hdfs.write(statusFile(hdfsPath(config.lakeRoot)), `${JSON.stringify(status, null, 2)}\n`, { overwrite: true });
   };
   const newestOfEpoch = new Map<number, number>();
-  let seenBatch = -1;
   // A stream (or a batch) that died may have left silver or gold behind bronze.
   let owed = await layersBehind(hdfs, hdfsPath(config.lakeRoot));
   let newestRecorded: number | undefined;
 
-  const cycle = async (): Promise<void> => {
-    // One round trip a poll: the last of the recent reports is the last progress.
+  const cycle = async (query: StreamingQuery): Promise<void> => {
+    // One round trip: this landing's reports, the last of them its last progress.
     const recent = await query.recentProgress();
     const progress = recent.at(-1);
     for (const entry of recent) {
       const newest = Number(entry.observedMetrics?.landed?.newest_ms);
       if (Number.isFinite(newest) && newest > 0) newestOfEpoch.set(entry.batchId, newest);
     }
-    if (!owed && (progress?.batchId ?? -1) === seenBatch) return;
-    seenBatch = progress?.batchId ?? -1;
     const turn: StreamCycle = { progress };
     turn.bronze = await recordLandedEpochs(config, hdfs, checkpoint, query.id);
     if (turn.bronze?.kafka) {
@@ -276,13 +279,13 @@ async function followLanding(
       if (newest.length > 0) newestRecorded = Math.max(newestRecorded ?? 0, ...newest);
       owed = true;
     }
-    if (owed) {
-      turn.silver = await runSilver(config, { log: options.runLog, materializeFromBytes: streamKeepBytes });
-      turn.gold = await runGold(config, { log: options.runLog });
-      owed = false;
-      if (turn.gold.outcome === 'succeeded' && newestRecorded !== undefined) turn.newestEventAgeMs = Date.now() - newestRecorded;
-      if (turn.gold.published) status.lastGold = { runId: turn.gold.runId, publishedAt: turn.gold.published.publishedAt, newestEventAgeMs: turn.newestEventAgeMs };
-    }
+    // A landing that found nothing new: nothing to say.
+    if (!owed) return;
+    turn.silver = await runSilver(config, { log: options.runLog, materializeFromBytes: streamKeepBytes });
+    turn.gold = await runGold(config, { log: options.runLog });
+    owed = false;
+    if (turn.gold.outcome === 'succeeded' && newestRecorded !== undefined) turn.newestEventAgeMs = Date.now() - newestRecorded;
+    if (turn.gold.published) status.lastGold = { runId: turn.gold.runId, publishedAt: turn.gold.published.publishedAt, newestEventAgeMs: turn.newestEventAgeMs };
     if (progress) {
       const { batchId, timestamp, numInputRows, inputRowsPerSecond, processedRowsPerSecond, batchDuration } = progress;
       status.lastProgress = { batchId, timestamp, numInputRows, inputRowsPerSecond, processedRowsPerSecond, batchDuration };
@@ -291,17 +294,26 @@ async function followLanding(
     options.onCycle?.(turn);
   };
 
-  const pollMs = Math.min(1000, Math.max(200, (options.triggerMs ?? 3000) / 3));
+  let query = first;
   try {
     for (;;) {
-      const active = await query.isActive();
-      if (options.signal?.aborted && active) await query.stop();
-      const ending = !active || options.signal?.aborted;
+      const started = Date.now();
+      await landingEnds(query, options.signal);
+      const ending = options.untilIdle || options.signal?.aborted;
       // The last cycle leaves nothing behind: batches a `job:bronze` landed meanwhile are cleaned too.
       if (ending) owed ||= await layersBehind(hdfs, hdfsPath(config.lakeRoot));
-      await waitForLocks(cycle);
+      await waitForLocks(() => cycle(query));
+      const failure = await query.exception();
+      if (failure) {
+        throw new LakeError(
+          `the landing query ${landingQueryName} stopped: ${failure.message.split('\n')[0]}`,
+          'what it landed before is recorded and published. Fix the cause (`npm run lake -- stack status` for the broker), then run `lake stream` again: it resumes from its checkpoint without loss',
+        );
+      }
       if (ending) break;
-      await sleep(pollMs, undefined, { signal: options.signal }).catch(() => undefined);
+      await sleep(started + (options.triggerMs ?? 3000) - Date.now(), undefined, { signal: options.signal }).catch(() => undefined);
+      // Stopped between two landings: one more cycle, for what a `job:bronze` may have landed.
+      if (!options.signal?.aborted) query = await landAgain();
     }
   } catch (error) {
     await query.stop().catch(() => undefined);
@@ -309,18 +321,21 @@ async function followLanding(
     await saveStatus().catch(() => undefined);
     throw error;
   }
-  // A query that ended by itself either finished (available-now) or failed.
-  const failure = await query.exception();
   report.ended = options.signal?.aborted ? 'stopped' : 'idle';
-  status.ended = { at: new Date().toISOString(), how: failure ? 'failed' : report.ended, ...(failure ? { error: failure.message.split('\n')[0] } : {}) };
+  status.ended = { at: new Date().toISOString(), how: report.ended };
   await saveStatus();
-  if (failure) {
-    throw new LakeError(
-      `the landing query ${landingQueryName} stopped: ${failure.message.split('\n')[0]}`,
-      'what it landed before is recorded and published. Fix the cause (`npm run lake -- stack status` for the broker), then run `lake stream` again: it resumes from its checkpoint without loss',
-    );
-  }
   return report;
+}
+
+/** Until the landing under way has landed what the topic held (or the signal stopped it). */
+async function landingEnds(query: StreamingQuery, signal: AbortSignal | undefined): Promise<void> {
+  while (await query.isActive()) {
+    if (signal?.aborted) {
+      await query.stop();
+      return;
+    }
+    await sleep(200, undefined, { signal }).catch(() => undefined);
+  }
 }
 
 /** `--reset` is refused while a layer run holds the lake: it could be landing or cleaning the very offsets. */

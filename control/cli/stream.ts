@@ -12,12 +12,12 @@ const out = (text: string) => process.stdout.write(`${text}\n`);
 
 const examples = `
 Examples:
-  $ lake stream                       # land, clean and publish every 3 s until Ctrl-C
-  $ lake stream --trigger 1s
+  $ lake stream                       # land, clean and publish in cycles until Ctrl-C
+  $ lake stream --trigger 10s         # land at most every 10 s
   $ lake stream --until-idle          # what the topic holds now, then exit
   $ lake stream status
 
-Ctrl-C stops the landing query after its trigger, then records, cleans and publishes what it
+Ctrl-C stops the landing under way after its epoch, then records, cleans and publishes what it
 landed before exiting. A restart resumes from the checkpoint (LAKE_ROOT/_checkpoints/) exactly once.
 While the stream runs, job:bronze lands the files and leaves the ad events to it.`;
 
@@ -70,9 +70,9 @@ function printStatus({ status, running }: { status: StreamStatus | undefined; ru
 export function streamCommand(): Command {
   const command = new Command('stream')
     .description(
-      'land the ad events from Kafka with Spark Structured Streaming (exactly once, from a checkpoint), and after every trigger clean them into silver and recompute the campaign metrics in gold',
+      'land the ad events from Kafka with Spark Structured Streaming (exactly once, from a checkpoint), clean each landing into silver and recompute the campaign metrics in gold, and land again',
     )
-    .option('--trigger <time>', 'time between the triggers of the landing query: 500ms, 2s, 1m', '3s')
+    .option('--trigger <time>', 'the least time from one landing to the next: 500ms, 2s, 1m (a longer cycle lands again at once)', '3s')
     .option('--until-idle', 'land, clean and publish what the topic holds now, then exit')
     .option('--reset', 'start over from the offsets the lake recorded, with a new checkpoint')
     .option('--verbose', "print the layer runs' own steps")
@@ -87,7 +87,7 @@ export function streamCommand(): Command {
           process.kill(process.pid, 'SIGINT');
           return;
         }
-        log('stopping: the landing query ends its trigger, then what it landed is published (Ctrl-C again to quit at once)');
+        log('stopping: the landing under way ends its epoch, then what it landed is published (Ctrl-C again to quit at once)');
         stop.abort();
       };
       process.on('SIGINT', onSigint);
