@@ -304,12 +304,7 @@ async function landInCycles(
       if (ending) owed ||= await layersBehind(hdfs, hdfsPath(config.lakeRoot));
       await waitForLocks(() => cycle(query));
       const failure = await query.exception();
-      if (failure) {
-        throw new LakeError(
-          `the landing query ${landingQueryName} stopped: ${failure.message.split('\n')[0]}`,
-          'what it landed before is recorded and published. Fix the cause (`npm run lake -- stack status` for the broker), then run `lake stream` again: it resumes from its checkpoint without loss',
-        );
-      }
+      if (failure) throw landingFailed(config, failure.message);
       if (ending) break;
       await sleep(started + (options.triggerMs ?? 3000) - Date.now(), undefined, { signal: options.signal }).catch(() => undefined);
       // Stopped between two landings: one more cycle, for what a `job:bronze` may have landed.
@@ -325,6 +320,23 @@ async function landInCycles(
   status.ended = { at: new Date().toISOString(), how: report.ended };
   await saveStatus();
   return report;
+}
+
+/** The error a failed landing ends the stream with, once what it landed before is published. */
+function landingFailed(config: LakeConfig, message: string): LakeError {
+  const published = 'what the stream landed before is recorded and published, and stays';
+  if (/UnknownTopicOrPartition/.test(message)) {
+    // Kafka offsets start over in a topic created again, and the lake's record of landed offsets
+    // would then skip the new records up to the old ones' end.
+    return new LakeError(
+      `the topic ${config.kafkaTopic} is gone from Kafka (deleted while the stream landed it?)`,
+      `${published}. Recreate the topic under a new name and land it with LAKE_KAFKA_TOPIC set to it, or into a new lake (LAKE_ROOT): a topic created again under the same name starts its offsets over`,
+    );
+  }
+  return new LakeError(
+    `the landing query ${landingQueryName} stopped: ${message.split('\n')[0]}`,
+    `${published}. Fix the cause (\`npm run lake -- stack status\` for the broker), then run \`lake stream\` again: it resumes from its checkpoint without loss`,
+  );
 }
 
 /** Until the landing under way has landed what the topic held (or the signal stopped it). */

@@ -11,6 +11,7 @@ import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import { createKafka } from '../../control/kafka/client.js';
 import type { ExpectedAdEvents } from '../../control/kafka/expected.js';
 import { produceAdEvents } from '../../control/kafka/produce-ad-events.js';
+import { LakeError } from '../../control/errors.js';
 import { LockHeldError } from '../../control/runs/lock.js';
 import { RunStore } from '../../control/runs/manifest.js';
 import { LayerPointer } from '../../control/runs/published.js';
@@ -158,5 +159,31 @@ describe('lake stream', () => {
     const bronzeRuns = await new RunStore(new WebHdfs(lake.config.webHdfs), hdfsPath(lake.config.lakeRoot)).succeeded('bronze');
     const silver = await new LayerPointer(new WebHdfs(lake.config.webHdfs), hdfsPath(lake.config.lakeRoot), 'silver').current();
     expect(new Set(silver?.madeFrom)).toEqual(new Set(bronzeRuns.map((run) => run.runId)));
+  });
+
+  it('stops with a message naming the topic when the topic is deleted under it; what it landed stays', async () => {
+    const fifth = await produce(600, 25);
+    const controller = new AbortController();
+    let landed = 0;
+    const running = runStream(lake.config, { triggerMs: 1000, signal: controller.signal, onCycle: (cycle) => (landed += cycle.bronze?.kafka?.records ?? 0) }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    try {
+      await waitUntil(() => landed >= fifth.bronze_records, 'the fifth batch landed');
+      const admin = createKafka(lake.config, 'stream-test').admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: [lake.config.kafkaTopic] });
+      await admin.disconnect();
+      const failure = await Promise.race([running, new Promise((resolve) => setTimeout(() => resolve('still running after 120 s'), 120_000))]);
+      expect(failure).toBeInstanceOf(LakeError);
+      expect((failure as LakeError).message).toBe(`the topic ${lake.config.kafkaTopic} is gone from Kafka (deleted while the stream landed it?)`);
+      expect((failure as LakeError).hint).toMatch(/landed before is recorded and published, and stays/);
+    } finally {
+      controller.abort();
+      await running;
+    }
+    await expectLakeEqualsProducers();
+    expect((await readStreamStatus(lake.config)).status?.ended?.how).toBe('failed');
   });
 });

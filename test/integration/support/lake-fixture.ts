@@ -65,7 +65,8 @@ export class LakeFixture {
     const admin = createKafka(this.config).admin();
     await admin.connect();
     try {
-      await admin.deleteTopics({ topics: [this.config.kafkaTopic] });
+      // A test may have deleted it already.
+      if ((await admin.listTopics()).includes(this.config.kafkaTopic)) await admin.deleteTopics({ topics: [this.config.kafkaTopic] });
     } finally {
       await admin.disconnect();
     }
