@@ -256,7 +256,6 @@ async function landInCycles(
     status.landed = report.landed;
     await hdfs.write(statusFile(hdfsPath(config.lakeRoot)), `${JSON.stringify(status, null, 2)}\n`, { overwrite: true });
   };
-  const newestOfEpoch = new Map<number, number>();
   // A stream (or a batch) that died may have left silver or gold behind bronze.
   let owed = await layersBehind(hdfs, hdfsPath(config.lakeRoot));
   let newestRecorded: number | undefined;
@@ -265,17 +264,17 @@ async function landInCycles(
     // One round trip: this landing's reports, the last of them its last progress.
     const recent = await query.recentProgress();
     const progress = recent.at(-1);
-    for (const entry of recent) {
-      const newest = Number(entry.observedMetrics?.landed?.newest_ms);
-      if (Number.isFinite(newest) && newest > 0) newestOfEpoch.set(entry.batchId, newest);
-    }
     const turn: StreamCycle = { progress };
     turn.bronze = await recordLandedEpochs(config, hdfs, checkpoint, query.id);
     if (turn.bronze?.kafka) {
       report.landed += turn.bronze.kafka.records;
       report.bronzeRuns += 1;
+      // The newest Kafka timestamp the landing observed in the epochs now recorded.
       const lastEpoch = turn.bronze.kafka.stream?.lastEpoch ?? -1;
-      const newest = [...newestOfEpoch].filter(([epoch]) => epoch <= lastEpoch).map(([, ms]) => ms);
+      const newest = recent
+        .filter((entry) => entry.batchId <= lastEpoch)
+        .map((entry) => Number(entry.observedMetrics?.landed?.newest_ms))
+        .filter((ms) => Number.isFinite(ms) && ms > 0);
       if (newest.length > 0) newestRecorded = Math.max(newestRecorded ?? 0, ...newest);
       owed = true;
     }
@@ -307,7 +306,7 @@ async function landInCycles(
       if (failure) throw landingFailed(config, failure.message);
       if (ending) break;
       await sleep(started + (options.triggerMs ?? 3000) - Date.now(), undefined, { signal: options.signal }).catch(() => undefined);
-      // Stopped between two landings: one more cycle, for what a `job:bronze` may have landed.
+      // Stopped while waiting: no new landing; the next turn is the last cycle, on the ended one.
       if (!options.signal?.aborted) query = await landAgain();
     }
   } catch (error) {
