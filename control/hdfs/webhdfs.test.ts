@@ -1,28 +1,50 @@
 // WebHDFS answers the client must not misread, from a stand-in NameNode and DataNode on a local
-// port (the real ones are exercised by test/integration/webhdfs.test.ts).
+// port (the real ones are exercised by test/integration/webhdfs.test.ts). Each test says how the
+// stand-in answers; a 404 is a success only for a delete, and a rename that did not happen is an
+// error naming its paths, however HDFS says so.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WebHdfs } from './webhdfs.js';
+
+type Answer = { status: number; body: unknown };
+const notFound = (path: string): Answer => ({ status: 404, body: { RemoteException: { exception: 'FileNotFoundException', message: `File does not exist: ${path}` } } });
+const ok = (body: unknown): Answer => ({ status: 200, body });
 
 let server: http.Server;
 let base: string;
-const notFound = { RemoteException: { exception: 'FileNotFoundException', message: 'File does not exist: /lake/x._landing' } };
+/** The files the stand-in NameNode says exist (for GETFILESTATUS). */
+let existing: Set<string>;
+/** How the stand-in answers each operation, by name. */
+let answers: Record<string, (path: string) => Answer>;
+/** Every operation it was asked, `OP path`. */
+let asked: string[];
+
+beforeEach(() => {
+  existing = new Set();
+  asked = [];
+  answers = {
+    CREATE: () => ok({ Location: `${base}/datanode` }),
+    GETFILESTATUS: (path) => (existing.has(path) ? ok({ FileStatus: { pathSuffix: '', type: 'FILE', length: 1, modificationTime: 1 } }) : notFound(path)),
+    LISTSTATUS: notFound,
+    OPEN: notFound,
+    DELETE: () => ok({ boolean: false }),
+    MKDIRS: notFound,
+    RENAME: () => ok({ boolean: true }),
+  };
+});
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', base);
-    const op = url.searchParams.get('op');
-    const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const op = url.searchParams.get('op') ?? '';
+    const path = decodeURIComponent(url.pathname.replace(/^\/webhdfs\/v1/, ''));
     req.resume();
     req.on('end', () => {
       if (url.pathname === '/datanode') return res.writeHead(201).end();
-      if (op === 'CREATE') return json(200, { Location: `${base}/datanode` });
-      // The uploaded file vanished before it was moved into place (another process removed it).
-      if (op === 'RENAME') return json(404, notFound);
-      if (op === 'GETFILESTATUS' || op === 'OPEN' || op === 'LISTSTATUS') return json(404, notFound);
-      if (op === 'DELETE') return json(200, { boolean: false });
-      return json(400, { RemoteException: { exception: 'IllegalArgumentException', message: `unexpected ${op}` } });
+      asked.push(`${op} ${path}`);
+      const answer = answers[op]?.(path) ?? { status: 400, body: { RemoteException: { exception: 'IllegalArgumentException', message: `unexpected ${op}` } } };
+      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -32,15 +54,65 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('WebHDFS answers of "not found"', () => {
-  it('fail an overwriting write whose uploaded file is gone at the rename, rather than report success', async () => {
-    await expect(new WebHdfs(base).write('/lake/pointer.json', '{}', { overwrite: true })).rejects.toThrow(/HDFS refused RENAME .*FileNotFoundException/);
+  it('are a success for a delete, whose goal is that nothing is there', async () => {
+    answers.DELETE = notFound;
+    expect(await new WebHdfs(base).delete('/lake/x', true)).toBe(false);
   });
 
-  it('are an answer where absence is one: status, read, list, and a rename that finds nothing', async () => {
+  it('are the answer "nothing there" to a status, a read or a listing', async () => {
     const hdfs = new WebHdfs(base);
     expect(await hdfs.status('/lake/x')).toBeUndefined();
     expect(await hdfs.read('/lake/x')).toBeUndefined();
     expect(await hdfs.list('/lake/x')).toEqual([]);
-    expect(await hdfs.rename('/lake/x', '/lake/y')).toBe(false);
+  });
+
+  it('fail an operation that changes the file system, naming the path', async () => {
+    await expect(new WebHdfs(base).mkdirs('/lake/a/b')).rejects.toThrow('HDFS refused MKDIRS /lake/a/b: FileNotFoundException');
+  });
+
+  it('fail a rename of a missing file, naming it', async () => {
+    answers.RENAME = notFound;
+    await expect(new WebHdfs(base).rename('/lake/x', '/lake/y')).rejects.toThrow('HDFS refused RENAME /lake/x: FileNotFoundException: File does not exist: /lake/x');
+  });
+
+  it('fail an overwriting write whose uploaded file is gone at the rename, rather than report success', async () => {
+    answers.RENAME = notFound;
+    await expect(new WebHdfs(base).write('/lake/pointer.json', '{}', { overwrite: true })).rejects.toThrow(/HDFS refused RENAME \/lake\/pointer\.json\._landing_\S+: FileNotFoundException/);
+  });
+});
+
+describe('a rename HDFS answers with false', () => {
+  beforeEach(() => {
+    answers.RENAME = () => ok({ boolean: false });
+  });
+
+  it('is an error naming the missing source', async () => {
+    await expect(new WebHdfs(base).rename('/lake/x', '/lake/y')).rejects.toThrow('HDFS did not rename /lake/x to /lake/y: /lake/x does not exist');
+  });
+
+  it('is an error naming the target that is there already', async () => {
+    existing = new Set(['/lake/x', '/lake/y']);
+    await expect(new WebHdfs(base).rename('/lake/x', '/lake/y')).rejects.toThrow('HDFS did not rename /lake/x to /lake/y: /lake/y is already there');
+  });
+
+  it('is an error naming the missing folder of the target', async () => {
+    existing = new Set(['/lake/x']);
+    await expect(new WebHdfs(base).rename('/lake/x', '/lake/new/y')).rejects.toThrow('HDFS did not rename /lake/x to /lake/new/y: the folder /lake/new does not exist');
+  });
+
+  it('fails a write that must not replace a file, and removes its upload', async () => {
+    existing = new Set(['/lake/run.json']);
+    answers.GETFILESTATUS = (path) => (path === '/lake/run.json' || path.startsWith('/lake/run.json._landing_') ? ok({ FileStatus: {} }) : notFound(path));
+    await expect(new WebHdfs(base).write('/lake/run.json', '{}')).rejects.toThrow(/could not move the uploaded file into place at \/lake\/run\.json: .*\/lake\/run\.json is already there/);
+    expect(asked.filter((op) => op.startsWith('DELETE '))).toEqual([expect.stringMatching(/^DELETE \/lake\/run\.json\._landing_/)]);
+  });
+});
+
+describe('a rename HDFS did', () => {
+  it('resolves, and a write moves its upload into place once', async () => {
+    const hdfs = new WebHdfs(base);
+    await expect(hdfs.rename('/lake/x', '/lake/y')).resolves.toBeUndefined();
+    await hdfs.write('/lake/run.json', '{}');
+    expect(asked.filter((op) => op.startsWith('RENAME ') || op.startsWith('DELETE '))).toEqual(['RENAME /lake/x', expect.stringMatching(/^RENAME \/lake\/run\.json\._landing_/)]);
   });
 });

@@ -70,14 +70,17 @@ export class WebHdfs {
 
   /**
    * One WebHDFS operation. Any answer but success is an error, except "not found" (404) where the
-   * caller says it is an answer (`missing: 'answer'`: a status, a listing, a read, a delete).
+   * caller says what it means: `missing: 'gone'` for a delete, whose goal (nothing there) it
+   * reaches; `missing: 'absent'` for a question whose answer it is (a status, a listing, a read),
+   * returned to the caller to say so. Anything that changes the file system (create, mkdirs,
+   * rename) fails on a 404, naming the path.
    */
   private async call(
     method: string,
     path: string,
     op: string,
     params: Record<string, string> = {},
-    options: { missing?: 'answer' | 'error' } = {},
+    options: { missing?: 'gone' | 'absent' } = {},
   ): Promise<Response> {
     let response: Response;
     try {
@@ -90,7 +93,7 @@ export class WebHdfs {
         { cause: error },
       );
     }
-    if (!response.ok && !(response.status === 404 && options.missing === 'answer')) await this.fail(response, op, path);
+    if (!response.ok && !(response.status === 404 && options.missing !== undefined)) await this.fail(response, op, path);
     return response;
   }
 
@@ -104,14 +107,14 @@ export class WebHdfs {
 
   /** The status of a file or folder, or undefined when nothing is there. */
   async status(path: string): Promise<HdfsFileStatus | undefined> {
-    const response = await this.call('GET', path, 'GETFILESTATUS', {}, { missing: 'answer' });
+    const response = await this.call('GET', path, 'GETFILESTATUS', {}, { missing: 'absent' });
     if (response.status === 404) return undefined;
     return ((await response.json()) as { FileStatus: HdfsFileStatus }).FileStatus;
   }
 
   /** The entries of a folder; empty when the folder does not exist. */
   async list(path: string): Promise<HdfsFileStatus[]> {
-    const response = await this.call('GET', path, 'LISTSTATUS', {}, { missing: 'answer' });
+    const response = await this.call('GET', path, 'LISTSTATUS', {}, { missing: 'absent' });
     if (response.status === 404) return [];
     return ((await response.json()) as { FileStatuses: { FileStatus: HdfsFileStatus[] } }).FileStatuses.FileStatus;
   }
@@ -120,14 +123,28 @@ export class WebHdfs {
     await this.call('PUT', path, 'MKDIRS');
   }
 
-  /** Renames within HDFS, atomically; false when the source is missing or the target exists. */
-  async rename(from: string, to: string): Promise<boolean> {
-    const response = await this.call('PUT', from, 'RENAME', { destination: to }, { missing: 'answer' });
-    return response.ok && ((await response.json()) as { boolean: boolean }).boolean;
+  /**
+   * Renames within HDFS, atomically. Anything but a done rename is an error naming the paths: a
+   * missing source (a 404, or HDFS's plain `false`), a target that exists, a missing folder.
+   */
+  async rename(from: string, to: string): Promise<void> {
+    const response = await this.call('PUT', from, 'RENAME', { destination: to });
+    if (((await response.json()) as { boolean: boolean }).boolean) return;
+    throw new LakeError(`HDFS did not rename ${from} to ${to}: ${await this.whyNotRenamed(from, to)}`);
   }
 
+  /** What stopped a rename that HDFS answered with `false` (it says no more). */
+  private async whyNotRenamed(from: string, to: string): Promise<string> {
+    if (!(await this.status(from).catch(() => 'unknown'))) return `${from} does not exist`;
+    if (await this.status(to).catch(() => undefined)) return `${to} is already there`;
+    const folder = to.slice(0, to.lastIndexOf('/')) || '/';
+    if (!(await this.status(folder).catch(() => 'unknown'))) return `the folder ${folder} does not exist`;
+    return 'HDFS gave no reason';
+  }
+
+  /** Removes a file or folder; true when something was there, false when it was gone already. */
   async delete(path: string, recursive = false): Promise<boolean> {
-    const response = await this.call('DELETE', path, 'DELETE', { recursive: String(recursive) }, { missing: 'answer' });
+    const response = await this.call('DELETE', path, 'DELETE', { recursive: String(recursive) }, { missing: 'gone' });
     return response.ok && ((await response.json()) as { boolean: boolean }).boolean;
   }
 
@@ -151,15 +168,17 @@ export class WebHdfs {
       await this.call('PUT', staging, 'RENAME', { destination: path, renameoptions: 'OVERWRITE' });
       return;
     }
-    if (!(await this.rename(staging, path))) {
+    try {
+      await this.rename(staging, path);
+    } catch (error) {
       await this.delete(staging).catch(() => undefined);
-      throw new LakeError(`could not move the uploaded file into place at ${path}: something is already there`);
+      throw new LakeError(`could not move the uploaded file into place at ${path}: ${(error as Error).message}`, undefined, { cause: error });
     }
   }
 
   /** The whole content of a file (for small files: manifests, pointers). */
   async read(path: string): Promise<Buffer | undefined> {
-    const response = await this.call('GET', path, 'OPEN', {}, { missing: 'answer' });
+    const response = await this.call('GET', path, 'OPEN', {}, { missing: 'absent' });
     if (response.status === 404) return undefined;
     return Buffer.from(await response.arrayBuffer());
   }
