@@ -3,12 +3,20 @@
 // then publish what the run committed (silver and gold move their layer pointer). A run that
 // fails records the error and undoes what it left behind — its own scratch files, never a
 // published table version. The work fills in the manifest it is given.
+//
+// What "published" means: for bronze, a batch whose manifest says `succeeded` (the manifest is
+// its commit); for silver and gold, the layer version the pointer `<layer>/_current.json` names.
+// Once either has happened, no failure of the same run undoes it: a step that fails after it (a
+// clean-up, or an answer lost after HDFS did the rename) leaves the run succeeded, and the undo
+// runs only when the run is known not to have committed — when the lake cannot say (HDFS gone),
+// nothing is undone, and the next run of the layer sorts out what an uncommitted run left.
 import type { LakeConfig } from '../config.js';
 import { describeError } from '../errors.js';
 import { WebHdfs, hdfsPath } from '../hdfs/webhdfs.js';
 import { SparkSession, SparkUnreachableError } from '../spark/index.js';
 import { LayerLock } from './lock.js';
 import { RunStore, type Layer, type Outcome, type RunOf } from './manifest.js';
+import { LayerPointer } from './published.js';
 import { newRunId } from './run-id.js';
 
 export interface LayerRunContext<M extends RunOf<Layer> = RunOf<Layer>> {
@@ -26,8 +34,10 @@ export interface LayerWork<M extends RunOf<Layer>> {
   /** Does the run's work; returns its outcome. */
   work: (run: LayerRunContext<M>) => Promise<Exclude<Outcome, 'failed'>>;
   /**
-   * Makes a succeeded run's commits visible to readers, once its manifest is saved: a manifest
-   * that cannot be saved leaves the published version as it was.
+   * Makes a succeeded run's commits visible to readers (moves the layer pointer), once its
+   * manifest is saved: a manifest that cannot be saved leaves the published version as it was.
+   * When it throws, the pointer decides: if it names the run, the run stands as published (the
+   * error is kept in its manifest's `afterPublication`); if not, the run failed and is undone.
    */
   publish?: (run: LayerRunContext<M>) => Promise<void>;
   /** Removes what a failed run wrote (best effort); never what readers may be reading. */
@@ -56,24 +66,60 @@ export async function runLayer<L extends Layer>(config: LakeConfig, layer: L, { 
     }));
   const run = { runId, hdfs, root, runs, manifest, spark };
   const lock = await LayerLock.acquire(hdfs, root, layer, runId);
-  try {
-    manifest.outcome = await failClearlyWithoutSpark(layer, runId, () => work(run));
-    manifest.endedAt = new Date().toISOString();
-    await runs.save(manifest);
-    if (manifest.outcome === 'succeeded') await publish?.(run);
-    return manifest;
-  } catch (error) {
+  /** Records the failure and undoes what the run wrote: only for a run known not to have committed. */
+  const fail = async (error: unknown, recorded: 'not yet' | 'as succeeded'): Promise<never> => {
     manifest.outcome = 'failed';
     manifest.error = describeError(error);
+    // A failed run published nothing: its manifest names no layer version (`lake sql --as-of`).
+    delete (manifest as { published?: unknown }).published;
     manifest.endedAt = new Date().toISOString();
     // Best effort: the history shows the failure; what the run wrote goes now or at the next run.
-    await runs.save(manifest).catch(() => undefined);
+    await runs.save(manifest, { replace: recorded === 'as succeeded' }).catch(() => undefined);
     await undo(run).catch(() => undefined);
     throw error;
+  };
+  try {
+    try {
+      manifest.outcome = await failClearlyWithoutSpark(layer, runId, () => work(run));
+      manifest.endedAt = new Date().toISOString();
+    } catch (error) {
+      return await fail(error, 'not yet');
+    }
+
+    try {
+      await runs.save(manifest);
+    } catch (error) {
+      // The answer may be lost after HDFS moved the manifest into place: then the run committed.
+      const saved = await runs.read(runId).then(
+        (found) => (found?.outcome === manifest.outcome ? 'yes' : 'no'),
+        () => 'unknown' as const,
+      );
+      if (saved === 'unknown') throw error;
+      if (saved === 'no') return await fail(error, 'not yet');
+    }
+
+    if (manifest.outcome !== 'succeeded' || !publish) return manifest;
+    try {
+      await publish(run);
+    } catch (error) {
+      const published = await publishedBy(run, layer).catch(() => 'unknown' as const);
+      if (published === 'unknown') throw error;
+      if (!published) return await fail(error, 'as succeeded');
+      // Published: what failed came after (or was only the answer). The version stands.
+      Object.assign(manifest, { afterPublication: describeError(error) });
+      await runs.save(manifest, { replace: true }).catch(() => undefined);
+    }
+    return manifest;
   } finally {
     await session?.then((opened) => opened.close()).catch(() => undefined);
     await lock.release().catch(() => undefined);
   }
+}
+
+/** Whether the layer's pointer names this run: its version is what readers read. */
+async function publishedBy(run: LayerRunContext, layer: Layer): Promise<boolean> {
+  if (layer === 'bronze') return false;
+  return (await new LayerPointer(run.hdfs, run.root, layer).current())?.runId === run.runId;
 }
 
 /**

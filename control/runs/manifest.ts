@@ -86,6 +86,11 @@ interface PublishingRun extends RunCommon {
   fullRefresh?: boolean;
   /** Silver: the bronze batches this run classified. Gold: the silver run it was computed from. */
   madeFrom?: string[];
+  /**
+   * What failed once the run had published (a clean-up, or the answer to the pointer's rename):
+   * the published version stands and nothing is to be redone.
+   */
+  afterPublication?: string;
 }
 
 export interface SilverRun extends PublishingRun {
@@ -136,8 +141,18 @@ export class RunStore {
     return `${this.root}/_runs/${runId}.json`;
   }
 
-  async save(manifest: RunManifest): Promise<void> {
-    await this.hdfs.write(this.path(manifest.runId), `${JSON.stringify(manifest, null, 2)}\n`);
+  /**
+   * Writes a run's manifest once; `replace` only where a run's recorded outcome turned out wrong (a
+   * run recorded as succeeded whose publication then failed), and atomically even then.
+   */
+  async save(manifest: RunManifest, options: { replace?: boolean } = {}): Promise<void> {
+    await this.hdfs.write(this.path(manifest.runId), `${JSON.stringify(manifest, null, 2)}\n`, { overwrite: options.replace ?? false });
+  }
+
+  /** The manifest of one run as the lake holds it now, or undefined when there is none. */
+  async read(runId: string): Promise<RunManifest | undefined> {
+    const text = (await this.hdfs.read(this.path(runId)))?.toString('utf8');
+    return text === undefined ? undefined : (JSON.parse(text) as RunManifest);
   }
 
   /**
