@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { eventsDue } from './pacing.js';
 import { type OutgoingRecord, type PartitionOffsets, type SettledBatch, produceLoop } from './producer.js';
 
 type Numbered = OutgoingRecord & { n: number };
@@ -71,7 +72,7 @@ describe('produce loop', () => {
   it('on abort, stops generating and awaits the batches in flight', async () => {
     const fake = broker(() => 30);
     const interrupt = new AbortController();
-    setTimeout(() => interrupt.abort(), 100);
+    let settled = 0;
     const result = await produceLoop({
       total: 1_000_000,
       next: source(),
@@ -79,32 +80,58 @@ describe('produce loop', () => {
       batchSize: 10,
       maxInFlightBatches: 2,
       signal: interrupt.signal,
+      // Ctrl-C once the third batch is acknowledged: at most the two batches in flight follow it.
+      onSettled: () => {
+        if (++settled === 3) interrupt.abort();
+      },
     });
     expect(result.interrupted).toBe(true);
-    expect(result.sent).toBeGreaterThan(0);
-    expect(result.sent).toBeLessThan(200);
+    expect(result.sent).toBeGreaterThanOrEqual(30);
+    expect(result.sent).toBeLessThanOrEqual((3 + 2) * 10);
     expect(result.acknowledged).toBe(result.sent);
+    expect(settled).toBe(result.sent / 10);
   });
 
   it('paces a steady flow and reports progress', async () => {
-    const fake = broker(() => 1);
-    const progress: number[] = [];
-    const result = await produceLoop({
-      total: 120,
-      ratePerSecond: 300,
-      next: source(),
-      send: fake.send,
-      batchSize: 1_000,
-      maxInFlightBatches: 1,
-      onProgress: (p) => progress.push(p.acknowledged),
-      progressIntervalMs: 100,
-    });
-    expect(result.acknowledged).toBe(120);
-    // 120 events at 300/s: at least 0.4 s, sent as they fall due (batched per 50 ms tick), not in
-    // one burst. (No upper bound: a loaded machine may take longer, and that is not a failure.)
-    expect(result.elapsedMs).toBeGreaterThan(350);
-    expect(fake.stats().batches).toBeGreaterThan(4);
-    expect(progress.length).toBeGreaterThanOrEqual(2);
-    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    // On a fake clock (timers and performance.now): the schedule is checked against the time the
+    // loop sees, so a loaded machine cannot make it pass or fail.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance', 'Date'] });
+    try {
+      const fake = broker(() => 1);
+      const sends: Array<{ at: number; records: number }> = [];
+      const send = (records: readonly Numbered[]) => {
+        sends.push({ at: performance.now(), records: records.length });
+        return fake.send(records);
+      };
+      const progress: number[] = [];
+      const running = produceLoop({
+        total: 120,
+        ratePerSecond: 300,
+        next: source(),
+        send,
+        batchSize: 1_000,
+        maxInFlightBatches: 1,
+        onProgress: (p) => progress.push(p.acknowledged),
+        progressIntervalMs: 100,
+      });
+      await vi.advanceTimersByTimeAsync(1_000);
+      const result = await running;
+      expect(result.acknowledged).toBe(120);
+      // 120 events at 300/s: never ahead of the schedule, sent as they fall due (batched per 50 ms
+      // tick), not in one burst, the last ones as soon as they are due at 400 ms.
+      let sent = 0;
+      for (const { at, records } of sends) {
+        sent += records;
+        expect(sent, `${sent} sent at ${at} ms`).toBeLessThanOrEqual(eventsDue(300, at, 120));
+      }
+      expect(sends.length).toBeGreaterThan(4);
+      expect(sends.at(-1)!.at).toBeGreaterThanOrEqual(400);
+      expect(sends.at(-1)!.at).toBeLessThan(400 + 50 + 1);
+      expect(result.elapsedMs).toBeGreaterThanOrEqual(400);
+      expect(progress.length).toBeGreaterThanOrEqual(2);
+      expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
