@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['control/**/*.test.ts', 'jobs/**/*.test.ts', 'api/**/*.test.ts', 'viz/**/*.test.ts', 'infra/**/*.test.ts'],
+          include: ['control/**/*.test.ts', 'jobs/**/*.test.ts', 'api/**/*.test.ts', 'viz/**/*.test.ts', 'infra/**/*.test.ts', 'test/support/**/*.test.ts'],
         },
       },
       {

@@ -1,27 +1,26 @@
 // Debian's Chromium, headless, for the browser tests (charts, dashboard), driven by playwright-core.
 // Each launch gets a fresh temporary profile that is removed on close, so no state leaks between
-// tests. Where Chromium is not installed the tests skip, and say why in their name — except where
-// LAKE_REQUIRE_CHROMIUM=1 (CI, which installs it): there a missing Chromium fails them.
-import { existsSync } from 'node:fs';
+// tests. Chromium is found as `.ci/run` finds it: any `chromium` on the PATH, or where `.ci/run`
+// installs it (Debian's package, /usr/bin/chromium). Where it is missing the tests skip, and say
+// why in their name — except where LAKE_REQUIRE_BROWSER=1 (CI, which installs it): there a missing
+// Chromium fails the run.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { describe } from 'vitest';
+import { browserAvailability, findChromium } from './find-chromium.js';
 
-/** The `chromium` found on the PATH, as `.ci/run` looks for it (`command -v chromium`). */
-export const chromiumPath: string | undefined = (process.env.PATH ?? '')
-  .split(path.delimiter)
-  .filter((folder) => folder !== '')
-  .map((folder) => path.join(folder, 'chromium'))
-  .find((candidate) => existsSync(candidate));
+/** The Chromium the browser tests launch, if any. */
+export const chromiumPath: string | undefined = findChromium(process.env.PATH);
+
+const availability = browserAvailability(chromiumPath, process.env);
 
 /** Why the browser tests cannot run here, or undefined when they can. */
-export const chromiumMissing: string | undefined = chromiumPath ? undefined : 'Chromium not installed: apt-get install chromium (no `chromium` on the PATH)';
+export const chromiumMissing: string | undefined = 'skip' in availability ? availability.skip : undefined;
 
-if (chromiumMissing && process.env.LAKE_REQUIRE_CHROMIUM === '1') {
-  throw new Error(`${chromiumMissing}, and LAKE_REQUIRE_CHROMIUM=1: the browser tests must run here`);
-}
+// A test file that needs the browser fails as a whole, rather than skipping, where it must run.
+if ('fail' in availability) throw new Error(availability.fail);
 
 // No network chatter of its own (updates, sync, QUIC probes): a page's requests are the only ones.
 const flags = [
@@ -42,7 +41,7 @@ export interface HeadlessChromium {
 }
 
 export async function launchChromium(): Promise<HeadlessChromium> {
-  if (chromiumMissing) throw new Error(chromiumMissing);
+  if (!chromiumPath) throw new Error(chromiumMissing);
   const profile = await mkdtemp(path.join(os.tmpdir(), 'lake-chromium-'));
   // playwright refuses `--user-data-dir` in args: a persistent context is how it takes one.
   const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args: flags });
