@@ -2,9 +2,9 @@
 // jobs/sql/silver/, on the cluster. Each source's SQL classifies every new bronze record once:
 // valid (a silver row) or quarantined with the first rule it breaks; then a valid record whose key
 // an earlier record of the run or silver already holds is a duplicate (silver/duplicates.ts). The
-// rows go into the Delta tables `silver/<table>` and `silver/<table>_quarantine`, replacing
-// whatever an earlier, unpublished attempt wrote for the same batches (so a rerun neither loses
-// nor duplicates a record). The conservation law is checked per source on numbers that do not
+// rows go into the Delta tables `silver/<table>` and `silver/<table>_quarantine`, on top of the
+// versions published silver names: whatever a run that died wrote after them is dropped first (so a
+// rerun neither loses nor duplicates a record). The conservation law is checked per source on numbers that do not
 // come from the cleaning SQL — the records bronze counted when it landed the batches, against the
 // rows the Delta commits wrote — and only then is the new layer version published, every table
 // at once, through the layer pointer.
@@ -16,7 +16,7 @@ import { LayerPointer, registerPublishedViews, type PublishedLayer, type Publish
 import { SparkError, type ExecuteOptions, type SparkSession } from '../control/spark/index.js';
 import { layerTables, silver, silverColumns, silverTables, type SilverTable } from './catalog.js';
 import { allEnded, sideBySide } from '../control/side-by-side.js';
-import { commitWrite, lastCommit, deltaTable, ensureDeltaTable, sqlString, type DeltaCommit } from './delta.js';
+import { commitWrite, lastCommit, deltaTable, ensureDeltaTable, type DeltaCommit } from './delta.js';
 import { landedRecords } from './silver/landed-records.js';
 import { isSmallDay, registerBronzeViews } from './silver/bronze-views.js';
 import { classify } from './silver/classify.js';
@@ -104,19 +104,25 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
           ),
         ]);
 
-        // Every batch of this run. Their rows are a blind append (one Spark job: Delta reads none of
-        // the table's state) when the table is as published silver left it: its newest commit is the
-        // version the pointer names, or its creation before any publication. Otherwise an earlier
-        // attempt may have written some, and they are replaced (REPLACE WHERE: about five jobs, the
-        // table's state rebuilt to find the files of those batches).
-        const owned = fullRefresh ? undefined : batches.map((bronze) => sqlString(bronze.runId)).join(', ');
+        // Every batch of this run is a blind append (one Spark job: Delta reads none of the table's
+        // state) onto the table as published silver left it. When its newest commit is not the
+        // version the pointer names (or its creation, before any publication), a run that died
+        // wrote after it: an attempt at these batches, or a late commit of a killed run, whose
+        // statement was still running on the Connect server when its process died and may land
+        // after a rerun published the same batches. Whatever it was, the table is first restored to
+        // the published version (RESTORE: a commit that drops every file added since), so nothing
+        // a dead run wrote reaches the version this run publishes.
+        const incremental = !fullRefresh;
         const asPublished = (table: string, newest: DeltaCommit) =>
           published?.tables[table] ? newest.version === published.tables[table].version : newest.operation === 'CREATE TABLE';
         const commit = async (table: string, select: string): Promise<DeltaCommit> => {
           const uri = `${config.lakeRoot}/silver/${table}`;
-          const into = owned ? `INSERT INTO ${deltaTable(uri)}` : `INSERT OVERWRITE ${deltaTable(uri)}`;
-          const statement = owned && !asPublished(table, await lastCommit(hdfs, uri)) ? `${into} REPLACE WHERE batch_id IN (${owned})` : into;
-          return commitWrite(session, hdfs, uri, `${statement}\n${select}`, runId, execution);
+          if (incremental && !asPublished(table, await lastCommit(hdfs, uri))) {
+            // Before any publication, the version that created the table empty (CREATE TABLE IF NOT EXISTS: 0).
+            const version = published?.tables[table]?.version ?? 0;
+            await session.sql(`RESTORE TABLE ${deltaTable(uri)} TO VERSION AS OF ${version}`, undefined, execution);
+          }
+          return commitWrite(session, hdfs, uri, `${incremental ? 'INSERT INTO' : 'INSERT OVERWRITE'} ${deltaTable(uri)}\n${select}`, runId, execution);
         };
 
         // The sources are independent: they are cleaned side by side.

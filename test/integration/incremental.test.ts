@@ -2,7 +2,8 @@
 // known in advance: each day's silver run classifies only the new bronze batches; a key silver
 // already holds is a duplicate on a later day (transactions and ad events); the conservation law
 // holds per run; a silver run that dies between two table commits leaves readers on the previous
-// version and its rerun lands each record once; and a full refresh over the same bronze gives
+// version and its rerun lands each record once, and a late commit of a killed run (landing after
+// the rerun published) never reaches a later version; and a full refresh over the same bronze gives
 // exactly the tables the incremental runs gave. A lake in the layout before Delta is refused with
 // the way out.
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -79,7 +80,8 @@ describe('incremental runs on Delta tables', () => {
     lake = await LakeFixture.withGold({ name: 'incremental', scale: 'xs', events: 1000 });
     silverRuns.push(lake.silver);
     session = await SparkSession.connect(lake.config.sparkRemote);
-    dayOneSilver = { transactions: lake.silver.silver!.transactions!.silverRows, ad_events: lake.silver.silver!.ad_events!.silverRows };
+    // Day 1's rows from the generator's truth and the producer's tally, not from the run's own counts.
+    dayOneSilver = { transactions: lake.expected.sources.transactions.silver_rows, ad_events: lake.produced.expected.silver_rows };
   });
 
   afterAll(async () => {
@@ -137,6 +139,14 @@ describe('incremental runs on Delta tables', () => {
       { id: 'E3-1', type: 'click' },
     ]);
     expect((await runBronze(lake.config)).outcome).toBe('succeeded');
+    // A late commit of a killed run: its INSERT of day 2's sales, still running on the Connect
+    // server when its process died, lands after day 2's rerun published them. Readers never see
+    // it (they read the published version), and day 3 must not carry it into its version.
+    const published = (await pointer('silver').current())!.tables.transactions!;
+    const uri = tableUri(lake.config, published);
+    await session.sql(`INSERT INTO delta.\`${uri}\` SELECT * FROM delta.\`${uri}\` VERSION AS OF ${published.version} WHERE transaction_id LIKE 'D2-%'`);
+    expect(await publishedRows('transactions', "transaction_id LIKE 'D2-%'")).toHaveLength(2);
+
     const silver = await runSilver(lake.config);
     silverRuns.push(silver);
     expect(silver.silver?.transactions).toEqual({ bronzeRecords: 2, blankLines: 0, silverRows: 1, quarantined: 1, reasons: { 'duplicate:transaction_id': 1 } });
@@ -173,10 +183,14 @@ describe('incremental runs on Delta tables', () => {
     // as a large run does: both ways must give the same rows.
     const silver = await runSilver(lake.config, { fullRefresh: true, materializeFromBytes: 0 });
     expect(silver.madeFrom).toHaveLength(3);
-    const total = (pick: (run: SilverRun) => number) => silverRuns.reduce((sum, run) => sum + pick(run), 0);
-    for (const table of ['transactions', 'server_logs', 'social_posts', 'ad_events'] as const) {
-      expect(silver.silver?.[table]?.bronzeRecords, table).toBe(total((run) => run.silver?.[table]?.bronzeRecords ?? 0));
-    }
+    // Every record of the three days: day 1's as the generator and the producer made them, and the
+    // two hand-written sales and two events of each later day.
+    expect(Object.fromEntries(Object.entries(silver.silver ?? {}).map(([table, counts]) => [table, counts.bronzeRecords]))).toEqual({
+      transactions: lake.expected.sources.transactions.bronze_records + 2 + 2,
+      server_logs: lake.expected.sources.server_logs.bronze_records,
+      social_posts: lake.expected.sources.social_posts.bronze_records,
+      ad_events: lake.produced.expected.bronze_records + 2 + 2,
+    });
     await runGold(lake.config);
     expect({ silver: await fingerprint('silver'), gold: await fingerprint('gold') }).toEqual(incremental);
   });
