@@ -10,7 +10,7 @@ import { components, launchCommand, usesStandaloneCluster } from './components.j
 import { stackLayout } from './layout.js';
 import { daemonMarker, isAlive, runningPid, startDaemon, stopDaemon } from './processes.js';
 import { portOpen, waitUntil } from './probes.js';
-import { startInOrder } from './start-order.js';
+import { startStack } from './start-order.js';
 
 export type ComponentState = 'healthy' | 'unhealthy' | 'stopped' | 'not used';
 
@@ -119,29 +119,19 @@ async function awaitHealthy(component: Component, pid: number, ctx: StackContext
 export async function stackUp(config: LakeConfig, log: Log): Promise<ComponentStatus[]> {
   const { layout, java } = await setup(config, log);
   const ctx: StackContext = { layout, java, config };
-  // What this attempt launched (even if it then never got healthy): what a failure stops again.
-  // A component that was running before is left alone, healthy or not.
-  const launched: ComponentName[] = [];
-  const actions = await startInOrder(
-    activeComponents(config).map((component) => ({
-      name: component.name,
-      after: component.after,
-      start: async (): Promise<ComponentStatus['action']> => {
-        const pid = await pidOf(component, config);
-        if (pid !== undefined) {
-          // Running already: leave it alone, but its dependants still need it healthy.
-          await awaitHealthy(component, pid, ctx);
-          return 'already running';
-        }
-        await startComponent(component, ctx, log, () => launched.push(component.name));
-        return 'started';
+  const active = activeComponents(config);
+  const byName = (name: ComponentName) => active.find((component) => component.name === name)!;
+  const actions = await startStack(
+    active,
+    {
+      running: (name) => pidOf(byName(name), config),
+      awaitHealthy: (name, pid) => awaitHealthy(byName(name), pid, ctx),
+      start: async (name, launched) => {
+        await startComponent(byName(name), ctx, log, launched);
       },
-    })),
-    async () => {
-      if (launched.length === 0) return;
-      log(`stopping what this attempt started (${launched.join(', ')}), so that no half-started stack stays behind`);
-      await stackDown(config, log, launched);
+      stop: (names) => stackDown(config, log, names),
     },
+    log,
   );
   return (await stackStatus(config)).map((status) => ({ ...status, action: actions.get(status.name) }));
 }

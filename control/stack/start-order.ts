@@ -40,3 +40,52 @@ export async function startInOrder<Name extends string, Outcome>(
   }
   return outcomes;
 }
+
+/** How `stack up` reaches the daemons: the real ones in stack.ts, stand-ins in the tests. */
+export interface StackDaemons<Name extends string> {
+  /** The pid of the component's daemon when it runs already, else undefined. */
+  running(name: Name): Promise<number | undefined>;
+  /** Waits until a daemon that ran before this attempt is healthy; throws when it will not be. */
+  awaitHealthy(name: Name, pid: number): Promise<void>;
+  /** Launches the daemon, calls `launched` as soon as its process exists, then waits until it is healthy. */
+  start(name: Name, launched: () => void): Promise<void>;
+  /** Stops these daemons (the ones this attempt launched). */
+  stop(names: readonly Name[]): Promise<void>;
+}
+
+export type StartAction = 'started' | 'already running';
+
+/**
+ * Brings up every component not running yet, in dependency order. When one cannot come up, the
+ * daemons this attempt launched — healthy or not — are stopped before the error is thrown; the
+ * ones that ran before are left alone. A failure to stop them is logged, and the start-up error
+ * is the one thrown.
+ */
+export async function startStack<Name extends string>(
+  components: ReadonlyArray<{ name: Name; after: readonly Name[] }>,
+  daemons: StackDaemons<Name>,
+  log: (line: string) => void,
+): Promise<Map<Name, StartAction>> {
+  const launched: Name[] = [];
+  return startInOrder(
+    components.map((component) => ({
+      name: component.name,
+      after: component.after,
+      start: async (): Promise<StartAction> => {
+        const pid = await daemons.running(component.name);
+        if (pid !== undefined) {
+          // Running already: leave it alone, but its dependants still need it healthy.
+          await daemons.awaitHealthy(component.name, pid);
+          return 'already running';
+        }
+        await daemons.start(component.name, () => launched.push(component.name));
+        return 'started';
+      },
+    })),
+    async () => {
+      if (launched.length === 0) return;
+      log(`stopping what this attempt started (${launched.join(', ')}), so that no half-started stack stays behind`);
+      await daemons.stop(launched).catch((error: unknown) => log(`could not stop all of ${launched.join(', ')}: ${(error as Error).message}`));
+    },
+  );
+}
