@@ -1,80 +1,127 @@
 // The API's security suite, one attack class a block, against the real app (authentication, users
-// database, tokens) over a fixed gold snapshot. The classes the other API tests already cover are
-// named here with where they are, so this file is the list:
-// - alg none, another key, RS256 and HS256-with-the-public-key confusion, expiry, nbf, issuer,
-//   audience, wrong token type, oversized token: app.test.ts, "a metrics request with a bad token";
-// - deleted users, reused ids, password change, `lake user revoke`, refresh-token reuse and the
-//   session's absolute lifetime: app.test.ts; files 0600 and the secret's strength: users.test.ts,
-//   config.test.ts; login caps per user and per client: app.test.ts;
-// - an open event stream outliving its token or its user's revocation, and streams beyond the
-//   cap: events.test.ts.
+// database, tokens) over a fixed gold snapshot. This file: forged and altered tokens, claims of the
+// wrong type, header and body abuse, path traversal, and username enumeration. Beside it:
+// - security-sessions.test.ts: deleted users and identities never reused, password change,
+//   `lake user revoke`, refresh-token reuse revoking its family, the session's absolute lifetime,
+//   token answers never cached;
+// - security-logins.test.ts: failed-login caps per username and per client, bounded password
+//   hashing that leaves the metrics served during a login flood;
+// - security-exposure.test.ts: files readable by their owner only, a guessable JWT secret refused,
+//   readiness telling anonymous callers nothing internal.
+// An open event stream outliving its token or its user's revocation is in events.test.ts.
+import { generateKeyPairSync } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
-import { decoyHash, hashPassword } from './passwords.js';
-import { SECRET, testApp } from './test-support.js';
+import { describe, expect, it, vi } from 'vitest';
+import { decoyHash } from './passwords.js';
+import { SECRET, forge, login, testApp, tokenPair } from './test-support.js';
+
+// Every scrypt computation is recorded (and still done), so that a test can tell which work a
+// login did: the same for an unknown user as for a wrong password, or a timing difference tells
+// which usernames exist.
+vi.mock('node:crypto', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:crypto')>();
+  return { ...actual, scrypt: vi.fn(actual.scrypt) };
+});
 
 const metrics = '/api/total-sales-per-product/';
-type App = Parameters<typeof request>[0];
-
-const login = (app: App, username = 'alice', password = 'correct horse battery') => request(app).post('/api/token/').send({ username, password });
-
-async function accessToken(app: App): Promise<string> {
-  return ((await login(app).expect(200)).body as { access: string }).access;
-}
-
-/** A token signed with the API's own secret but claims of the attacker's choosing (a leaked secret, or a bug). */
-function signed(claims: Record<string, unknown>): string {
-  return jwt.sign({ token_type: 'access', ver: 0, sub: '1', jti: 'j1', iss: 'lake', aud: 'lake-api', ...claims }, SECRET, { algorithm: 'HS256', expiresIn: 60 });
-}
 
 const part = (token: string, index: number) => JSON.parse(Buffer.from(token.split('.')[index]!, 'base64url').toString('utf8')) as Record<string, unknown>;
 const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const detail = (res: { body: unknown }) => (res.body as { detail: string }).detail;
+
+describe('a metrics request with a bad token', () => {
+  /** The 401's detail for a request to the metrics with this Authorization header (made for the app's user). */
+  const detailOf = async (authorization: ((subject: string) => string) | undefined) => {
+    const { app, alice } = await testApp();
+    const req = request(app).get(metrics);
+    if (authorization !== undefined) req.set('Authorization', authorization(alice.subject));
+    const res = await req.expect(401);
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+    expect(JSON.stringify(res.body)).not.toContain(SECRET);
+    return detail(res);
+  };
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+
+  it.each([
+    ['no header', undefined, /not provided/],
+    ['another scheme', () => 'Basic YWxpY2U6cGFzcw==', /Bearer/],
+    ['garbage', () => 'Bearer not.a.jwt', /invalid/],
+    ['another key', (sub: string) => `Bearer ${forge(sub, {}, 'another-secret-of-enough-length-0123456789')}`, /signature/],
+    ['an expired token', (sub: string) => `Bearer ${forge(sub, { exp: Math.floor(Date.now() / 1000) - 10 }, SECRET, { expiresIn: undefined })}`, /expired/],
+    ['nbf in the future', (sub: string) => `Bearer ${forge(sub, {}, SECRET, { notBefore: 3600 })}`, /not valid yet/],
+    ['another issuer', (sub: string) => `Bearer ${forge(sub, {}, SECRET, { issuer: 'evil' })}`, /not issued for this API/],
+    ['another audience', (sub: string) => `Bearer ${forge(sub, {}, SECRET, { audience: 'other-api' })}`, /not issued for this API/],
+    ['a refresh token', (sub: string) => `Bearer ${forge(sub, { token_type: 'refresh', fam: 'f', sess: 9e9 })}`, /wrong type/],
+    ['a token without token_type', (sub: string) => `Bearer ${forge(sub, { token_type: undefined })}`, /invalid/],
+    ['an oversized token', () => `Bearer ${'a'.repeat(5000)}`, /too large/],
+    ['alg none', (sub: string) => `Bearer ${encode({ alg: 'none', typ: 'JWT' })}.${encode({ sub, token_type: 'access', ver: 0, jti: 'x', iss: 'lake', aud: 'lake-api', exp: 9e9 })}.`, /invalid|algorithm|signature/],
+    ['RS256 with a key of its own', (sub: string) => `Bearer ${forge(sub, {}, privateKey.export({ type: 'pkcs8', format: 'pem' }), { algorithm: 'RS256' })}`, /algorithm/],
+    ['HS256 keyed with an RSA public key (algorithm confusion)', (sub: string) => `Bearer ${forge(sub, {}, Buffer.from(publicKey.export({ type: 'spki', format: 'pem' })))}`, /signature/],
+    ['a kid and jku pointing elsewhere, signed with their key', (sub: string) => `Bearer ${forge(sub, {}, 'attacker-key-of-enough-length-0123456789', { keyid: '../../../dev/null', header: { alg: 'HS256', jku: 'https://evil.example/jwks.json' } })}`, /signature/],
+  ])('refuses %s with 401', async (_name, authorization, expected) => {
+    expect(await detailOf(authorization)).toMatch(expected);
+  });
+
+  it('accepts a token with the same claims signed with the API key (the cases above fail for their flaw alone)', async () => {
+    const { app, alice } = await testApp();
+    await request(app).get(metrics).set('Authorization', `Bearer ${forge(alice.subject)}`).expect(200);
+  });
+});
 
 describe('an altered token', () => {
   it.each([
-    ['another user', { sub: '2' }],
-    ['a later expiry', { exp: 9_999_999_999 }],
-    ['a refresh type', { token_type: 'refresh' }],
-    ['another token version', { ver: 7 }],
+    ['another user', (other: string) => ({ sub: other })],
+    ['a later expiry', () => ({ exp: 9_999_999_999 })],
+    ['a refresh type', () => ({ token_type: 'refresh' })],
+    ['another token version', () => ({ ver: 7 })],
   ])('is refused when its payload names %s under the original signature', async (_name, change) => {
     const { app, users } = await testApp();
-    await users.create('bob', 'another good password');
-    const token = await accessToken(app);
-    const [header, , signature] = token.split('.');
-    const payload = { ...part(token, 1), ...change };
+    const bob = await users.create('bob', 'another good password');
+    const { access } = await tokenPair(app);
+    const [header, , signature] = access.split('.');
+    const payload = { ...part(access, 1), ...change(bob.subject) };
     const res = await request(app).get(metrics).set('Authorization', `Bearer ${header}.${encode(payload)}.${signature}`).expect(401);
-    expect((res.body as { detail: string }).detail).toMatch(/signature/);
+    expect(detail(res)).toMatch(/signature/);
   });
 
   it('is refused when its header is swapped for another algorithm under the original signature', async () => {
     const { app } = await testApp();
-    const [, payload, signature] = (await accessToken(app)).split('.');
+    const [, payload, signature] = (await tokenPair(app)).access.split('.');
     for (const alg of ['HS512', 'none', 'RS256']) {
       await request(app).get(metrics).set('Authorization', `Bearer ${encode({ alg, typ: 'JWT' })}.${payload}.${signature}`).expect(401);
     }
   });
 });
 
-describe('claims of the wrong type, even when signed', () => {
+describe('claims of the wrong type, even when signed with the API key', () => {
   it.each([
     ['sub as a number', { sub: 1 }],
     ['sub as an object', { sub: { $gt: 0 } }],
-    ['sub with SQL', { sub: '1 OR 1=1' }],
-    ['sub negative', { sub: '-1' }],
+    ['sub with SQL', { sub: "' OR '1'='1" }],
+    ['sub as a row id, as tokens named users before', { sub: '1' }],
     ['ver as a string', { ver: '0' }],
     ['ver as null', { ver: null }],
     ['token_type as an array', { token_type: ['access'] }],
     ['jti empty', { jti: '' }],
   ])('refuses %s', async (_name, claims) => {
-    const { app } = await testApp();
-    const res = await request(app).get(metrics).set('Authorization', `Bearer ${signed(claims)}`).expect(401);
-    expect((res.body as { detail: string }).detail).toMatch(/invalid|not found/i);
+    const { app, alice } = await testApp();
+    const token = jwt.sign({ token_type: 'access', ver: 0, sub: alice.subject, jti: 'j1', iss: 'lake', aud: 'lake-api', ...claims }, SECRET, { algorithm: 'HS256', expiresIn: 60 });
+    const res = await request(app).get(metrics).set('Authorization', `Bearer ${token}`).expect(401);
+    expect(detail(res)).toMatch(/invalid|not found/i);
   });
 
-  it('accepts the same token with well-typed claims (the cases above fail for their types alone)', async () => {
-    const { app } = await testApp();
-    await request(app).get(metrics).set('Authorization', `Bearer ${signed({})}`).expect(200);
+  it.each([
+    ['no family', { fam: undefined }],
+    ['a family as an object', { fam: { $ne: '' } }],
+    ['a session end as a string', { sess: '9999999999' }],
+    ['no session end', { sess: undefined }],
+  ])('refuses a refresh token with %s', async (_name, claims) => {
+    const { app, alice } = await testApp();
+    const refresh = forge(alice.subject, { token_type: 'refresh', fam: 'family-1', sess: Math.floor(Date.now() / 1000) + 600, ...claims });
+    const res = await request(app).post('/api/token/refresh/').send({ refresh }).expect(401);
+    expect(detail(res)).toBe('Token is invalid');
   });
 });
 
@@ -86,15 +133,15 @@ describe('header and body abuse', () => {
     ['a token quoted', (token: string) => `Bearer "${token}"`],
   ])('refuses an Authorization header with %s', async (_name, header) => {
     const { app } = await testApp();
-    const res = await request(app).get(metrics).set('Authorization', header(await accessToken(app)));
+    const res = await request(app).get(metrics).set('Authorization', header((await tokenPair(app)).access));
     expect(res.status).toBe(401);
   });
 
   it('takes the token from the Authorization header only, never from the query string or a cookie', async () => {
     const { app } = await testApp();
-    const token = await accessToken(app);
-    await request(app).get(`${metrics}?access_token=${token}&token=${token}`).expect(401);
-    await request(app).get(metrics).set('Cookie', `access=${token}; token=${token}`).expect(401);
+    const { access } = await tokenPair(app);
+    await request(app).get(`${metrics}?access_token=${access}&token=${access}`).expect(401);
+    await request(app).get(metrics).set('Cookie', `access=${access}; token=${access}`).expect(401);
   });
 
   it.each([
@@ -108,6 +155,12 @@ describe('header and body abuse', () => {
     expect([400, 401, 415]).toContain(res.status);
     expect(res.body).not.toHaveProperty('access');
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+  });
+
+  it('refuses a body over the limit with 413 and no stack trace', async () => {
+    const { app } = await testApp();
+    const res = await request(app).post('/api/token/').send({ username: 'alice', password: 'x'.repeat(20_000) }).expect(413);
+    expect(JSON.stringify(res.body)).not.toMatch(/at \w+ \(|node_modules/);
   });
 });
 
@@ -136,10 +189,21 @@ describe('enumeration of usernames', () => {
     expect(unknown.headers['content-length']).toBe(wrong.headers['content-length']);
   });
 
-  it('does the same password work for an unknown user: the decoy hash has the cost of a real one', async () => {
-    // UserStore.authenticate checks an unknown user's password against the decoy hash.
-    const costOf = (hash: string) => hash.split('$').slice(0, 4).join('$');
-    expect(costOf(await decoyHash)).toBe(costOf(await hashPassword('as a user is created')));
-    expect(costOf(await decoyHash)).toMatch(/^scrypt\$\d+\$\d+\$\d+$/);
+  it('does the same password work for an unknown user as for a wrong password: one scrypt of the same cost', async () => {
+    const { app } = await testApp();
+    await decoyHash; // made once, when the module loads
+    const scrypt = vi.mocked(crypto.scrypt);
+    /** The scrypt computations a failed login did: salt length, key length and cost of each. */
+    const workOf = async (username: string) => {
+      scrypt.mockClear();
+      await login(app, username, 'whatever it is').expect(401);
+      return scrypt.mock.calls.map(([, salt, keyLength, options]) => {
+        const { N, r, p } = options as crypto.ScryptOptions;
+        return { salt: (salt as Buffer).length, keyLength, N, r, p };
+      });
+    };
+    const unknown = await workOf('nobody-here');
+    expect(unknown).toEqual([{ salt: 16, keyLength: 32, N: 16_384, r: 8, p: 1 }]);
+    expect(unknown).toEqual(await workOf('alice'));
   });
 });

@@ -1,6 +1,8 @@
 // What the API's unit tests share: an app over an in-memory users database, a fixed gold
 // snapshot, and a user to log in with.
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import jwt from 'jsonwebtoken';
+import request from 'supertest';
 import { expect } from 'vitest';
 import type { ApiConfig } from './config.js';
 import { loadApiConfig } from './config.js';
@@ -53,9 +55,27 @@ export function testConfig(env: Record<string, string> = {}): ApiConfig {
 export async function testApp(env: Record<string, string> = {}, gold: GoldSource = new FixedGold()) {
   const config = testConfig(env);
   const users = new UserStore(config.usersDb);
-  await users.create('alice', 'correct horse battery');
+  const alice = await users.create('alice', 'correct horse battery');
   const app = createApp({ config, users, gold, version: 'test' });
-  return { app, users, config };
+  return { app, users, config, alice };
+}
+
+type App = Parameters<typeof request>[0];
+
+export const login = (app: App, username = 'alice', password = 'correct horse battery') => request(app).post('/api/token/').send({ username, password });
+
+/** The pair of tokens a login with the right password gets. */
+export async function tokenPair(app: App, username?: string, password?: string): Promise<{ access: string; refresh: string }> {
+  return (await login(app, username, password).expect(200)).body as { access: string; refresh: string };
+}
+
+export const refreshWith = (app: App, refresh: string) => request(app).post('/api/token/refresh/').send({ refresh });
+
+/** A token signed by hand, with claims an attacker (holding a key) or a bug might choose; an access token of `subject` by default. */
+export function forge(subject: string, claims: Record<string, unknown> = {}, secret: string | Buffer = SECRET, options: jwt.SignOptions = {}): string {
+  const signOptions: jwt.SignOptions = { algorithm: 'HS256', subject, issuer: 'lake', audience: 'lake-api', expiresIn: 60, jwtid: 'j1', ...options };
+  if (signOptions.expiresIn === undefined) delete signOptions.expiresIn;
+  return jwt.sign({ token_type: 'access', ver: 0, ...claims }, secret, signOptions);
 }
 
 type Operation = { responses: Record<string, { content?: Record<string, { schema: object }> }> };

@@ -1,16 +1,18 @@
 // Access and refresh tokens: HS256 JWTs with the algorithm pinned on verify and every claim that
-// matters checked — iss, aud, exp, nbf, sub, jti, token_type, and `ver`, the user's token version
-// (bumped on a password change, so older tokens die). An access token is never accepted where a
-// refresh token is expected, nor the reverse.
+// matters checked — iss, aud, exp, nbf, sub (the user's random identity, never reused), jti,
+// token_type, and `ver`, the user's token version (bumped on a password change or `lake user
+// revoke`, so older tokens die). An access token is never accepted where a refresh token is
+// expected, nor the reverse.
 //
 // A login starts a session: its refresh tokens share a family id (`fam`) and the session's end
-// (`sess`, absolute: rotation never extends it). A rotated refresh token presented again means
-// it was stolen or replayed, so its whole family is revoked (RFC 9700 §4.14.2): the thief's and
-// the user's refresh tokens both stop working, and the user logs in again.
+// (`sess`, absolute: rotation never extends it, and no token of the session outlives it). A
+// rotated refresh token presented again means it was stolen or replayed, so its whole family is
+// revoked (RFC 9700 §4.14.2): the thief's and the user's refresh tokens both stop working, and the
+// user logs in again.
 import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { ApiConfig } from './config.js';
-import type { User, UserStore } from './users.js';
+import { SUBJECT_PATTERN, type User, type UserStore } from './users.js';
 
 export type TokenType = 'access' | 'refresh';
 
@@ -23,12 +25,12 @@ export interface TokenClaims {
   aud: string;
   iat: number;
   exp: number;
-  /** Refresh tokens: the family (one login and its rotations) and the end of its session. */
+  /** Refresh tokens only (and required of them): the family (one login and its rotations) and the end of its session. */
   fam?: string;
   sess?: number;
 }
 
-/** The session a refresh token belongs to (tokens from before families were their own family). */
+/** The session a refresh token belongs to. */
 interface Session {
   family: string;
   endsAt: number;
@@ -51,12 +53,13 @@ export function isTokenClaims(payload: unknown): payload is TokenClaims {
     typeof claims === 'object' &&
     claims !== null &&
     typeof claims.sub === 'string' &&
-    /^\d+$/.test(claims.sub) &&
+    SUBJECT_PATTERN.test(claims.sub) &&
     (claims.token_type === 'access' || claims.token_type === 'refresh') &&
     typeof claims.jti === 'string' &&
     claims.jti.length > 0 &&
     Number.isSafeInteger(claims.ver) &&
-    typeof claims.exp === 'number'
+    typeof claims.exp === 'number' &&
+    (claims.token_type === 'access' || (typeof claims.fam === 'string' && claims.fam.length > 0 && Number.isSafeInteger(claims.sess)))
   );
 }
 
@@ -74,15 +77,17 @@ export class TokenService {
     this.key = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
   }
 
-  private sign(user: User, type: TokenType, session?: Session): string {
+  private sign(user: User, type: TokenType, session: Session): string {
     const now = Math.floor(Date.now() / 1000);
+    // A login lasts at most its session: no token of it, access or refresh, expires later.
+    const exp = Math.min(now + (type === 'access' ? this.config.accessTtlSeconds : this.config.refreshTtlSeconds), session.endsAt);
     const claims =
-      type === 'refresh' && session
-        ? { token_type: type, ver: user.tokenVersion, fam: session.family, sess: session.endsAt, exp: Math.min(now + this.config.refreshTtlSeconds, session.endsAt) }
-        : { token_type: type, ver: user.tokenVersion, exp: now + this.config.accessTtlSeconds };
+      type === 'refresh'
+        ? { token_type: type, ver: user.tokenVersion, fam: session.family, sess: session.endsAt, exp }
+        : { token_type: type, ver: user.tokenVersion, exp };
     return jwt.sign(claims, this.key, {
       algorithm: 'HS256',
-      subject: String(user.id),
+      subject: user.subject,
       issuer: this.config.issuer,
       audience: this.config.audience,
       jwtid: randomUUID(),
@@ -91,7 +96,7 @@ export class TokenService {
 
   /** A new session's tokens (a login), or the next pair of a session (a rotation). */
   issuePair(user: User, session: Session = { family: randomUUID(), endsAt: Math.floor(Date.now() / 1000) + this.config.sessionTtlSeconds }): TokenPair {
-    return { access: this.sign(user, 'access'), refresh: this.sign(user, 'refresh', session) };
+    return { access: this.sign(user, 'access', session), refresh: this.sign(user, 'refresh', session) };
   }
 
   /** The verify options passport-jwt and `verify` share: the algorithm is pinned. */
@@ -103,7 +108,7 @@ export class TokenService {
   userFor(payload: unknown, expected: TokenType): User {
     if (!isTokenClaims(payload)) throw new TokenRejected('Token is invalid');
     if (payload.token_type !== expected) throw new TokenRejected(`Token has wrong type: expected an ${expected} token`);
-    const user = this.users.byId(Number(payload.sub));
+    const user = this.users.bySubject(payload.sub);
     if (!user) throw new TokenRejected('User not found');
     if (user.tokenVersion !== payload.ver) throw new TokenRejected("Token was revoked: the password changed or the user's sessions were ended");
     return user;
@@ -127,7 +132,8 @@ export class TokenService {
    */
   refresh(token: string): { access: string; refresh?: string } {
     const { user, claims } = this.verify(token, 'refresh');
-    const session: Session = { family: claims.fam ?? claims.jti, endsAt: claims.sess ?? claims.exp };
+    // isTokenClaims required both of a refresh token.
+    const session: Session = { family: claims.fam!, endsAt: claims.sess! };
     if (this.users.isFamilyRevoked(session.family)) throw new TokenRejected('Token was revoked: a token of its session was used twice; log in again');
     if (this.config.rotateRefreshTokens) {
       if (!this.users.revoke(claims.jti, claims.exp)) {
@@ -137,7 +143,7 @@ export class TokenService {
       return this.issuePair(user, session);
     }
     if (this.users.isRevoked(claims.jti)) throw new TokenRejected('Token is blacklisted');
-    return { access: this.sign(user, 'access') };
+    return { access: this.sign(user, 'access', session) };
   }
 }
 

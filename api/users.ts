@@ -1,7 +1,10 @@
 // The API's users and revoked refresh tokens, in an embedded SQLite database (better-sqlite3).
-// A user's `token_version` is written into every token issued to them; changing the password, or
-// `lake user revoke`, bumps it, which invalidates every token issued before. Deleting the user
-// does the same, for good: a user id is never given again (tokens name their user by id).
+// Tokens name a user by `subject`, a random identity made when the user is created and never
+// given to anyone else: a deleted user's tokens name nobody, even once a new user has their row
+// id, or the database was made again from scratch. A user's `token_version` is written into every
+// token issued to them; changing the password, or `lake user revoke`, bumps it, which invalidates
+// every token issued before.
+import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,44 +12,72 @@ import { LakeError } from '../control/errors.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
 
 export interface User {
-  id: number;
+  /** The random identity tokens carry in `sub`. */
+  subject: string;
   username: string;
   tokenVersion: number;
   createdAt: string;
 }
 
 interface UserRow {
-  id: number;
+  subject: string;
   username: string;
   password_hash: string;
   token_version: number;
   created_at: string;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS users (
-  id INTEGER PRIMARY KEY,
-  username TEXT NOT NULL UNIQUE,
-  password_hash TEXT NOT NULL,
-  token_version INTEGER NOT NULL DEFAULT 0,
-  created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS revoked_tokens (
-  jti TEXT PRIMARY KEY,
-  expires_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS revoked_families (
-  family TEXT PRIMARY KEY,
-  expires_at INTEGER NOT NULL
-);
--- The highest user id ever given. Without AUTOINCREMENT SQLite gives the largest id again once
--- its user is deleted, and the deleted user's tokens would name the new one. (A database made
--- before this table knows only the ids it still holds.)
-CREATE TABLE IF NOT EXISTS last_user_id (
-  one INTEGER PRIMARY KEY CHECK (one = 1),
-  id INTEGER NOT NULL
-);
-`;
+/** 16 random bytes, base64url: what a subject looks like. */
+export const SUBJECT_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+const newSubject = () => randomBytes(16).toString('base64url');
+
+/**
+ * The schema, one step per version: step i brings a database from `PRAGMA user_version` i to
+ * i + 1. A database made before versions were recorded is at 0 and already has the tables of the
+ * first step, so every step works on it as on a new one.
+ */
+const MIGRATIONS: ((db: Database.Database) => void)[] = [
+  (db) =>
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS users (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        token_version INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS revoked_tokens (
+        jti TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS revoked_families (
+        family TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      );
+    `),
+  // Tokens named users by row id, which SQLite gives again (the largest, once its user is
+  // deleted; every id, to a database made anew). Each user gets a random identity instead: tokens
+  // issued before this step name nobody, and their users log in again. The high-water mark of
+  // ids an earlier version kept for the same purpose is no longer needed.
+  (db) => {
+    db.exec('ALTER TABLE users ADD COLUMN subject TEXT');
+    const setSubject = db.prepare('UPDATE users SET subject = ? WHERE id = ?');
+    for (const { id } of db.prepare<[], { id: number }>('SELECT id FROM users').all()) setSubject.run(newSubject(), id);
+    db.exec('CREATE UNIQUE INDEX users_subject ON users (subject); DROP TABLE IF EXISTS last_user_id');
+  },
+];
+
+/** Brings the database to the newest schema; of several processes opening it at once, one migrates. */
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new LakeError(`the users database has schema version ${version}, newer than this lake knows (${MIGRATIONS.length})`, 'run the lake version that made it');
+    }
+    for (const step of MIGRATIONS.slice(version)) step(db);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}
 
 /** Usernames: 1–150 printable characters, no surrounding spaces (checked, never interpolated). */
 export function checkUsername(username: string): string {
@@ -63,11 +94,11 @@ export function checkPassword(password: string): string {
   return password;
 }
 
-const toUser = (row: UserRow): User => ({ id: row.id, username: row.username, tokenVersion: row.token_version, createdAt: row.created_at });
+const toUser = (row: UserRow): User => ({ subject: row.subject, username: row.username, tokenVersion: row.token_version, createdAt: row.created_at });
 
 export class UserStore {
   private readonly db: Database.Database;
-  private selectById: Database.Statement<[number], UserRow> | undefined;
+  private selectBySubject: Database.Statement<[string], UserRow> | undefined;
 
   constructor(file: string) {
     if (file !== ':memory:') {
@@ -83,23 +114,17 @@ export class UserStore {
       throw new LakeError(`cannot open the users database ${file}: ${(error as Error).message}`, 'check LAKE_USERS_DB and the folder permissions', { cause: error });
     }
     this.db.pragma('journal_mode = WAL');
-    this.db.exec(SCHEMA);
+    migrate(this.db);
   }
 
   async create(username: string, password: string): Promise<User> {
     const name = checkUsername(username);
     const hash = await hashPassword(checkPassword(password));
-    const insert = this.db.transaction((createdAt: string) => {
-      const { next } = this.db
-        .prepare<[], { next: number }>('SELECT max(coalesce((SELECT id FROM last_user_id), 0), coalesce((SELECT max(id) FROM users), 0)) + 1 AS next')
-        .get() as { next: number };
-      this.db.prepare('INSERT INTO last_user_id (one, id) VALUES (1, ?) ON CONFLICT (one) DO UPDATE SET id = excluded.id').run(next);
-      return this.db
-        .prepare<[number, string, string, string], UserRow>('INSERT INTO users (id, username, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING *')
-        .get(next, name, hash, createdAt) as UserRow;
-    });
     try {
-      return toUser(insert(new Date().toISOString()));
+      const row = this.db
+        .prepare<[string, string, string, string], UserRow>('INSERT INTO users (subject, username, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING *')
+        .get(newSubject(), name, hash, new Date().toISOString()) as UserRow;
+      return toUser(row);
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new LakeError(`user ${name} already exists`, `change the password with: lake user set-password ${name}`);
       throw error;
@@ -111,9 +136,9 @@ export class UserStore {
   }
 
   /** On every authenticated request: the statement is prepared once. */
-  byId(id: number): User | undefined {
-    this.selectById ??= this.db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?');
-    const row = this.selectById.get(id);
+  bySubject(subject: string): User | undefined {
+    this.selectBySubject ??= this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE subject = ?');
+    const row = this.selectBySubject.get(subject);
     return row && toUser(row);
   }
 
