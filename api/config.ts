@@ -1,7 +1,7 @@
 // Typed configuration of the API server from the environment. Defaults suit the embedded stack;
 // every value can be set for a real deployment (see README, "The API").
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LakeError } from '../control/errors.js';
@@ -70,17 +70,64 @@ function trustProxy(text: string): boolean | number | string {
 }
 
 /**
- * A rough measure of how guessable a secret is: its length times the Shannon entropy of its
- * characters' frequencies. Random hex of 32 bytes scores about 250 bits; `xxxx…` scores 0 and
- * `changeme` repeated about 90, whatever their length.
+ * A rough, cautious measure of how guessable a secret is, in bits: the lower of two estimates.
+ * One is its length times the Shannon entropy of its characters' frequencies, low for few
+ * distinct characters (`xxxx…`). The other counts only the characters a guesser could not predict
+ * from those before — a character that continues a run of equal steps (`aaaa`, `abcd`, `1234`,
+ * `9753`) counts for nothing, a stretch of 4 or more that repeats earlier text for one — at the bits
+ * of a character drawn from the classes the secret uses (digits, lower case, upper case, other).
+ * Random hex of 32 bytes scores about 240 bits; `changeme` repeated, `Password123!` repeated or
+ * `0123456789abcdef` twice score under 100, whatever their length.
  */
 export function estimatedSecretBits(secret: string): number {
-  const characters = [...secret];
-  const counts = new Map<string, number>();
-  for (const character of characters) counts.set(character, (counts.get(character) ?? 0) + 1);
+  const codes = [...secret].map((character) => character.codePointAt(0)!);
+  return Math.min(shannonBits(codes), unpredictableCharacters(codes) * bitsPerCharacter(secret));
+}
+
+function shannonBits(codes: number[]): number {
+  const counts = new Map<number, number>();
+  for (const code of codes) counts.set(code, (counts.get(code) ?? 0) + 1);
   let perCharacter = 0;
-  for (const count of counts.values()) perCharacter -= (count / characters.length) * Math.log2(count / characters.length);
-  return characters.length * perCharacter;
+  for (const count of counts.values()) perCharacter -= (count / codes.length) * Math.log2(count / codes.length);
+  return codes.length * perCharacter;
+}
+
+function bitsPerCharacter(secret: string): number {
+  const classes: [RegExp, number][] = [
+    [/[0-9]/, 10],
+    [/[a-z]/, 26],
+    [/[A-Z]/, 26],
+    [/[^0-9a-zA-Z]/, 33],
+  ];
+  const alphabet = classes.reduce((size, [pattern, count]) => size + (pattern.test(secret) ? count : 0), 0);
+  return Math.log2(Math.max(alphabet, 2));
+}
+
+function unpredictableCharacters(codes: number[]): number {
+  let count = 0;
+  for (let i = 0; i < codes.length; ) {
+    const repeated = longestEarlierMatch(codes, i);
+    if (repeated >= 4) {
+      count += 1;
+      i += repeated;
+    } else {
+      const continuesRun = i >= 2 && codes[i]! - codes[i - 1]! === codes[i - 1]! - codes[i - 2]!;
+      if (!continuesRun) count += 1;
+      i += 1;
+    }
+  }
+  return count;
+}
+
+/** The length of the longest text starting at `at` that also starts earlier (it may overlap `at`, as in `abababab`). */
+function longestEarlierMatch(codes: number[], at: number): number {
+  let longest = 0;
+  for (let start = 0; start < at; start++) {
+    let length = 0;
+    while (at + length < codes.length && codes[start + length] === codes[at + length]) length++;
+    longest = Math.max(longest, length);
+  }
+  return longest;
 }
 
 /** Below this estimate a secret is refused as guessable. */
@@ -92,7 +139,7 @@ function checkedSecret(secret: string, where: string): string {
     throw new LakeError(`the JWT signing secret from ${where} is shorter than ${MIN_SECRET_BYTES} bytes`, fix);
   }
   if (estimatedSecretBits(secret) < MIN_SECRET_BITS) {
-    throw new LakeError(`the JWT signing secret from ${where} is too predictable (repeated or few distinct characters)`, fix);
+    throw new LakeError(`the JWT signing secret from ${where} is too predictable (repeats, runs such as abcd or 1234, or few distinct characters)`, fix);
   }
   return secret;
 }
@@ -110,7 +157,10 @@ function jwtSecret(env: Env, homeDir: string): { secret: string; source: string 
   }
   const file = path.join(homeDir, 'secrets', 'jwt-secret');
   try {
-    return { secret: checkedSecret(readFileSync(file, 'utf8').trim(), file), source: file };
+    const secret = checkedSecret(readFileSync(file, 'utf8').trim(), file);
+    // Made readable by all by an older lake: whoever could read it could sign any user's tokens.
+    if (statSync(file).mode & 0o077) chmodSync(file, 0o600);
+    return { secret, source: file };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }

@@ -43,9 +43,10 @@ describe('the API on gold made by the pipeline', () => {
 
   const get = (endpoint: string) => request(api.url).get(endpoint).set('Authorization', `Bearer ${access}`).expect(200);
 
-  it('is ready with the current gold version', async () => {
+  it('is ready, tells an anonymous caller nothing more, and serves the current gold version', async () => {
     const res = await request(api.url).get('/api/ready').expect(200);
-    expect(res.body).toMatchObject({ ready: true, gold: { state: 'ready', version: api.gold.snapshot()?.version } });
+    expect(res.body).toEqual({ ready: true, gold: { state: 'ready' } });
+    expect((await get('/api/campaign-metrics/')).headers['x-gold-version']).toBe(api.gold.snapshot()?.version);
   });
 
   it('serves the four metrics with the contract keys and exact values', async () => {
