@@ -11,8 +11,13 @@
 // Reports p50/p90/p99/max per rate, the achieved rate, and the peak resident memory of the stack
 // and of the two lake processes.
 //
+// BENCH_HISTORY=<events>: the lake first holds that many events (produced, then landed, cleaned and
+// published by `lake stream --until-idle`), so that each cycle works on top of a history, as a
+// stream that has run for a while does; only the events of the steady flow are timed.
+//
 //   npm run bench:stream -- [rates, default 2000] [seconds per rate, default 300] [trigger, default 3s]
 //   npm run bench:stream -- 2000,5000,10000 120
+//   BENCH_HISTORY=1000000 npm run bench:stream -- 2000 120
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -37,6 +42,7 @@ const trigger = process.argv[4] ?? '3s';
 parseDuration(trigger, 'trigger');
 const apiPort = Number(process.env.BENCH_API_PORT ?? 18_100);
 const apiPollMs = Number(process.env.API_GOLD_POLL_MS ?? 1000);
+const history = parseWholeNumber(process.env.BENCH_HISTORY ?? '0', 'BENCH_HISTORY');
 
 interface Served {
   version: string;
@@ -122,6 +128,9 @@ async function measureRate(rate: number, seed: number): Promise<RateResult> {
   await users.create('bench', 'bench password');
   users.close();
 
+  // Offsets below these are the history's, not timed.
+  const historyEnd = history > 0 ? await landHistory(config, seed) : new Map<string, number>();
+  const measuredFrom = Date.now();
   const stream = lakeProcess(['stream', '--trigger', trigger], config);
   const api = lakeProcess(['api', '--port', String(apiPort)], config, { JWT_SECRET: secret, LAKE_USERS_DB: usersDb, API_WORKERS: '1', API_GOLD_POLL_MS: String(apiPollMs), JWT_ACCESS_TTL: '2h' });
   const served: Served[] = [];
@@ -184,7 +193,10 @@ async function measureRate(rate: number, seed: number): Promise<RateResult> {
     // Each landed event, matched with the first served version that counts it.
     const versions = served.map(({ version, at }) => ({ at, coverage: coverageOf(runs.get(version) as GoldRun, runs) }));
     const spark = await SparkSession.connect(config.sparkRemote);
-    const rows = await (await spark.sql(`SELECT CAST(partition AS STRING) AS p, offset, unix_millis(timestamp) AS ms FROM delta.\`${adEventsTable(config)}\``)).collect<{ p: string; offset: bigint; ms: bigint }>();
+    const timed = [...historyEnd].map(([partition, end]) => `NOT (partition = ${partition} AND offset < ${end})`).join(' AND ') || 'true';
+    const rows = await (
+      await spark.sql(`SELECT CAST(partition AS STRING) AS p, offset, unix_millis(timestamp) AS ms FROM delta.\`${adEventsTable(config)}\` WHERE ${timed}`)
+    ).collect<{ p: string; offset: bigint; ms: bigint }>();
     await spark.close();
     const latenciesMs = rows
       .map(({ p, offset, ms }) => {
@@ -194,8 +206,10 @@ async function measureRate(rate: number, seed: number): Promise<RateResult> {
       })
       .sort((a, b) => a - b);
     if (rows.length !== produced.expected.bronze_records) throw new Error(`bronze holds ${rows.length} events, the producer had ${produced.expected.bronze_records} acknowledged`);
+    // The stream's runs (not the history's).
+    const measured = [...runs.values()].filter((run) => run.outcome === 'succeeded' && Date.parse(run.startedAt) >= measuredFrom);
     const medianSeconds = (layer: 'bronze' | 'silver' | 'gold') => {
-      const durations = [...runs.values()].filter((run) => run.layer === layer && run.outcome === 'succeeded').map((run) => (Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000);
+      const durations = measured.filter((run) => run.layer === layer).map((run) => (Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000);
       return percentile(durations.sort((a, b) => a - b), 0.5);
     };
     return {
@@ -208,7 +222,7 @@ async function measureRate(rate: number, seed: number): Promise<RateResult> {
       peakStreamMiB: peaks.stream,
       peakApiMiB: peaks.api,
       layerMedians: { bronze: medianSeconds('bronze'), silver: medianSeconds('silver'), gold: medianSeconds('gold') },
-      cycles: [...runs.values()].filter((run) => run.layer === 'gold' && run.outcome === 'succeeded').length,
+      cycles: measured.filter((run) => run.layer === 'gold').length,
     };
   } finally {
     polling = false;
@@ -224,6 +238,18 @@ async function measureRate(rate: number, seed: number): Promise<RateResult> {
   }
 }
 
+/** Produces the history's events and has `lake stream --until-idle` publish them; returns the end offset of each partition. */
+async function landHistory(config: LakeConfig, seed: number): Promise<Map<string, number>> {
+  process.stderr.write(`a history of ${history} events first…\n`);
+  const produced = await produceAdEvents(config, { count: history, partitions: 3, dirtyRate: 0.02, seed: 1000 + seed });
+  const landing = lakeProcess(['stream', '--until-idle'], config);
+  const exited = once(landing, 'exit');
+  landing.stderr!.resume();
+  const [code] = (await exited) as [number | null];
+  if (code !== 0) throw new Error(`lake stream --until-idle exited (${code}) while landing the history`);
+  return new Map(produced.expected.offsets.map((written) => [String(written.partition), written.last_offset + 1]));
+}
+
 const results: RateResult[] = [];
 for (const [index, rate] of rates.entries()) {
   process.stderr.write(`rate ${rate} events/s for ${seconds} s…\n`);
@@ -231,7 +257,7 @@ for (const [index, rate] of rates.entries()) {
 }
 
 const lines = [
-  `Stream latency, Kafka acknowledgement → /api/campaign-metrics/, ${new Date().toISOString().slice(0, 10)}, ${os.availableParallelism()} vCPU, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ${seconds} s per rate, trigger ${trigger}, API gold poll ${apiPollMs} ms, 3 partitions, 2 % dirty events`,
+  `Stream latency, Kafka acknowledgement → /api/campaign-metrics/, ${new Date().toISOString().slice(0, 10)}, ${os.availableParallelism()} vCPU, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ${seconds} s per rate, trigger ${trigger}, API gold poll ${apiPollMs} ms, 3 partitions, 2 % dirty events${history > 0 ? `; on a lake already holding ${history} events` : ''}`,
   '',
   '| target rate | achieved | events | p50 | p90 | p99 | max | gold versions served | cycles; median record / silver / gold run | peak RSS: stack / lake stream / lake api |',
   '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
