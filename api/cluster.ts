@@ -2,7 +2,8 @@
 // each a full API over the shared users database. The primary holds what must be one: the gold
 // cache (one Spark session, one poll of the pointer), whose versions it passes to the workers, and
 // the failed-login counters (express-rate-limit's cluster store), so that N workers do not grant
-// N times the login allowance. A worker that dies is replaced; Ctrl-C stops them all.
+// N times the login allowance, and the turns to hash a password, so that N workers do not hash N
+// times as many at once. A worker that dies is replaced; Ctrl-C stops them all.
 import cluster, { type Worker } from 'node:cluster';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,23 +14,58 @@ import type { ApiConfig } from './config.js';
 import { GoldCache, sparkGoldLoader } from './gold-cache.js';
 import type { GoldStatus, LoadedGold } from './gold-source.js';
 import { apiUrl } from './listen.js';
+import { HashTurns } from './passwords.js';
 import { apiVersion, type RunningApi } from './server.js';
 import { UserStore } from './users.js';
 
 /** What the primary tells a worker (the `lake` key keeps them apart from the rate-limit store's messages). */
 export type ToWorker =
-  | { lake: 'start'; config: ApiConfig; version: string; workers: number }
+  | { lake: 'start'; config: ApiConfig; version: string }
   | { lake: 'gold'; gold: LoadedGold | undefined; status: GoldStatus }
-  | { lake: 'stop' };
+  | { lake: 'stop' }
+  /** A turn to hash a password: the answer to the worker's oldest `hash-turn` request. */
+  | { lake: 'hash-turn' };
 
 /** What a worker tells the primary. */
-export type FromWorker = { lake: 'ready' } | { lake: 'listening'; port: number } | { lake: 'failed'; message: string; hint?: string };
+export type FromWorker =
+  | { lake: 'ready' }
+  | { lake: 'listening'; port: number }
+  | { lake: 'failed'; message: string; hint?: string }
+  /** Asks for a turn to hash a password, then tells it is done. */
+  | { lake: 'hash-turn' }
+  | { lake: 'hash-done' };
 
 // The worker's module beside this one: worker.ts under tsx, worker.js once compiled.
 const thisFile = fileURLToPath(import.meta.url);
 const workerFile = path.join(path.dirname(thisFile), `worker${path.extname(thisFile)}`);
 const RESTART_DELAY_MS = 1000;
 const STOP_TIMEOUT_MS = 5000;
+
+/** What the primary needs of a worker to give it turns to hash. */
+type TurnTaker = Pick<Worker, 'on' | 'once' | 'send' | 'isConnected'>;
+
+/**
+ * Answers a worker's requests for turns to hash a password from the primary's `turns`, shared by
+ * all the workers, and takes back the turns it held when it exits (a worker killed mid-login).
+ */
+export function giveHashTurns(worker: TurnTaker, turns: HashTurns): void {
+  let held = 0;
+  worker.on('message', (message: FromWorker | undefined) => {
+    if (message?.lake === 'hash-turn') {
+      void turns.take().then(() => {
+        if (!worker.isConnected()) return turns.give();
+        held++;
+        worker.send({ lake: 'hash-turn' } satisfies ToWorker);
+      });
+    } else if (message?.lake === 'hash-done') {
+      held--;
+      turns.give();
+    }
+  });
+  worker.once('exit', () => {
+    for (; held > 0; held--) turns.give();
+  });
+}
 
 export async function startApiCluster(lake: LakeConfig, config: ApiConfig, log: (line: string) => void = () => undefined): Promise<RunningApi> {
   if (config.usersDb === ':memory:') {
@@ -38,6 +74,7 @@ export async function startApiCluster(lake: LakeConfig, config: ApiConfig, log: 
   // Opened here first, so the schema exists before the workers open the file.
   const users = new UserStore(config.usersDb);
   new ClusterMemoryStorePrimary().init();
+  const hashTurns = new HashTurns(config.loginHashes);
   const workers = new Set<Worker>();
   /** Workers whose module has loaded: they handle messages (a stop among them). */
   const ready = new WeakSet<Worker>();
@@ -59,7 +96,7 @@ export async function startApiCluster(lake: LakeConfig, config: ApiConfig, log: 
 
   let stopping = false;
   cluster.setupPrimary({ exec: workerFile });
-  const start: ToWorker = { lake: 'start', config, version: apiVersion, workers: config.workers };
+  const start: ToWorker = { lake: 'start', config, version: apiVersion };
 
   /** A new worker; resolves with the port once it listens. */
   const fork = () =>
@@ -67,6 +104,7 @@ export async function startApiCluster(lake: LakeConfig, config: ApiConfig, log: 
       const worker = cluster.fork();
       workers.add(worker);
       let listening = false;
+      giveHashTurns(worker, hashTurns);
       worker.on('message', (message: FromWorker | undefined) => {
         // A message sent before the worker's module has loaded would be lost: it asks when ready.
         if (message?.lake === 'ready') {

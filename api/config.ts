@@ -32,6 +32,8 @@ export interface ApiConfig {
   /** Failed logins per client address, whatever the usernames: password spraying. */
   loginAttemptsPerClient: number;
   loginWindowMs: number;
+  /** Password hashes (scrypt) computed at once by the whole API; more logins wait their turn. */
+  loginHashes: number;
   /** Largest request body accepted, in bytes. */
   bodyLimitBytes: number;
   /** Express `trust proxy`: which proxies' X-Forwarded-For to believe for the client address. */
@@ -194,6 +196,9 @@ export function loadApiConfig(env: Env, homeDir: string): ApiConfig {
     loginAttempts: positiveInteger('API_LOGIN_ATTEMPTS', get('API_LOGIN_ATTEMPTS', '10')),
     loginAttemptsPerClient: positiveInteger('API_LOGIN_CLIENT_ATTEMPTS', get('API_LOGIN_CLIENT_ATTEMPTS', '50')),
     loginWindowMs: parseDuration('API_LOGIN_WINDOW', get('API_LOGIN_WINDOW', '15m')) * 1000,
+    // Each hash keeps a core busy for tens of milliseconds (and takes one of libuv's 4 threads, which
+    // also read the files the API serves): a flood of logins gets half the cores, the requests the rest.
+    loginHashes: positiveInteger('API_LOGIN_HASHES', get('API_LOGIN_HASHES', String(Math.max(1, Math.floor(os.availableParallelism() / 2))))),
     bodyLimitBytes: positiveInteger('API_BODY_LIMIT_BYTES', get('API_BODY_LIMIT_BYTES', '8192')),
     trustProxy: trustProxy(get('API_TRUST_PROXY', 'false')),
     workers: positiveInteger('API_WORKERS', get('API_WORKERS', String(os.availableParallelism()))),

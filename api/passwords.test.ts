@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_CONCURRENT_HASHES, decoyHash, hashLoad, hashPassword, shareHashSlots, verifyPassword } from './passwords.js';
+import { HashTurns, decoyHash, hashPassword, useHashTurns, verifyPassword } from './passwords.js';
 
 describe('password hashing', () => {
   it('verifies the right password and refuses a wrong one', async () => {
@@ -9,29 +9,44 @@ describe('password hashing', () => {
     expect(await verifyPassword('correct horse batterY', stored)).toBe(false);
   });
 
-  it('runs at most a bounded number of scrypt computations at once; the others wait their turn', async () => {
+  it('runs at most as many scrypt computations at once as it has turns; the others wait theirs', async () => {
     await decoyHash; // made at import: nothing else is hashing now
     const stored = await hashPassword('correct horse battery');
-    const loads: { running: number; waiting: number }[] = [];
-    const logins = Array.from({ length: 8 }, (_, i) => verifyPassword(i % 2 ? 'correct horse battery' : 'wrong password!', stored));
-    loads.push(hashLoad());
-    const results = await Promise.all(logins.map((login) => login.finally(() => loads.push(hashLoad()))));
-    expect(results).toEqual([false, true, false, true, false, true, false, true]);
-    expect(loads[0]).toEqual({ running: MAX_CONCURRENT_HASHES, waiting: 8 - MAX_CONCURRENT_HASHES });
-    for (const load of loads) expect(load.running).toBeLessThanOrEqual(MAX_CONCURRENT_HASHES);
-    expect(hashLoad()).toEqual({ running: 0, waiting: 0 });
+    const turns = new HashTurns(2);
+    useHashTurns(turns);
+    try {
+      const loads: { running: number; waiting: number }[] = [];
+      const logins = Array.from({ length: 8 }, (_, i) => verifyPassword(i % 2 ? 'correct horse battery' : 'wrong password!', stored));
+      loads.push(turns.load);
+      const results = await Promise.all(logins.map((login) => login.finally(() => loads.push(turns.load))));
+      expect(results).toEqual([false, true, false, true, false, true, false, true]);
+      expect(loads[0]).toEqual({ running: 2, waiting: 6 });
+      for (const load of loads) expect(load.running).toBeLessThanOrEqual(2);
+      expect(turns.load).toEqual({ running: 0, waiting: 0 });
+    } finally {
+      useHashTurns(new HashTurns(1));
+    }
   });
 
-  it('shares the bound among the processes of an API cluster: two workers hash one at a time each', async () => {
-    shareHashSlots(2);
+  it('gives turns in the order they were asked for', async () => {
+    const turns = new HashTurns(1);
+    const order: string[] = [];
+    await turns.take();
+    const waiting = ['b', 'c', 'd'].map((name) => turns.take().then(() => (order.push(name), turns.give())));
+    turns.give();
+    await Promise.all(waiting);
+    expect(order).toEqual(['b', 'c', 'd']);
+    expect(turns.load).toEqual({ running: 0, waiting: 0 });
+  });
+
+  it('gives a turn back when the computation fails', async () => {
+    const turns = new HashTurns(1);
+    useHashTurns(turns);
     try {
-      const stored = await hashPassword('correct horse battery');
-      const logins = Array.from({ length: 4 }, () => verifyPassword('wrong password!', stored));
-      expect(hashLoad()).toEqual({ running: MAX_CONCURRENT_HASHES / 2, waiting: 4 - MAX_CONCURRENT_HASHES / 2 });
-      await Promise.all(logins);
+      await expect(verifyPassword('x', 'scrypt$3$8$1$c2FsdA==$a2V5')).rejects.toThrow(); // N must be a power of 2
+      expect(turns.load).toEqual({ running: 0, waiting: 0 });
     } finally {
-      shareHashSlots(1);
+      useHashTurns(new HashTurns(1));
     }
-    expect(hashLoad()).toEqual({ running: 0, waiting: 0 });
   });
 });

@@ -6,42 +6,59 @@ const COST = { N: 16_384, r: 8, p: 1 };
 const KEY_BYTES = 32;
 const SALT_BYTES = 16;
 
-/**
- * At most this many scrypt computations at once; the others wait their turn. scrypt runs on
- * libuv's thread pool (4 threads), which also reads the files the API serves: a flood of logins
- * must not take all of it, nor every core.
- */
-export const MAX_CONCURRENT_HASHES = 2;
-let hashSlots = MAX_CONCURRENT_HASHES;
-let hashing = 0;
-const waiting: (() => void)[] = [];
+/** Turns to compute a hash: `take` resolves when it is this caller's turn, `give` ends it. */
+export interface HashTurnGiver {
+  take(): Promise<void>;
+  give(): void;
+}
 
-async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (hashing >= hashSlots) await new Promise<void>((resolve) => waiting.push(resolve));
-  else hashing++;
-  try {
-    return await work();
-  } finally {
-    // The slot passes straight to the next in line, or is freed.
-    const next = waiting.shift();
+/** At most `size` turns at once in this process; the others wait in the order they asked. */
+export class HashTurns implements HashTurnGiver {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly size: number) {}
+
+  async take(): Promise<void> {
+    if (this.running < this.size) this.running++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  give(): void {
+    // The turn passes straight to the next in line, or is freed.
+    const next = this.waiting.shift();
     if (next) next();
-    else hashing--;
+    else this.running--;
+  }
+
+  /** How many turns are taken and how many callers wait (for tests and diagnostics). */
+  get load(): { running: number; waiting: number } {
+    return { running: this.running, waiting: this.waiting.length };
   }
 }
 
+// One at a time until the API sets its bound (API_LOGIN_HASHES): the CLI hashes one password.
+let turns: HashTurnGiver = new HashTurns(1);
+
 /**
- * Shares the bound among the processes of an API cluster, so that together they hash no more
- * at once than one process would (at least one each).
+ * Where every hash of this process takes its turn from: the API's configured bound, or for a
+ * worker of an API cluster its primary's, so that together the workers hash no more at once.
  */
-export function shareHashSlots(processes: number): void {
-  hashSlots = Math.max(1, Math.floor(MAX_CONCURRENT_HASHES / processes));
+export function useHashTurns(giver: HashTurnGiver): void {
+  turns = giver;
 }
 
-/** How many computations are running and waiting (for tests and diagnostics). */
-export const hashLoad = () => ({ running: hashing, waiting: waiting.length });
+async function withHashTurn<T>(work: () => Promise<T>): Promise<T> {
+  await turns.take();
+  try {
+    return await work();
+  } finally {
+    turns.give();
+  }
+}
 
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return withHashSlot(
+  return withHashTurn(
     () =>
       new Promise((resolve, reject) => {
         scrypt(password.normalize('NFC'), salt, KEY_BYTES, { ...options, maxmem: 64 * 1024 * 1024 }, (error, key) => (error ? reject(error) : resolve(key)));

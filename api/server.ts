@@ -8,6 +8,7 @@ import { createApp } from './app.js';
 import { apiUrl, listen } from './listen.js';
 import type { ApiConfig } from './config.js';
 import { GoldCache, sparkGoldLoader } from './gold-cache.js';
+import { HashTurns, useHashTurns } from './passwords.js';
 import { UserStore } from './users.js';
 
 export interface RunningApi {
@@ -21,6 +22,7 @@ export const { version: apiVersion } = JSON.parse(readFileSync(path.join(repoRoo
 
 /** The API in this process: the gold cache, the users database and the app. */
 export async function startApi(lake: LakeConfig, config: ApiConfig, log: (line: string) => void = () => undefined): Promise<RunningApi> {
+  useHashTurns(new HashTurns(config.loginHashes));
   const users = new UserStore(config.usersDb);
   const loader = sparkGoldLoader(lake);
   const gold = new GoldCache(lake, { pollMs: config.goldPollMs, load: loader, log });

@@ -1,6 +1,6 @@
 // One worker of the API cluster (api/cluster.ts): the full app on the shared port, over the shared
-// users database, serving the gold its primary sends and counting failed logins in its primary.
-// It never loads the Spark client.
+// users database, serving the gold its primary sends, counting failed logins in its primary and
+// hashing passwords in turns its primary gives. It never loads the Spark client.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ClusterMemoryStoreWorker } from '@express-rate-limit/cluster-memory-store';
@@ -9,7 +9,7 @@ import { createApp } from './app.js';
 import type { FromWorker, ToWorker } from './cluster.js';
 import { GoldMirror } from './gold-source.js';
 import { listen } from './listen.js';
-import { shareHashSlots } from './passwords.js';
+import { useHashTurns, type HashTurnGiver } from './passwords.js';
 import { UserStore } from './users.js';
 
 const log = (line: string) => process.stderr.write(`[api ${process.pid}] ${line}\n`);
@@ -18,8 +18,19 @@ let server: Server | undefined;
 let users: UserStore | undefined;
 const tell = (message: FromWorker) => process.send?.(message);
 
-async function start({ config, version, workers }: Extract<ToWorker, { lake: 'start' }>): Promise<void> {
-  shareHashSlots(workers);
+/** Turns to hash from the primary, which gives them to all the workers in the order asked. */
+const waitingForTurns: (() => void)[] = [];
+const primaryTurns: HashTurnGiver = {
+  take: () =>
+    new Promise<void>((resolve) => {
+      waitingForTurns.push(resolve);
+      tell({ lake: 'hash-turn' });
+    }),
+  give: () => tell({ lake: 'hash-done' }),
+};
+
+async function start({ config, version }: Extract<ToWorker, { lake: 'start' }>): Promise<void> {
+  useHashTurns(primaryTurns);
   users = new UserStore(config.usersDb);
   const app = createApp({ config, users, gold, version, log, rateLimitStores: (name) => new ClusterMemoryStoreWorker({ prefix: name }) });
   try {
@@ -44,6 +55,8 @@ process.on('message', (message: ToWorker | undefined) => {
   if (message?.lake === 'start') void start(message);
   else if (message?.lake === 'gold') gold.update(message.gold, message.status);
   else if (message?.lake === 'stop') stop();
+  // The primary answers a worker's requests in the order they came.
+  else if (message?.lake === 'hash-turn') waitingForTurns.shift()?.();
 });
 // Ctrl-C reaches every process of the terminal's group: the primary stops the workers in order.
 process.on('SIGINT', () => undefined);
