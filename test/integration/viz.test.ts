@@ -1,6 +1,6 @@
 // `lake viz` on a lake of its own (generated xs data and ad events, bronze → silver → gold): the
 // files it writes, the specs on real data compiled without warnings, the aggregates checked
-// against the pipeline's own counts, and every page opened in Debian's Chromium from file://.
+// against the generator's and the producer's truth, and every page opened in Debian's Chromium from file://.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -92,20 +92,23 @@ describe('lake viz', () => {
     for (const c of written.charts) expect(c.points, c.name).toBeLessThanOrEqual(1500);
   });
 
-  it('draws what the pipeline counted: silver aggregates agree with gold and with the silver run', async () => {
-    const counts = silver.silver ?? {};
-    const sales = (await specOf(chart('gold-total-sales'))).data.values;
+  it('draws what the generator and the producer made: the charts\' aggregates against their truth', async () => {
+    // Not the silver run's own counts: the records known before any run.
+    const truth = lake.expected.sources;
+    const events = lake.produced.expected;
     const revenue = (await specOf(chart('silver-revenue'))).data.values;
-    // Σ montant per day (silver) and per product (gold) are the same money.
-    expect(sum(revenue, 'revenue')).toBeCloseTo(sum(sales, 'total_ventes'), 1);
-    expect(sum(revenue, 'transactions')).toBe(counts.transactions?.silverRows);
-    expect(sum((await specOf(chart('silver-requests'))).data.values, 'requests')).toBe(counts.server_logs?.silverRows);
-    expect(sum((await specOf(chart('silver-ad-events'))).data.values, 'events')).toBe(counts.ad_events?.silverRows);
-    expect(sum((await specOf(chart('silver-likes'))).data.values, 'posts')).toBe(counts.social_posts?.silverRows);
-    expect(sum((await specOf(chart('silver-quarantine'))).data.values, 'records')).toBe(Object.values(counts).reduce((n, c) => n + c.quarantined, 0));
+    // Σ montant per day (silver) is the money of the sales per product the generator expects.
+    expect(sum(revenue, 'revenue')).toBeCloseTo(sum(lake.expected.gold.total_sales_per_product, 'total_ventes'), 1);
+    expect(sum((await specOf(chart('gold-total-sales'))).data.values, 'total_ventes')).toBeCloseTo(sum(lake.expected.gold.total_sales_per_product, 'total_ventes'), 1);
+    expect(sum(revenue, 'transactions')).toBe(truth.transactions.silver_rows);
+    expect(sum((await specOf(chart('silver-requests'))).data.values, 'requests')).toBe(truth.server_logs.silver_rows);
+    expect(sum((await specOf(chart('silver-ad-events'))).data.values, 'events')).toBe(events.silver_rows);
+    expect(sum((await specOf(chart('silver-likes'))).data.values, 'posts')).toBe(truth.social_posts.silver_rows);
+    const quarantined = truth.transactions.quarantined + truth.server_logs.quarantined + truth.social_posts.quarantined + Object.values(events.quarantine).reduce((n, c) => n + c, 0);
+    expect(sum((await specOf(chart('silver-quarantine'))).data.values, 'records')).toBe(quarantined);
     const quantities = (await specOf(chart('silver-quantities'))).data.values;
     // The histogram leaves out at most the top 1 % (and the bin the 99th percentile falls in is kept).
-    expect(sum(quantities, 'count')).toBeGreaterThanOrEqual(0.98 * (counts.transactions?.silverRows ?? 0));
+    expect(sum(quantities, 'count')).toBeGreaterThanOrEqual(0.98 * truth.transactions.silver_rows);
   });
 });
 
