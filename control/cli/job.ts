@@ -34,7 +34,8 @@ function describeOutcome(run: SilverRun | GoldRun): string {
   const versions = Object.entries(run.published?.tables ?? {})
     .map(([table, { version }]) => `${table} v${version}`)
     .join(', ');
-  return `${run.outcome}${run.fullRefresh ? ' (full refresh)' : ''} in ${runDuration(run)}, published (Delta versions: ${versions})`;
+  const after = run.afterPublication ? `; a step after publication failed (the published version stands, nothing to redo): ${run.afterPublication.split('\n')[0]}` : '';
+  return `${run.outcome}${run.fullRefresh ? ' (full refresh)' : ''} in ${runDuration(run)}, published (Delta versions: ${versions})${after}`;
 }
 
 export function printSilverSummary(run: SilverRun): void {
