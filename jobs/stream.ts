@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LakeConfig } from '../control/config.js';
 import { LakeError } from '../control/errors.js';
 import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
-import { connectOrExplain, createKafka } from '../control/kafka/client.js';
+import { connectOrExplain, createKafka, kafkaUnreachable } from '../control/kafka/client.js';
 import { defaultTopicPartitions, ensureTopic } from '../control/kafka/topics.js';
 import { LayerLock, LockHeldError, describeOwner } from '../control/runs/lock.js';
 import { RunStore, type BronzeRun, type GoldRun, type SilverRun } from '../control/runs/manifest.js';
@@ -297,7 +297,7 @@ async function landInCycles(
   try {
     for (;;) {
       const started = Date.now();
-      await landingEnds(query, options.signal);
+      await landingEnds(query, config, options.signal, options.log ?? (() => undefined));
       const ending = options.untilIdle || options.signal?.aborted;
       // The last cycle leaves nothing behind: batches a `job:bronze` landed meanwhile are cleaned too.
       if (ending) owed ||= await layersBehind(hdfs, hdfsPath(config.lakeRoot));
@@ -338,16 +338,36 @@ function landingFailed(config: LakeConfig, message: string): LakeError {
   );
 }
 
-/** Until the landing under way has landed what the topic held (or the signal stopped it). */
-async function landingEnds(query: StreamingQuery, signal: AbortSignal | undefined): Promise<void> {
+/** A landing that takes this long may be waiting for Kafka: from then on, whether a broker answers is checked this often. */
+const kafkaCheckAfterMs = 10_000;
+
+/**
+ * Until the landing under way has landed what the topic held (or the signal stopped it). Without
+ * a broker, Spark's Kafka source waits for one to come back (the stream then goes on where it
+ * was, nothing lost); the user is told that it waits, and when Kafka answers again.
+ */
+async function landingEnds(query: StreamingQuery, config: LakeConfig, signal: AbortSignal | undefined, log: (line: string) => void): Promise<void> {
+  let nextCheck = Date.now() + kafkaCheckAfterMs;
+  let waitingForKafka = false;
   while (await query.isActive()) {
     if (signal?.aborted) {
       await query.stop();
       return;
     }
+    if (Date.now() >= nextCheck) {
+      const unreachable = await kafkaUnreachable(config);
+      if (unreachable && !waitingForKafka) log(`${unreachable}: the landing waits for it (what the stream landed before is published)`);
+      if (!unreachable && waitingForKafka) log(kafkaBack);
+      waitingForKafka = unreachable !== undefined;
+      nextCheck = Date.now() + kafkaCheckAfterMs;
+    }
     await sleep(200, undefined, { signal }).catch(() => undefined);
   }
+  // The landing may end (what came back landed) before the next check.
+  if (waitingForKafka && !(await kafkaUnreachable(config))) log(kafkaBack);
 }
+
+const kafkaBack = 'Kafka answers again: landing';
 
 /** `--reset` is refused while a layer run holds the lake: it could be landing or cleaning the very offsets. */
 async function refuseResetWhileHeld(hdfs: WebHdfs, root: string): Promise<void> {

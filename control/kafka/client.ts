@@ -79,3 +79,18 @@ export async function connectOrExplain(
     clearTimeout(timer);
   }
 }
+
+/**
+ * Why no broker answers, within a few seconds and without retries (a LakeError's message naming
+ * the brokers), or undefined when one does.
+ */
+export async function kafkaUnreachable(config: Pick<LakeConfig, 'kafkaBrokers'>, deadlineMs = 3_000): Promise<string | undefined> {
+  const admin = createKafka(config, 'lake-probe', { retries: 0 }).admin();
+  try {
+    await connectOrExplain(admin, config.kafkaBrokers, deadlineMs);
+    await admin.disconnect();
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
