@@ -1,6 +1,7 @@
+import net from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
 import { LakeError, describeError } from '../errors.js';
-import { connectOrExplain } from './client.js';
+import { connectOrExplain, kafkaUnreachable } from './client.js';
 
 describe('connecting to Kafka', () => {
   it('turns a refused connection into a LakeError naming the brokers and the fix', async () => {
@@ -34,5 +35,14 @@ describe('connecting to Kafka', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('says why no broker answers (the stream logs it while a landing waits)', async () => {
+    // Nothing listens on a port the test has just freed.
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    expect(await kafkaUnreachable({ kafkaBrokers: [`127.0.0.1:${port}`] })).toMatch(new RegExp(`^cannot reach Kafka at 127\\.0\\.0\\.1:${port} \\(.*ECONNREFUSED`));
   });
 });
