@@ -42,7 +42,7 @@ const trigger = process.argv[4] ?? '3s';
 parseDuration(trigger, 'trigger');
 const apiPort = Number(process.env.BENCH_API_PORT ?? 18_100);
 const apiPollMs = Number(process.env.API_GOLD_POLL_MS ?? 1000);
-const history = parseWholeNumber(process.env.BENCH_HISTORY ?? '0', 'BENCH_HISTORY');
+const history = parseWholeNumber(process.env.BENCH_HISTORY ?? '0', 'BENCH_HISTORY', 0);
 
 interface Served {
   version: string;
