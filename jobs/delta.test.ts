@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { commitOf } from './delta.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryWebHdfs } from '../control/hdfs/testing/memory-webhdfs.js';
+import { WebHdfs } from '../control/hdfs/webhdfs.js';
+import { appendedBatches, commitOf } from './delta.js';
 
 // The first lines of a commit file as Delta 4.4 wrote it for a REPLACE WHERE of silver (the
 // `add` action cut short): one JSON action a line, the commitInfo first.
@@ -33,5 +35,44 @@ describe("a Delta commit read from the table's log", () => {
 
   it('refuses a file without a commitInfo', () => {
     expect(() => commitOf(3, `${JSON.stringify({ add: { path: 'x' } })}\n`)).toThrow('the commit 3 has no commitInfo');
+  });
+});
+
+describe('the batches a table appended between two versions, from its log', () => {
+  let stub: MemoryWebHdfs;
+  let hdfs: WebHdfs;
+  const uri = 'hdfs://127.0.0.1:8020/lake/silver/ad_events';
+  const commit = (version: number, actions: object[]) =>
+    stub.files.set(`/lake/silver/ad_events/_delta_log/${String(version).padStart(20, '0')}.json`, {
+      content: Buffer.from(actions.map((action) => JSON.stringify(action)).join('\n') + '\n'),
+      modificationTime: 0,
+    });
+  const append = (...batches: string[]) => [
+    { commitInfo: { operation: 'WRITE', operationParameters: { mode: 'Append', partitionBy: '["batch_id"]' } } },
+    ...batches.map((batch) => ({ add: { path: `batch_id=${batch}/part-0.parquet`, partitionValues: { batch_id: batch }, dataChange: true } })),
+  ];
+
+  beforeAll(async () => {
+    stub = await MemoryWebHdfs.start();
+    hdfs = new WebHdfs(stub.url);
+    commit(3, append('b1'));
+    commit(4, append('b2', 'b3'));
+    commit(5, [{ commitInfo: { operation: 'RESTORE', operationParameters: { version: '3' } } }, { remove: { path: 'batch_id=b3/part-0.parquet' } }]);
+    commit(6, append('b4'));
+    commit(7, [{ commitInfo: { operation: 'WRITE', operationParameters: { mode: 'Overwrite' } } }, ...append('b5').slice(1)]);
+  });
+
+  afterAll(() => stub.stop());
+
+  it('lists the partitions of plain appends', async () => {
+    expect(await appendedBatches(hdfs, uri, 2, 4)).toEqual(['b1', 'b2', 'b3']);
+    expect(await appendedBatches(hdfs, uri, 5, 6)).toEqual(['b4']);
+    expect(await appendedBatches(hdfs, uri, 6, 6)).toEqual([]);
+  });
+
+  it('gives nothing when a commit did more than append (a restore, an overwrite) or is gone', async () => {
+    expect(await appendedBatches(hdfs, uri, 3, 6)).toBeUndefined();
+    expect(await appendedBatches(hdfs, uri, 6, 7)).toBeUndefined();
+    expect(await appendedBatches(hdfs, uri, 1, 3)).toBeUndefined();
   });
 });

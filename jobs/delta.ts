@@ -93,6 +93,37 @@ export function commitOf(version: number, commitFile: string): DeltaCommit & { r
   };
 }
 
+/**
+ * The `batch_id` partitions that the commits after `since` up to `until` added to a table, when
+ * every one of them is a plain append (a `WRITE` in mode `Append`): then the table at `until` holds
+ * the rows it held at `since` plus exactly the rows of those partitions (each appended batch is
+ * new: a batch written again goes through a RESTORE first, see jobs/silver.ts). Undefined when any
+ * commit did more than append (an overwrite, a restore, a delete), or its file is gone.
+ */
+export async function appendedBatches(hdfs: WebHdfs, uri: string, since: number, until: number): Promise<string[] | undefined> {
+  const batches = new Set<string>();
+  for (let version = since + 1; version <= until; version++) {
+    const actions = await commitFile(hdfs, uri, version).then(
+      (text) => text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as DeltaAction),
+      () => undefined,
+    );
+    const info = actions?.find((action) => action.commitInfo)?.commitInfo;
+    if (!actions || info?.operation !== 'WRITE' || info.operationParameters?.mode !== 'Append' || actions.some((action) => action.remove)) return undefined;
+    for (const action of actions) {
+      const batch = action.add?.partitionValues?.batch_id;
+      if (batch) batches.add(batch);
+    }
+  }
+  return [...batches];
+}
+
+/** The actions of a commit file that appendedBatches reads. */
+interface DeltaAction {
+  commitInfo?: { operation?: string; operationParameters?: Record<string, string> };
+  add?: { partitionValues?: Record<string, string> };
+  remove?: unknown;
+}
+
 /** A SQL string literal. */
 export function sqlString(text: string): string {
   return `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;

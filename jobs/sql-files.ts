@@ -9,3 +9,14 @@ const sqlRoot = path.join(repoRoot, 'jobs', 'sql');
 export async function layerSql(layer: 'silver' | 'gold', name: string): Promise<string> {
   return (await readFile(path.join(sqlRoot, layer, `${name}.sql`), 'utf8')).trim().replace(/;$/, '');
 }
+
+/** A gold metric's merge query (`gold/<metric>.merge.sql`, jobs/sql/README.md), when it has one. */
+export async function mergeSql(metric: string): Promise<string | undefined> {
+  return readFile(path.join(sqlRoot, 'gold', `${metric}.merge.sql`), 'utf8').then(
+    (text) => text.trim().replace(/;$/, ''),
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    },
+  );
+}
