@@ -100,15 +100,16 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
           const uri = `${config.lakeRoot}/gold/${table}`;
           // A table that published gold names exists already (no round trip to make sure).
           if (!previous?.tables[table]) await ensureDeltaTable(session, uri, gold[table].columns, { execution });
-          if (merge) {
-            await session.sql(`CREATE OR REPLACE TEMP VIEW gold_${table} AS SELECT * FROM ${publishedTableSql(config, previous!, table)}`, undefined, execution);
-            for (const [input, batches] of Object.entries(merge.added)) {
+          // A merge names the published metric and the added silver rows as the CTEs its query reads.
+          const mergeInputs = merge && [
+            `gold_${table} AS (SELECT * FROM ${publishedTableSql(config, previous!, table)})`,
+            ...Object.entries(merge.added).map(([input, batches]) => {
               const owned = batches.length > 0 ? `batch_id IN (${batches.map(sqlString).join(', ')})` : 'false';
-              await session.sql(`CREATE OR REPLACE TEMP VIEW silver_${input}_added AS SELECT * FROM ${publishedTableSql(config, silver, input)} WHERE ${owned}`, undefined, execution);
-            }
-          }
+              return `silver_${input}_added AS (SELECT * FROM ${publishedTableSql(config, silver, input)} WHERE ${owned})`;
+            }),
+          ];
           // Gold tables are small: coalescing the sorted result into one file keeps the key order.
-          const statement = `INSERT OVERWRITE ${deltaTable(uri)}\nSELECT /*+ COALESCE(1) */ * FROM (\n${merge?.query ?? queries[table]}\n) AS metric`;
+          const statement = `INSERT OVERWRITE ${deltaTable(uri)}\n${mergeInputs ? `WITH ${mergeInputs.join(',\n')}\n` : ''}SELECT /*+ COALESCE(1) */ * FROM (\n${merge?.query ?? queries[table]}\n) AS metric`;
           return [table, await commitWrite(session, hdfs, uri, statement, runId, execution)] as const;
         });
       };

@@ -35,7 +35,7 @@ async function produce(count: number, seed: number): Promise<ExpectedAdEvents> {
   return report.expected;
 }
 
-const expectLakeEqualsProducers = () => expectLakeHoldsWhatWasProduced(session, lake.config, produced);
+const expectLakeEqualsProducers = () => expectLakeHoldsWhatWasProduced(lake.config, produced, session);
 
 async function waitUntil(probe: () => boolean, what: string, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

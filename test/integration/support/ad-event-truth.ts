@@ -7,7 +7,7 @@ import type { LakeConfig } from '../../../control/config.js';
 import { WebHdfs, hdfsPath } from '../../../control/hdfs/webhdfs.js';
 import type { ExpectedAdEvents, ExpectedCampaignMetrics } from '../../../control/kafka/expected.js';
 import { LayerPointer, publishedTableSql } from '../../../control/runs/published.js';
-import type { Row, SparkSession } from '../../../control/spark/index.js';
+import { SparkSession, type Row } from '../../../control/spark/index.js';
 import { adEventsTable } from '../../../jobs/bronze/kafka-source.js';
 
 export interface AdEventHoldings {
@@ -65,6 +65,12 @@ export async function lakeHoldings(session: SparkSession, config: LakeConfig): P
   };
 }
 
-export async function expectLakeHoldsWhatWasProduced(session: SparkSession, config: LakeConfig, produced: readonly AdEventTally[]): Promise<void> {
-  expect(await lakeHoldings(session, config)).toEqual(producersTruth(produced));
+/** The lake's ad events equal the producers' tallies; read in `session`, or in a session of its own (a fault test's, after a restart). */
+export async function expectLakeHoldsWhatWasProduced(config: LakeConfig, produced: readonly AdEventTally[], session?: SparkSession): Promise<void> {
+  const reading = session ?? (await SparkSession.connect(config.sparkRemote));
+  try {
+    expect(await lakeHoldings(reading, config)).toEqual(producersTruth(produced));
+  } finally {
+    if (!session) await reading.close();
+  }
 }
