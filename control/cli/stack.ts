@@ -3,11 +3,12 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadConfig } from '../config.js';
-import { LakeError } from '../errors.js';
+import { LakeError, describeError } from '../errors.js';
 import { componentNamed, components } from '../stack/components.js';
 import { stackLayout } from '../stack/layout.js';
 import type { ComponentStatus } from '../stack/stack.js';
 import { stackDown, stackStatus, stackUp } from '../stack/stack.js';
+import { StackUpInterrupted } from '../stack/start-order.js';
 import { formatTable } from './table.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -27,8 +28,28 @@ export function stackCommand(): Command {
     .description('resolve the JVM dependencies (once), then start every component that is not running and wait until all are healthy')
     .action(async () => {
       const started = Date.now();
-      printStatus(await stackUp(loadConfig(), log));
-      log(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      // Ctrl-C stops what this attempt started (the daemons run in sessions of their own, so the
+      // terminal's signal never reaches them); a second Ctrl-C quits at once and leaves them.
+      const interrupt = new AbortController();
+      const onSigint = () => {
+        if (interrupt.signal.aborted) {
+          log('lake: quit without waiting; `npm run lake -- stack status` shows what runs, `stack down` stops it');
+          process.exit(130);
+        }
+        log('interrupted: stopping what this attempt started (Ctrl-C again to quit at once)');
+        interrupt.abort();
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        printStatus(await stackUp(loadConfig(), log, interrupt.signal));
+        log(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      } catch (error) {
+        if (!(error instanceof StackUpInterrupted)) throw error;
+        log(`lake: ${describeError(error)}`);
+        process.exitCode = 130;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
     });
 
   stack

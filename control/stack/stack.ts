@@ -10,7 +10,7 @@ import { components, launchCommand, usesStandaloneCluster } from './components.j
 import { stackLayout } from './layout.js';
 import { daemonMarker, isAlive, runningPid, startDaemon, stopDaemon } from './processes.js';
 import { portOpen, waitUntil } from './probes.js';
-import { startStack } from './start-order.js';
+import { StackUpInterrupted, startStack } from './start-order.js';
 
 export type ComponentState = 'healthy' | 'unhealthy' | 'stopped' | 'not used';
 
@@ -71,7 +71,7 @@ async function lastLogLines(file: string, count: number): Promise<string> {
   return lines.slice(-count).join('\n');
 }
 
-async function startComponent(component: Component, ctx: StackContext, log: Log, onLaunched: () => void): Promise<number> {
+async function startComponent(component: Component, ctx: StackContext, log: Log, onLaunched: () => void, signal?: AbortSignal): Promise<number> {
   await ensurePortsFree(component);
   const { layout } = ctx;
   await mkdir(layout.data(), { recursive: true });
@@ -94,16 +94,18 @@ async function startComponent(component: Component, ctx: StackContext, log: Log,
   });
   onLaunched();
   log(`started ${component.title} (pid ${pid}), waiting until it is healthy…`);
-  await awaitHealthy(component, pid, ctx);
+  await awaitHealthy(component, pid, ctx, signal);
   return pid;
 }
 
-async function awaitHealthy(component: Component, pid: number, ctx: StackContext): Promise<void> {
+async function awaitHealthy(component: Component, pid: number, ctx: StackContext, signal?: AbortSignal): Promise<void> {
   const outcome = await waitUntil(() => component.healthy(ctx.config), {
     timeoutMs: component.readyTimeoutMs,
     stillRunning: () => isAlive(pid),
+    signal,
   });
   if (outcome === 'ready') return;
+  if (outcome === 'interrupted') throw new StackUpInterrupted();
   const tail = await lastLogLines(ctx.layout.logFile(component.name), 15);
   throw new LakeError(
     `the ${component.title} ${outcome === 'died' ? 'exited during start-up' : `was not healthy after ${component.readyTimeoutMs / 1000} s`}; last lines of its log:\n${tail}`,
@@ -114,9 +116,10 @@ async function awaitHealthy(component: Component, pid: number, ctx: StackContext
 /**
  * Starts whatever is not running, each component as soon as the ones it waits for are healthy
  * (HDFS, Kafka and the Spark chain come up side by side). Returns the status of every component.
- * When one cannot start, those this attempt started are stopped again before the error is thrown.
+ * When one cannot start, or `signal` aborts (Ctrl-C), those this attempt started are stopped again
+ * before the error is thrown.
  */
-export async function stackUp(config: LakeConfig, log: Log): Promise<ComponentStatus[]> {
+export async function stackUp(config: LakeConfig, log: Log, signal?: AbortSignal): Promise<ComponentStatus[]> {
   const { layout, java } = await setup(config, log);
   const ctx: StackContext = { layout, java, config };
   const active = activeComponents(config);
@@ -125,13 +128,14 @@ export async function stackUp(config: LakeConfig, log: Log): Promise<ComponentSt
     active,
     {
       running: (name) => pidOf(byName(name), config),
-      awaitHealthy: (name, pid) => awaitHealthy(byName(name), pid, ctx),
+      awaitHealthy: (name, pid) => awaitHealthy(byName(name), pid, ctx, signal),
       start: async (name, launched) => {
-        await startComponent(byName(name), ctx, log, launched);
+        await startComponent(byName(name), ctx, log, launched, signal);
       },
       stop: (names) => stackDown(config, log, names),
     },
     log,
+    signal,
   );
   return (await stackStatus(config)).map((status) => ({ ...status, action: actions.get(status.name) }));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startInOrder, startStack, type StackDaemons, type StartStep } from './start-order.js';
+import { StackUpInterrupted, startInOrder, startStack, type StackDaemons, type StartStep } from './start-order.js';
 
 type Name = 'hdfs' | 'kafka' | 'master' | 'worker' | 'connect';
 const chain: [Name, Name[]][] = [
@@ -54,7 +54,7 @@ describe('starting the stack in order', () => {
 
 describe('stack up with stand-in daemons', () => {
   /** Daemons in memory: `before` run already; `unhealthy` are launched but never become healthy. */
-  function daemons(options: { before: Name[]; unhealthy?: Name[]; failedLaunch?: Name[]; stopFails?: boolean }) {
+  function daemons(options: { before: Name[]; unhealthy?: Name[]; failedLaunch?: Name[]; stopFails?: boolean; interruptedAt?: { name: Name; controller: AbortController } }) {
     const alive = new Set<Name>(options.before);
     const events: string[] = [];
     const fake: StackDaemons<Name> = {
@@ -69,6 +69,12 @@ describe('stack up with stand-in daemons', () => {
         launched();
         events.push(`launched ${name}`);
         if (options.unhealthy?.includes(name)) throw new Error(`${name} exited during start-up`);
+        // Ctrl-C while this one starts: its wait for health ends as stack.ts's does.
+        const interrupt = options.interruptedAt;
+        if (interrupt?.name === name) {
+          interrupt.controller.abort();
+          throw new StackUpInterrupted();
+        }
       },
       stop: async (names) => {
         events.push(`stop ${[...names].sort().join(' ')}`);
@@ -110,5 +116,24 @@ describe('stack up with stand-in daemons', () => {
     const actions = await startStack(components, fake, () => undefined);
     expect(Object.fromEntries(actions)).toEqual({ hdfs: 'started', kafka: 'already running', master: 'started', worker: 'started', connect: 'started' });
     expect(alive.size).toBe(5);
+  });
+
+  it('Ctrl-C: launches nothing more, and stops what it launched before it throws; what ran before keeps running', async () => {
+    const controller = new AbortController();
+    const { fake, alive, events } = daemons({ before: ['kafka'], interruptedAt: { name: 'worker', controller } });
+    const logged: string[] = [];
+    const error = await startStack(components, fake, (line) => logged.push(line), controller.signal).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StackUpInterrupted);
+    expect(events).not.toContain('launched connect');
+    expect(events.filter((e) => e.startsWith('stop'))).toEqual(['stop hdfs master worker']);
+    expect([...alive]).toEqual(['kafka']);
+  });
+
+  it('Ctrl-C before anything is launched: nothing to stop', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const { fake, events } = daemons({ before: [] });
+    await expect(startStack(components, fake, () => undefined, controller.signal)).rejects.toBeInstanceOf(StackUpInterrupted);
+    expect(events).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // Starting a set of services in dependency order, side by side where they do not wait for each
 // other, with a clean-up when one fails: `stack up` then stops what it started, so that a failed
-// attempt leaves no half-started stack behind.
+// attempt leaves no half-started stack behind, and so does one interrupted (Ctrl-C).
+import { LakeError } from '../errors.js';
 
 export interface StartStep<Name extends string, Outcome> {
   name: Name;
@@ -55,16 +56,25 @@ export interface StackDaemons<Name extends string> {
 
 export type StartAction = 'started' | 'already running';
 
+/** `stack up` stopped by its signal (Ctrl-C): what it had launched is stopped again. */
+export class StackUpInterrupted extends LakeError {
+  constructor() {
+    super('stack up interrupted', 'what this attempt had started is stopped again; the data is kept. Run `npm run lake -- stack up` to start the stack');
+  }
+}
+
 /**
- * Brings up every component not running yet, in dependency order. When one cannot come up, the
- * daemons this attempt launched — healthy or not — are stopped before the error is thrown; the
- * ones that ran before are left alone. A failure to stop them is logged, and the start-up error
- * is the one thrown.
+ * Brings up every component not running yet, in dependency order. When one cannot come up, or
+ * `signal` aborts (the daemons' waits end with StackUpInterrupted then, and nothing more is
+ * launched), the daemons this attempt launched — healthy or not — are stopped before the error is
+ * thrown; the ones that ran before are left alone. A failure to stop them is logged, and the
+ * start-up error is the one thrown.
  */
 export async function startStack<Name extends string>(
   components: ReadonlyArray<{ name: Name; after: readonly Name[] }>,
   daemons: StackDaemons<Name>,
   log: (line: string) => void,
+  signal?: AbortSignal,
 ): Promise<Map<Name, StartAction>> {
   const launched: Name[] = [];
   return startInOrder(
@@ -72,6 +82,7 @@ export async function startStack<Name extends string>(
       name: component.name,
       after: component.after,
       start: async (): Promise<StartAction> => {
+        if (signal?.aborted) throw new StackUpInterrupted();
         const pid = await daemons.running(component.name);
         if (pid !== undefined) {
           // Running already: leave it alone, but its dependants still need it healthy.
