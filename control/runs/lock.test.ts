@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { alive } from './lock.js';
 
@@ -16,5 +18,21 @@ describe('whether a lock holder lives', () => {
 
   it('is dead when no such process exists', () => {
     expect(alive(1234, failing('ESRCH'))).toBe(false);
+  });
+
+  it('is dead when it is a zombie: exited, its parent not having reaped it yet', async () => {
+    // The shell starts `sleep 0` in the background, prints its pid and becomes `sleep 5`, which
+    // never reaps it: once `sleep 0` has exited it is a zombie that still answers signal 0.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const [line] = (await once(parent.stdout, 'data')) as [Buffer];
+      const zombie = Number(line.toString().trim());
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(() => process.kill(zombie, 0)).not.toThrow();
+      expect(alive(zombie)).toBe(false);
+      expect(alive(parent.pid!)).toBe(true);
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 });

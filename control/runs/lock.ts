@@ -1,6 +1,7 @@
 // One run of a layer at a time: a lock file in the lake, created only if absent (HDFS creates
 // atomically). A lock left by a crashed run on this machine is taken over; one held by a live
 // process, or by another machine, stops the run with a message saying whose it is.
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { LakeError } from '../errors.js';
 import type { WebHdfs } from '../hdfs/webhdfs.js';
@@ -17,13 +18,28 @@ export function describeOwner(owner: LockOwner): string {
   return `${owner.runId}, pid ${owner.pid} on ${owner.host}, since ${owner.since}`;
 }
 
-/** Whether a process of this machine lives: EPERM means it does (it is another user's). */
-export function alive(pid: number, signal: (pid: number, signal: 0) => void = (p, s) => process.kill(p, s)): boolean {
+/**
+ * Whether a process of this machine lives: EPERM means it does (it is another user's). A zombie
+ * (killed, not yet reaped by its parent: a run killed with the process group of a wrapper that
+ * has not waited for it yet) still answers signals, but is dead.
+ */
+export function alive(pid: number, signal: (pid: number, signal: 0) => void = (p, s) => process.kill(p, s), state: (pid: number) => string | undefined = processState): boolean {
   try {
     signal(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return state(pid) !== 'Z';
+}
+
+/** A process's state letter from /proc (Linux; undefined elsewhere or when it is gone). */
+function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // `pid (command) S ...`: the command may hold spaces and parentheses, the state follows the last `)`.
+    return stat.slice(stat.lastIndexOf(')') + 1).trim()[0];
+  } catch {
+    return undefined;
   }
 }
 
