@@ -29,4 +29,11 @@ describe('loadApiConfig', () => {
     expect(loadApiConfig({ JWT_SECRET: 'e3b0c44298fc1c149afbf4c8996fb924', API_EVENT_STREAMS: '25' }, '/nonexistent').maxEventStreams).toBe(25);
     expect(() => loadApiConfig({ JWT_SECRET: 'e3b0c44298fc1c149afbf4c8996fb924', API_EVENT_STREAMS: '0' }, '/nonexistent')).toThrow(/API_EVENT_STREAMS=0 is not a positive integer/);
   });
+
+  it('answers the metrics on their lean path unless API_LEAN_METRICS=false', () => {
+    const env = { JWT_SECRET: 'e3b0c44298fc1c149afbf4c8996fb924' };
+    expect(loadApiConfig(env, '/nonexistent').leanMetrics).toBe(true);
+    expect(loadApiConfig({ ...env, API_LEAN_METRICS: 'false' }, '/nonexistent').leanMetrics).toBe(false);
+    expect(() => loadApiConfig({ ...env, API_LEAN_METRICS: 'no' }, '/nonexistent')).toThrow(/API_LEAN_METRICS=no must be true or false/);
+  });
 });

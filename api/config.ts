@@ -42,6 +42,8 @@ export interface ApiConfig {
   workers: number;
   /** Open `/api/events/` streams allowed per process; one more is refused with 503. */
   maxEventStreams: number;
+  /** The metrics endpoints answered on their lean path before Express (api/lean-metrics.ts); false: by Express's routes, as before. */
+  leanMetrics: boolean;
 }
 
 export const MIN_SECRET_BYTES = 32;
@@ -180,6 +182,8 @@ export function loadApiConfig(env: Env, homeDir: string): ApiConfig {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new LakeError(`API_PORT=${env.API_PORT} is not a port`);
   const rotation = get('JWT_ROTATE_REFRESH_TOKENS', 'true');
   if (rotation !== 'true' && rotation !== 'false') throw new LakeError(`JWT_ROTATE_REFRESH_TOKENS=${rotation} must be true or false`);
+  const lean = get('API_LEAN_METRICS', 'true');
+  if (lean !== 'true' && lean !== 'false') throw new LakeError(`API_LEAN_METRICS=${lean} must be true or false`);
   return {
     host: get('API_HOST', '127.0.0.1'),
     port,
@@ -203,5 +207,6 @@ export function loadApiConfig(env: Env, homeDir: string): ApiConfig {
     trustProxy: trustProxy(get('API_TRUST_PROXY', 'false')),
     workers: positiveInteger('API_WORKERS', get('API_WORKERS', String(os.availableParallelism()))),
     maxEventStreams: positiveInteger('API_EVENT_STREAMS', get('API_EVENT_STREAMS', '1000')),
+    leanMetrics: lean === 'true',
   };
 }

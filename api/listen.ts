@@ -1,12 +1,12 @@
 // Listening: the same for the API in one process (server.ts) and in each worker of a cluster
 // (worker.ts), which share the port.
 import type { Server } from 'node:http';
-import type { Express } from 'express';
 import { LakeError } from '../control/errors.js';
+import type { ApiApp } from './app.js';
 import type { ApiConfig } from './config.js';
 
 /** Starts serving `app` on the configured address; a taken port is a clear error. */
-export async function listen(app: Express, config: ApiConfig): Promise<Server> {
+export async function listen(app: ApiApp, config: ApiConfig): Promise<Server> {
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
