@@ -7,12 +7,14 @@ FROM apache/spark:${SPARK_VERSION}-scala2.13-java17-ubuntu AS spark
 
 FROM node:20-bookworm AS build
 ARG SPARK_VERSION
-# The JDK's `jar` tool unpacks the .proto files (control/setup/protos.ts); only this stage has it.
+# The JDK's `jar` tool unpacks the .proto files (packages/spark-connect/scripts/generate-protocol.mjs); only this stage has it.
 COPY --from=spark /opt/java/openjdk /opt/java/openjdk
 COPY --from=spark /opt/spark/jars/spark-connect_2.13-${SPARK_VERSION}.jar /tmp/spark-jars/
 ENV PATH=/opt/java/openjdk/bin:$PATH
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The npm workspace (the Spark Connect client): npm ci links it into node_modules.
+COPY packages/spark-connect/package.json ./packages/spark-connect/
 # npm ci's postinstall applies them (patch-package).
 COPY patches ./patches
 # Dev dependencies included: TypeScript compiles the CLI in this stage.
@@ -20,7 +22,7 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 # The protocol code, then the CLI compiled to dist/ (what bin/lake.mjs runs: no tsx at run time).
 RUN npx tsx -e "import('./control/setup/protos.ts').then((protos) => protos.generateProtocol('/tmp/spark-jars'))" \
- && test -d control/spark/gen/spark/connect \
+ && test -d packages/spark-connect/src/gen/spark/connect \
  && npx tsx -e "import('./control/setup/build-cli.ts').then((cli) => cli.buildCli())" \
  && test -f dist/control/cli/main.js
 

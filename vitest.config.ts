@@ -1,17 +1,22 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Two projects: `unit` needs nothing running; `integration` runs against the real embedded stack,
 // which test/global-setup.ts starts when it is not already up (and stops again if it started it).
 export default defineConfig({
+  // The workspace's Spark Connect client from its sources, as tsconfig.json's paths say.
+  resolve: { alias: [{ find: /^@lake\/spark-connect$/, replacement: fileURLToPath(new URL('./packages/spark-connect/src/index.ts', import.meta.url)) }] },
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
-          include: ['control/**/*.test.ts', 'jobs/**/*.test.ts', 'api/**/*.test.ts', 'viz/**/*.test.ts', 'infra/**/*.test.ts', 'test/support/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'control/**/*.test.ts', 'jobs/**/*.test.ts', 'api/**/*.test.ts', 'viz/**/*.test.ts', 'infra/**/*.test.ts', 'test/support/**/*.test.ts'],
         },
       },
       {
+        extends: true,
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],

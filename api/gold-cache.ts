@@ -7,7 +7,7 @@ import type { LakeConfig } from '../control/config.js';
 import { describeError } from '../control/errors.js';
 import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
 import { LayerPointer, tableUri, type PublishedLayer } from '../control/runs/published.js';
-import { SparkSession } from '../control/spark/index.js';
+import { SparkSession } from '@lake/spark-connect';
 import type { GoldTable } from '../jobs/gold.js';
 import { VersionListeners, servedSnapshot, type GoldSnapshot, type GoldSource, type GoldStatus, type VersionListener } from './gold-source.js';
 import { goldEndpoints, toMetricRow, type MetricRow } from './gold-tables.js';

@@ -14,7 +14,7 @@ import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
 import { LayerPointer, registerPublishedViews } from '../control/runs/published.js';
 import { RunStore } from '../control/runs/manifest.js';
 import { sideBySide } from '../control/side-by-side.js';
-import { SparkSession } from '../control/spark/index.js';
+import { SparkSession } from '@lake/spark-connect';
 import { gold, goldTables, type GoldTable } from '../jobs/catalog.js';
 import { runBronze } from '../jobs/bronze.js';
 import { runSilver } from '../jobs/silver.js';

@@ -12,7 +12,7 @@
 // It uses a fresh lake root, input folder and Kafka topic, and removes them afterwards.
 import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
 import { RunStore } from '../control/runs/manifest.js';
-import { SparkSession } from '../control/spark/index.js';
+import { SparkSession } from '@lake/spark-connect';
 import { runBronze } from '../jobs/bronze.js';
 import { goldTables, runGold } from '../jobs/gold.js';
 import { silverColumns, silverTables } from '../jobs/catalog.js';

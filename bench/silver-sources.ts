@@ -4,7 +4,7 @@
 // work without the write); for the file sources, a plain scan of the numbered lines too.
 //
 //   npm run bench:silver-sources -- m      (scale xs | s | m; the embedded stack must be up)
-import { SparkSession } from '../control/spark/index.js';
+import { SparkSession } from '@lake/spark-connect';
 import { silverTables } from '../jobs/catalog.js';
 import { fileTables, registerBronzeViews } from '../jobs/silver/bronze-views.js';
 import { createBenchLake, landBronze, parseScale } from './bench-lake.js';

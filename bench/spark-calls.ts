@@ -4,7 +4,7 @@
 // that sum can exceed the wall time), and its slowest calls with the head of their SQL.
 //
 //   npm run bench:calls -- s [top]     (scale xs | s | m; top: slowest calls listed, default 8)
-import { SparkSession } from '../control/spark/index.js';
+import { SparkSession } from '@lake/spark-connect';
 import { runBronze } from '../jobs/bronze.js';
 import { runGold } from '../jobs/gold.js';
 import { runSilver } from '../jobs/silver.js';

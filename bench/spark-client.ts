@@ -9,7 +9,7 @@
 // read yet waits in the driver's heap. 5 M rows (~200 MB of Arrow) need a driver of 2 GB or more;
 // lower BENCH_ROWS for a smaller one.
 import { loadConfig } from '../control/config.js';
-import { SparkSession, col, decodeArrowBatches, rowsOf, type DataFrame } from '../control/spark/index.js';
+import { SparkSession, col, decodeArrowBatches, rowsOf, type DataFrame } from '@lake/spark-connect';
 
 const ROUND_TRIPS = 200;
 const WARM_UP = 30;

@@ -6,7 +6,7 @@
 //   npm run bench:sql-variants -- m jobs/sql/silver/social_posts.sql /tmp/social_posts.sql
 //   (scale xs | s | m; ROUNDS=3 by default; the embedded stack must be up)
 import { readFile } from 'node:fs/promises';
-import { SparkSession } from '../control/spark/index.js';
+import { SparkSession } from '@lake/spark-connect';
 import { registerBronzeViews } from '../jobs/silver/bronze-views.js';
 import { createBenchLake, landBronze, parseScale } from './bench-lake.js';
 

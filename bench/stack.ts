@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../control/config.js';
-import { SparkSession } from '../control/spark/index.js';
+import { SparkSession } from '@lake/spark-connect';
 import { isResolved, jarSets, resolveJars } from '../control/stack/maven.js';
 import { stackLayout } from '../control/stack/layout.js';
 import { stackDown, stackUp } from '../control/stack/stack.js';

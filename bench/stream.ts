@@ -32,7 +32,7 @@ import { createKafka } from '../control/kafka/client.js';
 import { produceAdEvents } from '../control/kafka/produce-ad-events.js';
 import { parseDuration, parseWholeNumber } from '../control/kafka/produce-options.js';
 import { RunStore, type BronzeRun, type GoldRun, type SilverRun } from '../control/runs/manifest.js';
-import { SparkSession } from '../control/spark/index.js';
+import { SparkSession } from '@lake/spark-connect';
 import { adEventsTable } from '../jobs/bronze/kafka-source.js';
 import { memory, processes, rssMiB } from './stack-processes.js';
 

@@ -4,8 +4,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-/** The folders tsconfig.build.json compiles. */
-export const compiledFolders = ['control', 'jobs', 'api', 'viz'];
+/** The folders tsconfig.build.json compiles, and the sources of the Spark Connect package they import. */
+export const compiledFolders = ['control', 'jobs', 'api', 'viz', 'packages/spark-connect/src'];
 
 /** The file whose modification time is that of the last successful build. */
 export const builtStamp = (root) => path.join(root, 'dist', '.built');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig, repoRoot } from '../control/config.js';
-import { parseRemote } from '../control/spark/connection-string.js';
+import { parseRemote } from '@lake/spark-connect';
 import { TOKEN_ENV } from '../control/stack/connect-token.js';
 
 interface Service {

@@ -12,7 +12,7 @@ import { runLayer } from '../control/runs/layer-run.js';
 import { LayerLock, LockHeldError, describeOwner } from '../control/runs/lock.js';
 import { sideBySide } from '../control/side-by-side.js';
 import { type BronzeRun, type FileSourceManifest, type KafkaManifest } from '../control/runs/manifest.js';
-import type { ExecuteOptions } from '../control/spark/index.js';
+import type { ExecuteOptions } from '@lake/spark-connect';
 import { BATCH_PREFIX, batchFolder } from './bronze/batches.js';
 import { factsOf, fileSources, listInputFiles, type FileTable } from './bronze/file-sources.js';
 import { adEventsArePlainParquet, convertAdEventsToDelta, hasNewRecords, landKafka, planOffsets, removeUncommittedAdEventsLog } from './bronze/kafka-source.js';

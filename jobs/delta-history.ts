@@ -4,7 +4,7 @@
 // ask first rather than parse Delta's "not a Delta table" error.
 import type { LakeConfig } from '../control/config.js';
 import { hdfsPath, type WebHdfs } from '../control/hdfs/webhdfs.js';
-import type { ExecuteOptions, SparkSession } from '../control/spark/index.js';
+import type { ExecuteOptions, SparkSession } from '@lake/spark-connect';
 import { deltaTable } from './delta.js';
 
 export interface DeltaHistoryCommit {

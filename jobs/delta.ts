@@ -4,7 +4,7 @@
 // log — no second scan of what was just written).
 import { columnsDdl, type Columns } from './catalog.js';
 import { hdfsPath, type WebHdfs } from '../control/hdfs/webhdfs.js';
-import type { ExecuteOptions, SparkSession } from '../control/spark/index.js';
+import type { ExecuteOptions, SparkSession } from '@lake/spark-connect';
 
 /** The SQL name of a path table: delta.`hdfs://…`. */
 export function deltaTable(uri: string): string {

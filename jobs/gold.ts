@@ -14,7 +14,7 @@ import { LakeError } from '../control/errors.js';
 import { runLayer } from '../control/runs/layer-run.js';
 import type { GoldRun } from '../control/runs/manifest.js';
 import { LayerPointer, publishedTableSql, registerPublishedViews, tableUri, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
-import type { ExecuteOptions, SparkSession } from '../control/spark/index.js';
+import type { ExecuteOptions, SparkSession } from '@lake/spark-connect';
 import { gold, goldTables, type GoldTable } from './catalog.js';
 import { lakeViewsNamedIn } from './lake-views.js';
 import { sideBySide } from '../control/side-by-side.js';

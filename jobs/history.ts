@@ -5,7 +5,7 @@
 import type { LakeConfig } from '../control/config.js';
 import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
 import { LayerPointer } from '../control/runs/published.js';
-import type { ExecuteOptions, SparkSession } from '../control/spark/index.js';
+import type { ExecuteOptions, SparkSession } from '@lake/spark-connect';
 import { deltaHistory, deltaTableExists, type DeltaHistoryCommit } from './delta-history.js';
 import { lakeTables, type LakeTable } from './lake-tables.js';
 

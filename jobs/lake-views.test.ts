@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { LakeError } from '../control/errors.js';
-import { SparkError } from '../control/spark/index.js';
+import { SparkError } from '@lake/spark-connect';
 import { explainRemovedVersion, lakeViewsNamedIn, type VersionedView } from './lake-views.js';
 
 const root = 'hdfs://127.0.0.1:8020/lake';

@@ -14,7 +14,7 @@ import { LakeError, describeError } from '../control/errors.js';
 import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
 import { RunStore, type BronzeRun } from '../control/runs/manifest.js';
 import { LayerPointer, registerPublishedViews, tableUri, type PublishedLayer, type PublishedLayerName } from '../control/runs/published.js';
-import { SparkAuthError, SparkError, SparkUnreachableError, type SparkSession } from '../control/spark/index.js';
+import { SparkAuthError, SparkError, SparkUnreachableError, type SparkSession } from '@lake/spark-connect';
 import { lakeAsOf } from './as-of.js';
 import { fileTables, registerBronzeViews } from './silver/bronze-views.js';
 

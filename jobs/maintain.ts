@@ -15,7 +15,7 @@ import { LayerLock } from '../control/runs/lock.js';
 import { RunStore, type Layer } from '../control/runs/manifest.js';
 import { LayerPointer } from '../control/runs/published.js';
 import { newRunId } from '../control/runs/run-id.js';
-import { SparkSession, type ExecuteOptions } from '../control/spark/index.js';
+import { SparkSession, type ExecuteOptions } from '@lake/spark-connect';
 import { deltaTable } from './delta.js';
 import { deltaHistory, deltaTableExists } from './delta-history.js';
 import { lakeTables, type LakeTable } from './lake-tables.js';

@@ -13,7 +13,7 @@ import { LakeError } from '../control/errors.js';
 import { runLayer, type LayerRunContext } from '../control/runs/layer-run.js';
 import type { BronzeRun, SilverCounts, SilverRun } from '../control/runs/manifest.js';
 import { LayerPointer, registerPublishedViews, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
-import { SparkError, type ExecuteOptions, type SparkSession } from '../control/spark/index.js';
+import { SparkError, type ExecuteOptions, type SparkSession } from '@lake/spark-connect';
 import { layerTables, silver, silverColumns, silverTables, type SilverTable } from './catalog.js';
 import { allEnded, sideBySide } from '../control/side-by-side.js';
 import { commitWrite, lastCommit, deltaTable, ensureDeltaTable, type DeltaCommit } from './delta.js';

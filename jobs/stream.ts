@@ -23,7 +23,7 @@ import { LayerLock, LockHeldError, describeOwner } from '../control/runs/lock.js
 import { RunStore, type BronzeRun, type GoldRun, type SilverRun } from '../control/runs/manifest.js';
 import { LayerPointer } from '../control/runs/published.js';
 import { newRunId } from '../control/runs/run-id.js';
-import { SparkSession, SparkUnreachableError, col, expr, fn, type StreamingQuery, type StreamingQueryProgress } from '../control/spark/index.js';
+import { SparkSession, SparkUnreachableError, col, expr, fn, type StreamingQuery, type StreamingQueryProgress } from '@lake/spark-connect';
 import { adEventsTable, ensureAdEventsTable, planOffsets } from './bronze/kafka-source.js';
 import { runGold } from './gold.js';
 import { runSilver } from './silver.js';

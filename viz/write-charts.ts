@@ -4,7 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LakeConfig } from '../control/config.js';
-import { SparkSession } from '../control/spark/index.js';
+import { SparkSession } from '@lake/spark-connect';
 import { chartPoints, chartTitle, lakeCharts, type Chart, type ChartLayer } from './charts.js';
 import { compileChart } from './compile.js';
 import { readGold } from './data/gold.js';

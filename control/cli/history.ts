@@ -3,7 +3,7 @@
 // what readers see, what a run changed, and what `lake sql --as-of` and `lake maintain` work with.
 import { Command } from 'commander';
 import { loadConfig } from '../config.js';
-import { SparkSession } from '../spark/index.js';
+import { SparkSession } from '@lake/spark-connect';
 import { lakeHistory, type TableCommit } from '../../jobs/history.js';
 import { lakeTables, parseLakeTable } from '../../jobs/lake-tables.js';
 import { countOption } from './count-option.js';

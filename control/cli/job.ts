@@ -5,10 +5,10 @@ import { bronzeTables, runBronze, type BronzeTable } from '../../jobs/bronze.js'
 import { runGold } from '../../jobs/gold.js';
 import { runSilver } from '../../jobs/silver.js';
 import { loadConfig, type LakeConfig } from '../config.js';
-import { LakeError } from '../errors.js';
+import { LakeError, hintOf, isUserError } from '../errors.js';
 import { runDuration, type BronzeRun, type GoldRun, type SilverRun } from '../runs/manifest.js';
-import type { ExecuteOptions } from '../spark/index.js';
-import { createProgressBar, formatBytes } from '../spark/progress-bar.js';
+import type { ExecuteOptions } from '@lake/spark-connect';
+import { createProgressBar, formatBytes } from './progress-bar.js';
 import { formatTable } from './table.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -137,7 +137,7 @@ export function jobCommand(): Command {
         try {
           await run();
         } catch (error) {
-          if (error instanceof LakeError) throw new LakeError(`${layer} failed; the chain stopped there: ${error.message}`, error.hint, { cause: error });
+          if (isUserError(error)) throw new LakeError(`${layer} failed; the chain stopped there: ${error.message}`, hintOf(error), { cause: error });
           throw error;
         }
       }

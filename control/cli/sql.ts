@@ -5,16 +5,9 @@ import { once } from 'node:events';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.js';
 import { explainRemovedVersion, lakeViewsNamedIn, registerLakeViews } from '../../jobs/lake-views.js';
-import {
-  SparkInterruptedError,
-  SparkSession,
-  createProgressBar,
-  rowsOf,
-  tuplesOf,
-  type DataFrame,
-  type QueryOptions,
-} from '../spark/index.js';
-import { cellText, csvLine, toJson } from '../spark/row-format.js';
+import { SparkInterruptedError, SparkSession, rowsOf, tuplesOf, type DataFrame, type QueryOptions } from '@lake/spark-connect';
+import { createProgressBar } from './progress-bar.js';
+import { cellText, csvLine, toJson } from './row-format.js';
 import { formatTable } from './table.js';
 
 type Format = 'table' | 'json' | 'csv';

@@ -11,9 +11,10 @@
 // runs only when the run is known not to have committed — when the lake cannot say (HDFS gone),
 // nothing is undone, and the next run of the layer sorts out what an uncommitted run left.
 import type { LakeConfig } from '../config.js';
-import { describeError } from '../errors.js';
+import { LakeError, describeError } from '../errors.js';
 import { WebHdfs, hdfsPath } from '../hdfs/webhdfs.js';
-import { SparkSession, SparkUnreachableError } from '../spark/index.js';
+import { SparkError, SparkSession, SparkUnreachableError } from '@lake/spark-connect';
+import { lakeHintOf } from '../spark-errors.js';
 import { LayerLock } from './lock.js';
 import { RunStore, type Layer, type Outcome, type RunOf } from './manifest.js';
 import { LayerPointer } from './published.js';
@@ -124,12 +125,16 @@ async function publishedBy(run: LayerRunContext, layer: Layer): Promise<boolean>
 
 /**
  * A run that loses Spark Connect midway (the server crashed or was restarted) fails with one error
- * that says which run failed, that nothing of it was published, and how to get going again.
+ * that says which run failed, that nothing of it was published, and how to get going again. A
+ * Spark error the lake has advice of its own for (a write HDFS refused, a view not found) leaves
+ * the run as a LakeError with that advice.
  */
 async function failClearlyWithoutSpark<T>(layer: Layer, runId: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
+    const lakeHint = error instanceof SparkError ? lakeHintOf(error) : undefined;
+    if (lakeHint) throw new LakeError(error instanceof Error ? error.message : String(error), lakeHint, { cause: error });
     if (!(error instanceof SparkUnreachableError) || error.during) throw error;
     throw new SparkUnreachableError(error.remote, error.detail, {
       cause: error,

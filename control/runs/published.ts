@@ -8,7 +8,7 @@
 import type { LakeConfig } from '../config.js';
 import { LakeError } from '../errors.js';
 import type { WebHdfs } from '../hdfs/webhdfs.js';
-import type { SparkSession } from '../spark/index.js';
+import type { SparkSession } from '@lake/spark-connect';
 
 export type PublishedLayerName = 'silver' | 'gold';
 

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import type { LakeConfig } from '../config.js';
 import { LakeError } from '../errors.js';
-import { SparkAuthError } from '../spark/index.js';
+import { SparkAuthError } from '@lake/spark-connect';
 import { TOKEN_ENV, connectTokenFile, embeddedRemote, ensureConnectToken, readConnectToken } from './connect-token.js';
 import type { JavaRuntime } from './java.js';
 import { sparkModuleOptions } from './java.js';

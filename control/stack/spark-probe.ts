@@ -1,6 +1,6 @@
 // Readiness of the Spark Connect server: it answers an AnalyzePlan for the Spark version. A server
 // that refuses our token is up but unusable, and waiting would not change that: that is thrown.
-import { SparkAuthError, SparkSession } from '../spark/index.js';
+import { SparkAuthError, SparkSession } from '@lake/spark-connect';
 
 export async function sparkConnectAnswers(remote: string): Promise<boolean> {
   let session: SparkSession | undefined;

@@ -1,7 +1,7 @@
 // The plan bronze submits to read Kafka, checked without a server.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../control/config.js';
-import { SparkSession } from '../../control/spark/index.js';
+import { SparkSession } from '@lake/spark-connect';
 import { hasNewRecords, kafkaBatch, type OffsetPlan } from './kafka-source.js';
 
 // Building a plan needs no connection: a session that is never asked to run anything will do.

@@ -7,7 +7,7 @@ import { connectOrExplain, createKafka } from '../../control/kafka/client.js';
 import type { WebHdfs } from '../../control/hdfs/webhdfs.js';
 import { adEventBatches, type BronzeRun, type KafkaManifest } from '../../control/runs/manifest.js';
 import { BATCH_PREFIX } from './batches.js';
-import { col, lit, type DataFrame, type ExecuteOptions, type SparkSession } from '../../control/spark/index.js';
+import { col, lit, type DataFrame, type ExecuteOptions, type SparkSession } from '@lake/spark-connect';
 import { commitWrite, deltaTable, lastCommit, sqlString } from '../delta.js';
 
 export interface OffsetPlan {

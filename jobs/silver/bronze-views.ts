@@ -35,7 +35,7 @@
 import type { LakeConfig } from '../../control/config.js';
 import { adEventBatches, type BronzeRun } from '../../control/runs/manifest.js';
 import { sideBySide } from '../../control/side-by-side.js';
-import { col, type ExecuteOptions, type SparkSession } from '../../control/spark/index.js';
+import { col, type ExecuteOptions, type SparkSession } from '@lake/spark-connect';
 import { sqlString } from '../delta.js';
 import { fileSources, type FileTable } from '../bronze/file-sources.js';
 import { lineReaderMaxLength, type LandedFileWithLines } from '../bronze/oversized-lines.js';

@@ -2,7 +2,7 @@
 // new bronze records (every record with the first rule it breaks), staged, then the duplicate keys
 // (silver/duplicates.ts), staged too. What it returns is the SQL of the final verdicts, which the
 // commits (and the tests) read.
-import type { ExecuteOptions, SparkSession } from '../../control/spark/index.js';
+import type { ExecuteOptions, SparkSession } from '@lake/spark-connect';
 import type { SilverTable } from '../catalog.js';
 import { sqlString } from '../delta.js';
 import { layerSql } from '../sql-files.js';

@@ -4,7 +4,7 @@
 // second scan of the raw text decides it. One exception: a social-posts file that is one JSON
 // array holds as many records as the array has elements, which only a JSON parser can tell; Spark
 // counts those files' elements apart from the cleaning SQL.
-import type { ExecuteOptions, SparkSession } from '../../control/spark/index.js';
+import type { ExecuteOptions, SparkSession } from '@lake/spark-connect';
 import type { LandedFile, BronzeRun } from '../../control/runs/manifest.js';
 import type { SilverTable } from '../catalog.js';
 

@@ -11,7 +11,7 @@ import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import { createKafka } from '../../control/kafka/client.js';
 import { produceAdEvents, type ProduceAdEventsReport } from '../../control/kafka/produce-ad-events.js';
 import { generateSample, expectedFilePath, type ExpectedFiles } from '../../control/sample/index.js';
-import { SparkSession, col, distinctFn, fn } from '../../control/spark/index.js';
+import { SparkSession, col, distinctFn, fn } from '@lake/spark-connect';
 import { runBronze } from '../../jobs/bronze.js';
 
 const id = randomUUID().slice(0, 8);

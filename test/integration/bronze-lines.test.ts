@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type LakeConfig } from '../../control/config.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import { RunStore, type BronzeRun } from '../../control/runs/manifest.js';
-import { SparkSession } from '../../control/spark/index.js';
+import { SparkSession } from '@lake/spark-connect';
 import { runBronze } from '../../jobs/bronze.js';
 import type { LandedFileWithLines } from '../../jobs/bronze/oversized-lines.js';
 import { registerBronzeViews } from '../../jobs/silver/bronze-views.js';

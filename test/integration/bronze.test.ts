@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../control/config.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import { RunStore } from '../../control/runs/manifest.js';
-import { SparkSession } from '../../control/spark/index.js';
+import { SparkSession } from '@lake/spark-connect';
 import { runBronze } from '../../jobs/bronze.js';
 import { landKafka, planOffsets } from '../../jobs/bronze/kafka-source.js';
 

@@ -5,8 +5,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, repoRoot } from '../../control/config.js';
-import { SparkAuthError, SparkSession } from '../../control/spark/index.js';
-import { parseRemote } from '../../control/spark/connection-string.js';
+import { SparkAuthError, SparkSession } from '@lake/spark-connect';
+import { parseRemote } from '@lake/spark-connect';
 
 const run = promisify(execFile);
 const remote = loadConfig().sparkRemote;

@@ -11,7 +11,7 @@ import type { LakeConfig } from '../../control/config.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import { RunStore } from '../../control/runs/manifest.js';
 import { LayerPointer, publishedTableSql, type PublishedLayer } from '../../control/runs/published.js';
-import { SparkSession } from '../../control/spark/index.js';
+import { SparkSession } from '@lake/spark-connect';
 import { runBronze } from '../../jobs/bronze.js';
 import { runGold } from '../../jobs/gold.js';
 import { runSilver } from '../../jobs/silver.js';

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SilverRun } from '../../control/runs/manifest.js';
 import { publishedTableSql } from '../../control/runs/published.js';
-import { SparkSession } from '../../control/spark/index.js';
+import { SparkSession } from '@lake/spark-connect';
 import { runBronze } from '../../jobs/bronze.js';
 import { runSilver } from '../../jobs/silver.js';
 import { embeddedStack, killExecutors } from './support/faults.js';

@@ -4,7 +4,7 @@
 import { publishedTableSql } from '../../control/runs/published.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { produceAdEvents, type ProduceAdEventsReport } from '../../control/kafka/produce-ad-events.js';
-import { SparkSession } from '../../control/spark/index.js';
+import { SparkSession } from '@lake/spark-connect';
 import { runBronze } from '../../jobs/bronze.js';
 import { runSilver } from '../../jobs/silver.js';
 import { embeddedStack, killDaemon, restartStack } from './support/faults.js';

@@ -13,7 +13,7 @@ import { LakeError } from '../../control/errors.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import { RunStore } from '../../control/runs/manifest.js';
 import { LayerPointer, tableUri } from '../../control/runs/published.js';
-import { SparkSession, SparkUnreachableError } from '../../control/spark/index.js';
+import { SparkSession, SparkUnreachableError } from '@lake/spark-connect';
 import { goldTables, runGold } from '../../jobs/gold.js';
 import { runSilver } from '../../jobs/silver.js';
 import { embeddedStack, killDaemon, restartStack } from './support/faults.js';

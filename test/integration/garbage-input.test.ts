@@ -17,7 +17,7 @@ import { loadConfig, type LakeConfig } from '../../control/config.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import { createKafka } from '../../control/kafka/client.js';
 import type { BronzeRun, SilverRun } from '../../control/runs/manifest.js';
-import { SparkSession } from '../../control/spark/index.js';
+import { SparkSession } from '@lake/spark-connect';
 import { runBronze } from '../../jobs/bronze.js';
 import { runSilver } from '../../jobs/silver.js';
 import { LakeFixture } from './support/lake-fixture.js';

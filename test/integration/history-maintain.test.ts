@@ -16,7 +16,7 @@ import { produceAdEvents, type ProduceAdEventsReport } from '../../control/kafka
 import { LayerLock } from '../../control/runs/lock.js';
 import { RunStore, type BronzeRun, type GoldRun, type Layer, type RunOf, type SilverRun } from '../../control/runs/manifest.js';
 import { tableUri, type PublishedLayer } from '../../control/runs/published.js';
-import { SparkSession } from '../../control/spark/index.js';
+import { SparkSession } from '@lake/spark-connect';
 import { loadConfig } from '../../control/config.js';
 import { gold as goldCatalog, goldTables, silverTables } from '../../jobs/catalog.js';
 import { lakeHistory } from '../../jobs/history.js';

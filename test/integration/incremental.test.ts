@@ -15,7 +15,7 @@ import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import { createKafka } from '../../control/kafka/client.js';
 import type { SilverRun } from '../../control/runs/manifest.js';
 import { LayerPointer, OldLayoutError, publishedTableSql, tableUri } from '../../control/runs/published.js';
-import { SparkSession, type Row } from '../../control/spark/index.js';
+import { SparkSession, type Row } from '@lake/spark-connect';
 import { runBronze } from '../../jobs/bronze.js';
 import { layerTables } from '../../jobs/catalog.js';
 import { runGold } from '../../jobs/gold.js';

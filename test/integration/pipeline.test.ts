@@ -8,7 +8,7 @@ import type { ProduceAdEventsReport } from '../../control/kafka/produce-ad-event
 import type { SilverRun } from '../../control/runs/manifest.js';
 import { LayerPointer, publishedTableSql, tableUri, type PublishedTable } from '../../control/runs/published.js';
 import type { ExpectedFiles } from '../../control/sample/index.js';
-import { SparkInterruptedError, SparkSession } from '../../control/spark/index.js';
+import { SparkInterruptedError, SparkSession } from '@lake/spark-connect';
 import { lakeViewsNamedIn, registerLakeViews } from '../../jobs/lake-views.js';
 import { goldTables, runGold } from '../../jobs/gold.js';
 import { runSilver } from '../../jobs/silver.js';

@@ -11,7 +11,7 @@ import { loadConfig, repoRoot } from '../../control/config.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import { RunStore } from '../../control/runs/manifest.js';
 import { expectedFilePath, generateSample, type ExpectedFiles } from '../../control/sample/index.js';
-import { SparkSession, type Row } from '../../control/spark/index.js';
+import { SparkSession, type Row } from '@lake/spark-connect';
 import { runBronze } from '../../jobs/bronze.js';
 import { registerBronzeViews } from '../../jobs/silver/bronze-views.js';
 

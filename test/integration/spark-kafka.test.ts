@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../control/config.js';
-import { SparkSession } from '../../control/spark/index.js';
+import { SparkSession } from '@lake/spark-connect';
 
 const config = loadConfig();
 const kafka = new Kafka({ brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING });

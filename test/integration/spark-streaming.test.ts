@@ -6,7 +6,7 @@ import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../control/config.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
-import { SparkError, SparkSession, type StreamingQuery, expr } from '../../control/spark/index.js';
+import { SparkError, SparkSession, type StreamingQuery, expr } from '@lake/spark-connect';
 
 const config = loadConfig();
 const kafka = new Kafka({ brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING });

@@ -15,7 +15,7 @@ import { LakeError } from '../../control/errors.js';
 import { LockHeldError } from '../../control/runs/lock.js';
 import { RunStore } from '../../control/runs/manifest.js';
 import { LayerPointer } from '../../control/runs/published.js';
-import { SparkSession } from '../../control/spark/index.js';
+import { SparkSession } from '@lake/spark-connect';
 import { runBronze } from '../../jobs/bronze.js';
 import { runGold } from '../../jobs/gold.js';
 import { runSilver } from '../../jobs/silver.js';

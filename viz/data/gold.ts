@@ -1,7 +1,7 @@
 // The four gold metrics as the rows the chart builders take (the API's JSON shape): Spark's
 // BIGINT and DECIMAL turned into JS numbers. Gold tables are small: one row per product,
 // status code or campaign.
-import type { Row, SparkSession } from '../../control/spark/index.js';
+import type { Row, SparkSession } from '@lake/spark-connect';
 import { goldTables, numericGoldColumns, type GoldTable } from '../../jobs/catalog.js';
 import type { AvgLikesRow, CampaignRow, StatusCodeRow, TotalSalesRow } from '../gold/rows.js';
 

@@ -5,7 +5,7 @@ import type { LakeConfig } from '../../control/config.js';
 import { LakeError } from '../../control/errors.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import { LayerPointer, registerPublishedViews, type PublishedLayer } from '../../control/runs/published.js';
-import type { SparkSession } from '../../control/spark/index.js';
+import type { SparkSession } from '@lake/spark-connect';
 
 export interface ChartedVersions {
   silver: PublishedLayer;

@@ -2,7 +2,7 @@
 // histogram bins, box-plot statistics, reason counts. Only these small results cross into Node —
 // never a silver table — and each is bounded: at most ~300 time buckets (times 5 status classes),
 // ~40 bins, top N + 1 boxes, one row per quarantine reason.
-import type { Row, SparkSession } from '../../control/spark/index.js';
+import type { Row, SparkSession } from '@lake/spark-connect';
 import { silverTables } from '../../jobs/catalog.js';
 import type { AdEventsRow } from '../silver/ad-events.js';
 import type { Histogram } from '../silver/histogram.js';

@@ -7,7 +7,7 @@ import type { LakeConfig } from '../../../control/config.js';
 import { WebHdfs, hdfsPath } from '../../../control/hdfs/webhdfs.js';
 import type { ExpectedAdEvents, ExpectedCampaignMetrics } from '../../../control/kafka/expected.js';
 import { LayerPointer, publishedTableSql } from '../../../control/runs/published.js';
-import { SparkSession, type Row } from '../../../control/spark/index.js';
+import { SparkSession, type Row } from '@lake/spark-connect';
 import { adEventsTable } from '../../../jobs/bronze/kafka-source.js';
 
 export interface AdEventHoldings {

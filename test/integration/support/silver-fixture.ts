@@ -10,7 +10,7 @@ import { loadConfig, repoRoot, type LakeConfig } from '../../../control/config.j
 import { WebHdfs, hdfsPath } from '../../../control/hdfs/webhdfs.js';
 import { RunStore } from '../../../control/runs/manifest.js';
 import { expectedFilePath, generateSample, type ExpectedFiles, type Scale } from '../../../control/sample/index.js';
-import { SparkSession, type Row } from '../../../control/spark/index.js';
+import { SparkSession, type Row } from '@lake/spark-connect';
 import { runBronze } from '../../../jobs/bronze.js';
 import { fileSources, type FileTable } from '../../../jobs/bronze/file-sources.js';
 import { silverColumns } from '../../../jobs/catalog.js';

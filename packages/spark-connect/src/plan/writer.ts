@@ -4,7 +4,7 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import { WriteOperation_SaveMode, WriteOperation_SaveTable_TableSaveMethod, type WriteOperationSchema } from '../gen/spark/connect/commands_pb.js';
 import type { Relation } from '../gen/spark/connect/relations_pb.js';
 import type { ExecuteOptions } from '../execute.js';
-import type { SparkSession } from '../session.js';
+import type { Executor } from '../executor.js';
 import type { OptionValue } from './reader.js';
 
 export type SaveMode = 'append' | 'overwrite' | 'error' | 'ignore';
@@ -25,7 +25,7 @@ interface WriterSpec {
 
 export class DataFrameWriter {
   constructor(
-    private readonly session: SparkSession,
+    private readonly session: Executor,
     private readonly input: Relation,
     private readonly spec: WriterSpec = { mode: 'error', options: {}, partitionBy: [] },
   ) {

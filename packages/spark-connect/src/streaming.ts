@@ -2,20 +2,12 @@
 // query manager. Each method is one command to the server (StreamingQueryCommand,
 // StreamingQueryManagerCommand); the query itself runs on the server, whether or not the client
 // stays connected, until it is stopped, fails, or (with an available-now trigger) has read all.
-import type { MessageInitShape } from '@bufbuild/protobuf';
-import type {
-  CommandSchema,
-  StreamingQueryCommandResult,
-  StreamingQueryInstanceId,
-  StreamingQueryManagerCommandResult,
-} from './gen/spark/connect/commands_pb.js';
-import type { CommandResult } from './session.js';
+import type { StreamingQueryCommandResult, StreamingQueryInstanceId, StreamingQueryManagerCommandResult } from './gen/spark/connect/commands_pb.js';
 import type { ExecuteOptions } from './execute.js';
+import type { CommandInit, CommandResult, Executor } from './executor.js';
 
 /** What streaming needs of a session: running a command. */
-export interface CommandRunner {
-  executeCommand(command: MessageInitShape<typeof CommandSchema>, options?: ExecuteOptions): Promise<CommandResult>;
-}
+type CommandRunner = Pick<Executor, 'executeCommand'>;
 
 export interface StreamingQueryStatus {
   message: string;
@@ -68,8 +60,8 @@ export interface StreamingQueryFailure {
   stackTrace?: string;
 }
 
-type QueryCommand = Extract<MessageInitShape<typeof CommandSchema>['commandType'], { case: 'streamingQueryCommand' }>['value']['command'];
-type ManagerCommand = Extract<MessageInitShape<typeof CommandSchema>['commandType'], { case: 'streamingQueryManagerCommand' }>['value']['command'];
+type QueryCommand = Extract<CommandInit['commandType'], { case: 'streamingQueryCommand' }>['value']['command'];
+type ManagerCommand = Extract<CommandInit['commandType'], { case: 'streamingQueryManagerCommand' }>['value']['command'];
 type QueryResult = StreamingQueryCommandResult['resultType'];
 type ManagerResult = StreamingQueryManagerCommandResult['resultType'];
 

@@ -8,7 +8,7 @@ import type { DataType } from '../gen/spark/connect/types_pb.js';
 import { decodeArrowBatches, rowsOf, type Row } from '../arrow.js';
 import { RowStream } from '../row-stream.js';
 import type { ExecuteOptions } from '../execute.js';
-import type { ExplainMode, SparkSession } from '../session.js';
+import type { Executor, ExplainMode } from '../executor.js';
 import { col, columnOrName, expr, fn, lit, type Column, type ColumnOrName } from './expressions.js';
 import * as rel from './relations.js';
 import { DataFrameWriter } from './writer.js';
@@ -21,7 +21,7 @@ export interface QueryOptions extends ExecuteOptions {
 
 export class DataFrame {
   constructor(
-    readonly session: SparkSession,
+    private readonly executor: Executor,
     readonly relation: Relation,
   ) {
     Object.freeze(this);
@@ -75,7 +75,7 @@ export class DataFrame {
   }
 
   groupBy(...columns: ColumnOrName[]): GroupedData {
-    return new GroupedData(this, columns.map((column) => columnOrName(column)));
+    return new GroupedData(this.executor, this.relation, columns.map((column) => columnOrName(column)));
   }
 
   /** Aggregates over all rows: `df.agg(fn('sum', col('amount')).as('total'))`. */
@@ -128,7 +128,7 @@ export class DataFrame {
 
   /** The result as Arrow record batches, streamed as they arrive. */
   async *batches(options: QueryOptions = {}): AsyncGenerator<RecordBatch> {
-    for await (const response of this.session.execute(this.plan, options)) {
+    for await (const response of this.executor.execute(this.plan, options)) {
       if (response.metrics) options.onMetrics?.(response.metrics);
       if (response.responseType.case === 'arrowBatch') yield* decodeArrowBatches(response.responseType.value.data);
     }
@@ -156,20 +156,20 @@ export class DataFrame {
 
   /** The result schema, as the server resolves it (no job runs). */
   schema(): Promise<DataType> {
-    return this.session.schema(this.plan);
+    return this.executor.schema(this.plan);
   }
 
   explain(mode: ExplainMode = 'simple'): Promise<string> {
-    return this.session.explain(this.plan, mode);
+    return this.executor.explain(this.plan, mode);
   }
 
   get write(): DataFrameWriter {
-    return new DataFrameWriter(this.session, this.relation);
+    return new DataFrameWriter(this.executor, this.relation);
   }
 
   /** How to run this DataFrame (one from `session.readStream`) as a streaming query. */
   get writeStream(): DataStreamWriter {
-    return new DataStreamWriter(this.session, this.relation);
+    return new DataStreamWriter(this.executor, this.relation);
   }
 
   /**
@@ -180,7 +180,7 @@ export class DataFrame {
    * them then fails). They are freed when the session ends.
    */
   async localCheckpoint(options: ExecuteOptions = {}): Promise<DataFrame> {
-    const result = await this.session.executeCommand({ commandType: { case: 'checkpointCommand', value: { relation: this.relation, local: true, eager: true } } }, options);
+    const result = await this.executor.executeCommand({ commandType: { case: 'checkpointCommand', value: { relation: this.relation, local: true, eager: true } } }, options);
     const response = result.responses.find((candidate) => candidate.responseType.case === 'checkpointCommandResult')?.responseType;
     const cached = response?.case === 'checkpointCommandResult' ? response.value.relation : undefined;
     if (!cached) throw new Error('the server answered the checkpoint without the relation it cached');
@@ -198,28 +198,29 @@ export class DataFrame {
   }
 
   private async createView(name: string, replace: boolean, options: ExecuteOptions): Promise<void> {
-    await this.session.executeCommand(
+    await this.executor.executeCommand(
       { commandType: { case: 'createDataframeView', value: { input: this.relation, name, isGlobal: false, replace } } },
       options,
     );
   }
 
   private derive(relation: Relation): DataFrame {
-    return new DataFrame(this.session, relation);
+    return new DataFrame(this.executor, relation);
   }
 }
 
 /** The result of `groupBy`: a DataFrame once its aggregates are given. */
 export class GroupedData {
   constructor(
-    private readonly source: DataFrame,
+    private readonly executor: Executor,
+    private readonly source: Relation,
     private readonly grouping: readonly Column[],
   ) {
     Object.freeze(this);
   }
 
   agg(...aggregates: Column[]): DataFrame {
-    return new DataFrame(this.source.session, rel.aggregate(this.source.relation, this.grouping, aggregates));
+    return new DataFrame(this.executor, rel.aggregate(this.source, this.grouping, aggregates));
   }
 
   /** Rows per group, in a column named `count`. */

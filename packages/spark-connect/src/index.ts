@@ -1,5 +1,8 @@
-// The Spark Connect client of lake: the public API. Import from here, not from the modules.
-export { SparkSession, RuntimeConfig, type ConnectOptions, type CommandResult, type ExplainMode } from './session.js';
+// @lake/spark-connect, a Spark Connect client for Node.js: the public API. Import from here
+// (`import { SparkSession } from '@lake/spark-connect'`), never from the modules.
+export { SparkSession, RuntimeConfig } from './session.js';
+export type { ConnectOptions } from './connection.js';
+export type { CommandInit, CommandResult, Executor, ExplainMode } from './executor.js';
 export { DataFrame, GroupedData, type QueryOptions } from './plan/dataframe.js';
 export { DataFrameReader, type OptionValue } from './plan/reader.js';
 export { DataFrameWriter, type SaveMode } from './plan/writer.js';
@@ -17,9 +20,8 @@ export type { LiteralValue } from './plan/literals.js';
 export type { JoinType } from './plan/relations.js';
 export type { ExecuteOptions, ReattachEvent } from './execute.js';
 export type { Progress, ProgressListener, StageProgress } from './progress.js';
-export { createProgressBar, type ProgressBar, type ProgressBarOptions } from './progress-bar.js';
 export { rowsOf, tuplesOf, decodeArrowBatches, type Row } from './arrow.js';
 export { RowStream } from './row-stream.js';
-export { SparkError, SparkUnreachableError, SparkAuthError, SparkInterruptedError } from './errors.js';
+export { SparkConnectError, SparkError, SparkUnreachableError, SparkAuthError, SparkInterruptedError, type SparkErrorInit } from './errors.js';
 export { InvalidRemoteError, parseRemote, redactRemote, type RemoteSpec } from './connection-string.js';
 export type { RetryPolicy } from './retry.js';

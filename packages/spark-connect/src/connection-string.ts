@@ -1,7 +1,7 @@
 // The Spark Connect connection string, as every Spark Connect client reads it:
 //   sc://host[:port][/;param=value;param=value...]
 // Known parameters configure the client; any other parameter is sent as a gRPC header on every call.
-import { LakeError } from '../errors.js';
+import { SparkConnectError } from './errors.js';
 
 export const DEFAULT_PORT = 15002;
 
@@ -20,11 +20,11 @@ export interface RemoteSpec {
   headers: Readonly<Record<string, string>>;
 }
 
-export class InvalidRemoteError extends LakeError {
+export class InvalidRemoteError extends SparkConnectError {
   constructor(remote: string, problem: string) {
     super(
       `invalid Spark Connect address ${redactRemote(remote)}: ${problem}`,
-      'expected sc://host:port/;token=...;user_id=... (set SPARK_REMOTE)',
+      'expected sc://host:port/;token=...;user_id=...',
     );
   }
 }

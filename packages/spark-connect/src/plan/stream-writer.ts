@@ -5,7 +5,8 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { WriteStreamOperationStartSchema } from '../gen/spark/connect/commands_pb.js';
 import type { Relation } from '../gen/spark/connect/relations_pb.js';
 import type { ExecuteOptions } from '../execute.js';
-import { type CommandRunner, type StreamingQuery, streamingQuery } from '../streaming.js';
+import type { Executor } from '../executor.js';
+import { type StreamingQuery, streamingQuery } from '../streaming.js';
 import type { OptionValue } from './reader.js';
 
 /** append: new rows only; complete: the whole result each trigger; update: the rows that changed. */
@@ -40,7 +41,7 @@ function triggerOf(trigger: Trigger | undefined): StartShape['trigger'] {
 
 export class DataStreamWriter {
   constructor(
-    private readonly session: CommandRunner,
+    private readonly session: Executor,
     private readonly input: Relation,
     private readonly spec: StreamWriterSpec = { options: {}, partitionBy: [] },
   ) {

@@ -2,9 +2,8 @@ import { create } from '@bufbuild/protobuf';
 import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { LakeError } from '../errors.js';
 import { FetchErrorDetailsResponseSchema } from './gen/spark/connect/base_pb.js';
-import { SparkAuthError, SparkError, SparkUnreachableError, errorInfoOf, toLakeError } from './errors.js';
+import { SparkAuthError, SparkConnectError, SparkError, SparkUnreachableError, errorInfoOf, toSparkConnectError } from './errors.js';
 import { isTransient } from './retry.js';
 
 /** A google.rpc.Status carrying an ErrorInfo, as Spark puts it in grpc-status-details-bin. */
@@ -40,7 +39,7 @@ const TABLE_NOT_FOUND =
   '[TABLE_OR_VIEW_NOT_FOUND] The table or view `x` cannot be found. Verify the spelling. SQLSTATE: 42P01; line 1 pos 14;\n' +
   "'Project [*]\n+- 'UnresolvedRelation [x], [], false\n";
 
-describe('toLakeError', () => {
+describe('toSparkConnectError', () => {
   it('reads the ErrorInfo Spark attaches to a failure', () => {
     const error = serviceError(
       status.INTERNAL,
@@ -55,9 +54,9 @@ describe('toLakeError', () => {
     );
     expect(errorInfoOf(error)?.metadata.errorId).toBe('9d3c');
 
-    const mapped = toLakeError(error, context);
+    const mapped = toSparkConnectError(error, context);
     expect(mapped).toBeInstanceOf(SparkError);
-    expect(mapped).toBeInstanceOf(LakeError);
+    expect(mapped).toBeInstanceOf(SparkConnectError);
     expect(mapped).toMatchObject({
       message: 'table or view not found: `x`',
       errorClass: 'TABLE_OR_VIEW_NOT_FOUND',
@@ -67,16 +66,16 @@ describe('toLakeError', () => {
       grpcCode: status.INTERNAL,
       serverMessage: TABLE_NOT_FOUND,
     });
-    expect((mapped as SparkError).hint).toMatch(/<layer>_<table>/);
+    expect((mapped as SparkError).hint).toMatch(/SHOW VIEWS/);
   });
 
   it('names the table a write was for when HDFS has no DataNode to take a Delta commit', () => {
     const message =
       'File /lake/bronze/ad_events/_delta_log/.00000000000000000000.json.0fe4.tmp could only be written to 0 of the 1 minReplication nodes. ' +
       'There are 1 datanode(s) running and 1 node(s) are excluded in this operation.';
-    const mapped = toLakeError(serviceError(status.INTERNAL, message, statusDetails({ classes: JSON.stringify(['org.apache.hadoop.ipc.RemoteException']) })), context);
+    const mapped = toSparkConnectError(serviceError(status.INTERNAL, message, statusDetails({ classes: JSON.stringify(['org.apache.hadoop.ipc.RemoteException']) })), context);
     expect(mapped).toMatchObject({ message: 'Spark could not write /lake/bronze/ad_events', serverMessage: message });
-    expect((mapped as SparkError).hint).toMatch(/stack status/);
+    expect((mapped as SparkError).hint).toMatch(/file system refused the write/);
   });
 
   it('prefers the full details of FetchErrorDetails, root error first', () => {
@@ -99,7 +98,7 @@ describe('toLakeError', () => {
         { errorTypeHierarchy: ['java.lang.RuntimeException'], message: 'inner', stackTrace: [] },
       ],
     });
-    const mapped = toLakeError(error, context, details) as SparkError;
+    const mapped = toSparkConnectError(error, context, details) as SparkError;
     expect(mapped.message).toBe('column not found: `amout`');
     expect(mapped.hint).toBe('did you mean one of `amount`, `id`?');
     expect(mapped.sqlState).toBe('42703');
@@ -115,7 +114,7 @@ describe('toLakeError', () => {
       '[DIVIDE_BY_ZERO] Division by zero. Use `try_divide` to tolerate divisor being 0. SQLSTATE: 22012\n== SQL ==',
       statusDetails({ errorClass: 'DIVIDE_BY_ZERO', sqlState: '22012' }),
     );
-    expect(toLakeError(error, context)).toMatchObject({
+    expect(toSparkConnectError(error, context)).toMatchObject({
       message: 'Division by zero. Use `try_divide` to tolerate divisor being 0.',
       errorClass: 'DIVIDE_BY_ZERO',
     });
@@ -127,29 +126,29 @@ describe('toLakeError', () => {
       "[PARSE_SYNTAX_ERROR] Syntax error at or near 'SELEC'. SQLSTATE: 42601 (line 1, pos 0)\n\n== SQL ==\nSELEC 1\n^^^\n",
       statusDetails({ errorClass: 'PARSE_SYNTAX_ERROR', messageParameters: JSON.stringify({ error: "'SELEC'", hint: '' }) }),
     );
-    const mapped = toLakeError(error, context) as SparkError;
+    const mapped = toSparkConnectError(error, context) as SparkError;
     expect(mapped.message).toBe("SQL syntax error at or near 'SELEC'");
     expect(mapped.hint).toBe('here:\n    SELEC 1\n    ^^^');
   });
 
   it('makes an unreachable server and a refused token distinct errors', () => {
-    expect(toLakeError(serviceError(status.UNAVAILABLE, 'connect ECONNREFUSED'), context)).toBeInstanceOf(SparkUnreachableError);
-    const unreachable = toLakeError(serviceError(status.UNAVAILABLE, 'x'), context);
+    expect(toSparkConnectError(serviceError(status.UNAVAILABLE, 'connect ECONNREFUSED'), context)).toBeInstanceOf(SparkUnreachableError);
+    const unreachable = toSparkConnectError(serviceError(status.UNAVAILABLE, 'x'), context);
     expect(unreachable.message).toContain('cannot reach Spark Connect at sc://127.0.0.1:15002');
-    expect(unreachable.hint).toContain('npm run lake -- stack up');
+    expect(unreachable.hint).toBe('check that a Spark Connect server runs at sc://127.0.0.1:15002 and that this machine can reach it');
 
-    const refused = toLakeError(serviceError(status.UNAUTHENTICATED, 'Invalid authentication token'), { ...context, hasToken: true });
+    const refused = toSparkConnectError(serviceError(status.UNAUTHENTICATED, 'Invalid authentication token'), { ...context, hasToken: true });
     expect(refused).toBeInstanceOf(SparkAuthError);
     expect(refused.message).toBe('Spark Connect at sc://127.0.0.1:15002 refused the token (Invalid authentication token)');
-    expect(refused.hint).toContain('SPARK_REMOTE: sc://host:15002/;token=<token>');
-    const missing = toLakeError(serviceError(status.UNAUTHENTICATED, 'No authentication token provided'), context);
+    expect(refused.hint).toContain('in the connection string: sc://host:15002/;token=<token>');
+    const missing = toSparkConnectError(serviceError(status.UNAUTHENTICATED, 'No authentication token provided'), context);
     expect(missing.message).toBe('Spark Connect at sc://127.0.0.1:15002 refused a client without a token (No authentication token provided)');
-    expect(missing.hint).toContain('.lake/secrets/spark-connect-token');
-    expect(toLakeError(serviceError(status.PERMISSION_DENIED, 'denied'), context)).toBeInstanceOf(SparkAuthError);
+    expect(missing.hint).toBe(refused.hint);
+    expect(toSparkConnectError(serviceError(status.PERMISSION_DENIED, 'denied'), context)).toBeInstanceOf(SparkAuthError);
   });
 
   it('works without any details', () => {
-    expect(toLakeError(serviceError(status.INTERNAL, 'something broke'), context)).toMatchObject({ message: 'something broke', errorClass: undefined });
+    expect(toSparkConnectError(serviceError(status.INTERNAL, 'something broke'), context)).toMatchObject({ message: 'something broke', errorClass: undefined });
   });
 });
 

@@ -1,7 +1,7 @@
 // `session.read` and `session.readStream`: an immutable description of a data source, turned into a
 // DataFrame by load(). A stream's DataFrame is read trigger by trigger once written with
 // `df.writeStream` (plan/stream-writer.ts); each trigger reads what is new in the source.
-import type { SparkSession } from '../session.js';
+import type { Executor } from '../executor.js';
 import { DataFrame } from './dataframe.js';
 import * as rel from './relations.js';
 
@@ -16,7 +16,7 @@ interface ReaderSpec {
 
 export class DataFrameReader {
   constructor(
-    private readonly session: SparkSession,
+    private readonly session: Executor,
     private readonly spec: ReaderSpec = { options: {} },
   ) {
     Object.freeze(this);

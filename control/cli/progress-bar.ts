@@ -1,8 +1,8 @@
-// A terminal progress bar for Spark operations, fed by ExecuteOptions.onProgress. It stays hidden
+// A terminal progress bar for Spark operations, fed by the client's progress events (ExecuteOptions.onProgress). It stays hidden
 // for operations that finish within a second (most interactive queries) and when the stream is not
 // a terminal (pipes, CI logs), so output that scripts read is never cluttered.
 import { Presets, SingleBar } from 'cli-progress';
-import type { Progress, ProgressListener } from './progress.js';
+import type { Progress, ProgressListener } from '@lake/spark-connect';
 
 export interface ProgressBar {
   /** Pass as `onProgress` to an execution. */

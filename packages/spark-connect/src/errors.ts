@@ -1,20 +1,30 @@
 // What a failed call to Spark Connect becomes. A gRPC status alone says little ("INTERNAL"); Spark
 // adds an ErrorInfo (error class, SQLSTATE, message parameters) and keeps the full exception chain
-// for FetchErrorDetails. These classes turn that into a LakeError a user can act on, while keeping
-// every detail a program needs (errorClass, sqlState, messageParameters).
+// for FetchErrorDetails. These classes turn that into an error a user can act on (what happened,
+// and a hint on what to do next), while keeping every detail a program needs (errorClass,
+// sqlState, messageParameters). An application may show its own hints instead: every class and
+// field here is public for that.
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
-import { LakeError } from '../errors.js';
 import type { FetchErrorDetailsResponse } from './gen/spark/connect/base_pb.js';
 import { decodeStatusDetails, type ErrorInfo } from './status-details.js';
 
-const STACK_UP_HINT =
-  'is the stack up? run `npm run lake -- stack up`, or point SPARK_REMOTE at a running Spark Connect server';
+/** Every error this library throws: a message saying what happened, a hint on what to do next. */
+export class SparkConnectError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
 
 /**
  * The server cannot be reached (refused, timed out, or the connection dropped and retries ran out).
  * `during` names what failed because of it (`silver run <id> failed`), with its own `hint`.
  */
-export class SparkUnreachableError extends LakeError {
+export class SparkUnreachableError extends SparkConnectError {
   constructor(
     readonly remote: string,
     readonly detail?: string,
@@ -22,7 +32,7 @@ export class SparkUnreachableError extends LakeError {
   ) {
     super(
       `${options?.during ? `${options.during}: ` : ''}cannot reach Spark Connect at ${remote}${detail ? ` (${detail})` : ''}`,
-      options?.hint ?? STACK_UP_HINT,
+      options?.hint ?? `check that a Spark Connect server runs at ${remote} and that this machine can reach it`,
       options?.cause === undefined ? undefined : { cause: options.cause },
     );
     this.during = options?.during;
@@ -31,13 +41,11 @@ export class SparkUnreachableError extends LakeError {
   readonly during: string | undefined;
 }
 
-// Both refusals have the same fix: the server's token in SPARK_REMOTE.
-const TOKEN_HINT =
-  "put the server's token in SPARK_REMOTE: sc://host:15002/;token=<token> " +
-  '(the embedded stack keeps it in .lake/secrets/spark-connect-token and uses it when SPARK_REMOTE is unset)';
+// Both refusals have the same fix: the server's token in the connection string.
+const TOKEN_HINT = "put the server's token (its spark.connect.authenticate.token) in the connection string: sc://host:15002/;token=<token>";
 
 /** The server turned the client away: no token, a wrong token, or no permission. */
-export class SparkAuthError extends LakeError {
+export class SparkAuthError extends SparkConnectError {
   constructor(
     readonly remote: string,
     readonly hadToken: boolean,
@@ -55,7 +63,7 @@ export class SparkAuthError extends LakeError {
 }
 
 /** The operation was cancelled by the caller (an AbortSignal, Ctrl-C). */
-export class SparkInterruptedError extends LakeError {
+export class SparkInterruptedError extends SparkConnectError {
   constructor(
     readonly operationId?: string,
     options?: { cause?: unknown },
@@ -81,7 +89,7 @@ export interface SparkErrorInit {
 }
 
 /** An error Spark raised while running a request: a bad query, a missing table, a failed job. */
-export class SparkError extends LakeError {
+export class SparkError extends SparkConnectError {
   readonly grpcCode: number;
   readonly errorClass?: string;
   readonly sqlState?: string;
@@ -101,10 +109,6 @@ export class SparkError extends LakeError {
     this.exceptionClass = init.exceptionClass;
     this.fragment = init.fragment;
     this.serverStackTrace = init.serverStackTrace;
-    // The JVM stack trace is noise to a user, and gold when debugging the client or the server.
-    if (process.env.LAKE_DEBUG && init.serverStackTrace) {
-      this.stack = `${this.stack ?? this.message}\nServer-side stack trace:\n${init.serverStackTrace}`;
-    }
   }
 }
 
@@ -129,8 +133,8 @@ export interface ErrorContext {
   hasToken: boolean;
 }
 
-/** Maps a failed gRPC call to the LakeError a user should see. */
-export function toLakeError(error: ServiceError, context: ErrorContext, details?: FetchErrorDetailsResponse): LakeError {
+/** Maps a failed gRPC call to the error a user should see. */
+export function toSparkConnectError(error: ServiceError, context: ErrorContext, details?: FetchErrorDetailsResponse): SparkConnectError {
   switch (error.code) {
     case GrpcStatus.UNAVAILABLE:
       return new SparkUnreachableError(context.remote, unreachableDetail(error.details), { cause: error });
@@ -178,7 +182,7 @@ function sparkErrorOf(error: ServiceError, details: FetchErrorDetailsResponse | 
   );
 }
 
-/** Short messages for the errors a lake user meets most; anything else keeps Spark's first line. */
+/** Short messages for the errors met most; anything else keeps Spark's first line. */
 function describeErrorClass(
   errorClass: string,
   params: Record<string, string>,
@@ -189,7 +193,7 @@ function describeErrorClass(
     case 'TABLE_OR_VIEW_NOT_FOUND':
       return {
         message: `table or view not found: ${params.relationName ?? '?'}`,
-        hint: 'lake tables are registered as views named <layer>_<table> (e.g. silver_transactions); `SHOW VIEWS` lists them',
+        hint: '`SHOW TABLES` and `SHOW VIEWS` list what the session sees',
       };
     case 'UNRESOLVED_COLUMN':
       return {
@@ -216,7 +220,7 @@ function describeErrorClass(
   return undefined;
 }
 
-const WRITE_HINT = 'HDFS may be down or without a DataNode: check `npm run lake -- stack status`, then run the job again';
+const WRITE_HINT = 'the file system refused the write (HDFS: no DataNode took the blocks?): check that it is up and has room, then try again';
 
 /**
  * HDFS refusing a file because no DataNode takes its blocks, met by a write that has no error
