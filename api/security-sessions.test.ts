@@ -124,6 +124,37 @@ describe('ending sessions', () => {
     users.close();
   });
 
+  it("takes another process's revocation, password change or deletion at the next request, the user just read or not", async () => {
+    // Each API worker keeps the users it read while the database is unchanged (UserStore.bySubject):
+    // a change by another connection (another worker, `lake user …`) must end that at once.
+    const file = path.join(folder(), 'users.sqlite');
+    const users = new UserStore(file);
+    const elsewhere = new UserStore(file);
+    await users.create('alice', 'correct horse battery');
+    await users.create('bob', 'bob password 123');
+    const app = createApp({ config: testConfig(), users, gold: new FixedGold(), version: 'test' });
+    try {
+      const alices = await tokenPair(app);
+      await bearer(app, alices.access).expect(200);
+      elsewhere.revokeSessions('alice');
+      expect(detail(await bearer(app, alices.access).expect(401))).toMatch(/sessions were ended/);
+      const again = await tokenPair(app);
+      await bearer(app, again.access).expect(200);
+      await elsewhere.setPassword('alice', 'a brand new password');
+      expect(detail(await bearer(app, again.access).expect(401))).toMatch(/password changed/);
+      const bobs = await tokenPair(app, 'bob', 'bob password 123');
+      await bearer(app, bobs.access).expect(200);
+      elsewhere.delete('bob');
+      expect(detail(await bearer(app, bobs.access).expect(401))).toBe('User not found');
+      // A user made again with the same name is someone else: the old tokens still name nobody.
+      await elsewhere.create('bob', 'bob password 123');
+      expect(detail(await bearer(app, bobs.access).expect(401))).toBe('User not found');
+    } finally {
+      elsewhere.close();
+      users.close();
+    }
+  });
+
   it('revokes the whole session when a rotated refresh token comes back (RFC 9700 §4.14.2)', async () => {
     const { app } = await testApp();
     const { refresh: stolen } = await tokenPair(app);

@@ -96,9 +96,16 @@ export function checkPassword(password: string): string {
 
 const toUser = (row: UserRow): User => ({ subject: row.subject, username: row.username, tokenVersion: row.token_version, createdAt: row.created_at });
 
+/** Users kept by `bySubject` at most; more, and it starts again empty. */
+const MAX_KNOWN_USERS = 10_000;
+
 export class UserStore {
   private readonly db: Database.Database;
   private selectBySubject: Database.Statement<[string], UserRow> | undefined;
+  private dataVersion: Database.Statement<[], number> | undefined;
+  /** What `bySubject` read (undefined for nobody), valid while the database is unchanged: see `bySubject`. */
+  private readonly known = new Map<string, User | undefined>();
+  private knownAt: number | undefined;
 
   constructor(file: string) {
     if (file !== ':memory:') {
@@ -124,6 +131,7 @@ export class UserStore {
       const row = this.db
         .prepare<[string, string, string, string], UserRow>('INSERT INTO users (subject, username, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING *')
         .get(newSubject(), name, hash, new Date().toISOString()) as UserRow;
+      this.changed();
       return toUser(row);
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new LakeError(`user ${name} already exists`, `change the password with: lake user set-password ${name}`);
@@ -135,16 +143,38 @@ export class UserStore {
     return this.db.prepare<[], UserRow>('SELECT * FROM users ORDER BY username').all().map(toUser);
   }
 
-  /** On every authenticated request: the statement is prepared once. */
+  /**
+   * On every authenticated request: the user's current state. What it read is kept as long as the
+   * database is unchanged, which SQLite's `data_version` tells for the writes of every other
+   * connection (another worker, `lake user …` in another process), checked on every call, and
+   * which this store's own writes tell by forgetting it: a deletion, a password change or a
+   * revocation takes effect at the next request, whoever made it.
+   */
   bySubject(subject: string): User | undefined {
+    this.dataVersion ??= this.db.prepare<[], number>('PRAGMA data_version').pluck();
+    const version = this.dataVersion.get()!;
+    if (version !== this.knownAt || this.known.size >= MAX_KNOWN_USERS) {
+      this.known.clear();
+      this.knownAt = version;
+    }
+    if (this.known.has(subject)) return this.known.get(subject);
     this.selectBySubject ??= this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE subject = ?');
     const row = this.selectBySubject.get(subject);
-    return row && toUser(row);
+    const user = row && Object.freeze(toUser(row));
+    this.known.set(subject, user);
+    return user;
+  }
+
+  /** After a write of this connection, which `data_version` does not count. */
+  private changed(): void {
+    this.known.clear();
   }
 
   /** Deletes the user; their tokens stop working at once. */
   delete(username: string): boolean {
-    return this.db.prepare('DELETE FROM users WHERE username = ?').run(checkUsername(username)).changes > 0;
+    const deleted = this.db.prepare('DELETE FROM users WHERE username = ?').run(checkUsername(username)).changes > 0;
+    this.changed();
+    return deleted;
   }
 
   /** Sets a new password and invalidates every token issued before. */
@@ -152,6 +182,7 @@ export class UserStore {
     const name = checkUsername(username);
     const hash = await hashPassword(checkPassword(password));
     const changed = this.db.prepare('UPDATE users SET password_hash = ?, token_version = token_version + 1 WHERE username = ?').run(hash, name).changes;
+    this.changed();
     if (changed === 0) throw new LakeError(`no user ${name}`, 'list the users with: lake user list');
   }
 
@@ -159,6 +190,7 @@ export class UserStore {
   revokeSessions(username: string): void {
     const name = checkUsername(username);
     const changed = this.db.prepare('UPDATE users SET token_version = token_version + 1 WHERE username = ?').run(name).changes;
+    this.changed();
     if (changed === 0) throw new LakeError(`no user ${name}`, 'list the users with: lake user list');
   }
 
