@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, repoRoot } from '../../control/config.js';
+import { hintOf } from '../../control/errors.js';
 import { SparkAuthError, SparkSession } from '@lake/spark-connect';
 import { parseRemote } from '@lake/spark-connect';
 
@@ -52,8 +53,10 @@ describe.skipIf(token === undefined)('Spark Connect token', () => {
     expect(error).toMatchObject({
       hadToken: false,
       message: expect.stringMatching(/^Spark Connect at sc:\/\/\S+ refused a client without a token \(No authentication token provided\)$/),
-      hint: expect.stringContaining('SPARK_REMOTE: sc://host:15002/;token=<token>'),
+      hint: expect.stringContaining('in the connection string: sc://host:15002/;token=<token>'),
     });
+    // The client's hint is generic; the lake names SPARK_REMOTE (control/spark-errors.ts).
+    expect(hintOf(error)).toContain('SPARK_REMOTE: sc://host:15002/;token=<token>');
   });
 
   it('refuses a client with a wrong token', async () => {
