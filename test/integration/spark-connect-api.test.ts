@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  Column,
   SparkError,
   SparkSession,
   col,
@@ -172,6 +173,7 @@ describe('@lake/spark-connect against Spark Connect', () => {
         expr('id * 10').as('sql'),
         lit(2n ** 62n).as('big'),
         lit(new Date('2024-05-06T07:08:09.010Z')).as('ts'),
+        Column.of({ exprType: { case: 'unresolvedAttribute', value: { unparsedIdentifier: 'id' } } }).as('raw'),
       )
       .collect();
     expect(row).toEqual({
@@ -199,6 +201,7 @@ describe('@lake/spark-connect against Spark Connect', () => {
       sql: 60n,
       big: 4611686018427387904n,
       ts: new Date('2024-05-06T07:08:09.010Z'),
+      raw: 6n,
     });
   });
 
@@ -358,7 +361,7 @@ describe('@lake/spark-connect against Spark Connect', () => {
     await expect((await spark.sql('SELECT 1 / 0 AS q')).collect()).rejects.toMatchObject({ errorClass: 'DIVIDE_BY_ZERO' });
   });
 
-  it('streams files into a memory sink (processAllAvailable, observe, get, isActive) and into a table (toTable, availableNow)', async () => {
+  it('streams files into a memory sink (processAllAvailable, observe, get, isActive), into a table (toTable, availableNow) and to a path (once, options, partitionBy)', async () => {
     const input = `${testRoot}/stream-in`;
     await (await people()).write.format('json').save(input);
     expect(spark.readStream.isStreaming).toBe(true);
@@ -396,5 +399,23 @@ describe('@lake/spark-connect against Spark Connect', () => {
       { id: 1, name: 'ann', score: 2.5 },
       { id: 2, name: 'bob', score: null },
     ]);
+
+    // One trigger, to a path, laid out by name, with options given at once.
+    const output = `${testRoot}/stream-out`;
+    const once = await source()
+      .writeStream.format('json')
+      .trigger({ once: true })
+      .options({ checkpointLocation: `${testRoot}/_checkpoints/once`, compression: 'gzip' })
+      .partitionBy('name')
+      .start(output);
+    queries.push(once);
+    expect(await once.awaitTermination(120_000)).toBe(true);
+    const partitions = await new WebHdfs(config.webHdfs).list(hdfsPath(output));
+    expect(partitions.map((entry) => entry.pathSuffix).filter((name) => name.startsWith('name=')).sort()).toEqual(['name=ann', 'name=bob']);
+    expect(await spark.read.schema('id INT, score DOUBLE, name STRING').json(output).orderBy('id').collect()).toEqual([
+      { id: 1, name: 'ann', score: 2.5 },
+      { id: 2, name: 'bob', score: null },
+    ]);
+    expect(await spark.streams.get(randomUUID())).toBeUndefined();
   });
 });

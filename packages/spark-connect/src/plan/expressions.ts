@@ -21,6 +21,7 @@ export class Column {
     Object.freeze(this);
   }
 
+  /** A Column from the protocol's Expression message, for what the builders do not cover. */
   static of(init: MessageInitShape<typeof ExpressionSchema>): Column {
     return new Column(create(ExpressionSchema, init));
   }
@@ -103,16 +104,17 @@ export class Column {
     return fn('like', this, pattern);
   }
 
-  /** The SortOrder this column stands for in an ORDER BY: itself if it is one, else ascending. */
-  toSortOrder(): Expression_SortOrder {
-    const { exprType } = this.expression;
-    if (exprType.case === 'sortOrder') return exprType.value;
-    return this.asc().toSortOrder();
-  }
 
   private sortOrder(direction: SortDirection, nullOrdering: NullOrdering): Column {
     return Column.of({ exprType: { case: 'sortOrder', value: { child: this.expression, direction, nullOrdering } } });
   }
+}
+
+/** The SortOrder a column stands for in an ORDER BY: itself if it is one, else ascending. */
+export function sortOrderOf(column: Column): Expression_SortOrder {
+  const { exprType } = column.expression;
+  if (exprType.case === 'sortOrder') return exprType.value;
+  return sortOrderOf(column.asc());
 }
 
 /**

@@ -11,7 +11,7 @@ import {
 } from '../gen/spark/connect/relations_pb.js';
 import type { Expression } from '../gen/spark/connect/expressions_pb.js';
 import type { LiteralValue } from './literals.js';
-import { lit, type Column } from './expressions.js';
+import { lit, sortOrderOf, type Column } from './expressions.js';
 
 type RelType = MessageInitShape<typeof RelationSchema>['relType'];
 
@@ -136,7 +136,7 @@ export function union(left: Relation, right: Relation, options: { byName: boolea
 }
 
 export function sort(input: Relation, order: readonly Column[]): Relation {
-  return relation({ case: 'sort', value: { input, order: order.map((column) => column.toSortOrder()), isGlobal: true } });
+  return relation({ case: 'sort', value: { input, order: order.map(sortOrderOf), isGlobal: true } });
 }
 
 export function limit(input: Relation, count: number): Relation {
