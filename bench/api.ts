@@ -12,10 +12,12 @@
 // metrics' p50 and p99 during the flood against idle. First, in this process, what verifying an
 // access token costs (the API's TokenService over an in-memory users database), and what it would
 // cost with the secret given to jsonwebtoken as a string (a key object made on every call).
+// The date and the load average (other work on the machine) are printed before and after.
 // It needs gold: run `npm run job:all` (or the demo) first.
 //
 //   npm run bench:api                 (30 s per endpoint)
 //   BENCH_SECONDS=10 npm run bench:api
+//   API_LEAN_METRICS=false npm run bench:api   (the metrics by Express's routes, as before the lean path)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -102,6 +104,8 @@ async function memory(): Promise<{ primary: { rss: number; peak: number }; worke
   return { primary, workers: nodes.length > 0 ? nodes : [primary] };
 }
 const mib = (values: number[]) => values.map((value) => value.toFixed(0)).join(' / ');
+/** The machine's load average over 1, 5 and 15 minutes: other engineers' work shares these cores. */
+const loadAverage = () => os.loadavg().map((load) => load.toFixed(2)).join(' / ');
 
 /** Bare Express on as many workers, writing a body of `bytes`: requests/s and latency at 100 connections. */
 async function bareExpress(bytes: number): Promise<autocannon.Result> {
@@ -131,12 +135,13 @@ try {
   const idle = await memory();
 
   const lines = [
-    `API at ${url}, ${WORKERS} workers, password hashes at once: ${process.env.API_LOGIN_HASHES ?? 'default (half the cores)'}, Node ${process.version}, ${os.cpus().length} CPUs, autocannon in this process, ${SECONDS} s per case`,
+    `${new Date().toISOString()}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${loadAverage()}`,
+    `API at ${url}, ${WORKERS} workers, metrics on the ${process.env.API_LEAN_METRICS === 'false' ? "Express routes (API_LEAN_METRICS=false)" : 'lean path'}, password hashes at once: ${process.env.API_LOGIN_HASHES ?? 'default (half the cores)'}, Node ${process.version}, autocannon in this process, ${SECONDS} s per case`,
     `idle RSS: primary ${idle.primary.rss.toFixed(0)} MiB, workers ${mib(idle.workers.map((worker) => worker.rss))} MiB`,
     tokenLine,
     '',
-    '| endpoint | connections | body | requests/s | p50 | p99 | max | errors | non-2xx | RSS peak: workers |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| endpoint | connections | body | requests/s | p50 | p99 | max | errors | non-2xx | RSS peak: workers | load after (1 min) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   const throughput = new Map<string, number>();
   const headers = { authorization: `Bearer ${access}` };
@@ -146,14 +151,14 @@ try {
     throughput.set(`${endpoint} ${connections}`, result.requests.average);
     const { workers } = await memory();
     lines.push(
-      `| \`${endpoint}\` | ${connections} | ${(body.length / 1024).toFixed(1)} KiB | ${Math.round(result.requests.average).toLocaleString('en')} | ${result.latency.p50} ms | ${result.latency.p99} ms | ${result.latency.max} ms | ${result.errors} | ${result.non2xx} | ${mib(workers.map((worker) => worker.peak))} MiB |`,
+      `| \`${endpoint}\` | ${connections} | ${(body.length / 1024).toFixed(1)} KiB | ${Math.round(result.requests.average).toLocaleString('en')} | ${result.latency.p50} ms | ${result.latency.p99} ms | ${result.latency.max} ms | ${result.errors} | ${result.non2xx} | ${mib(workers.map((worker) => worker.peak))} MiB | ${os.loadavg()[0]!.toFixed(2)} |`,
     );
   }
   const campaignBytes = Buffer.byteLength(await (await fetch(`${url}/api/campaign-metrics/`, { headers })).text());
   const floor = await bareExpress(campaignBytes);
   const api100 = throughput.get('/api/campaign-metrics/ 100')!;
   lines.push(
-    `| bare Express, one route, same body | 100 | ${(campaignBytes / 1024).toFixed(1)} KiB | ${Math.round(floor.requests.average).toLocaleString('en')} | ${floor.latency.p50} ms | ${floor.latency.p99} ms | ${floor.latency.max} ms | ${floor.errors} | ${floor.non2xx} | |`,
+    `| bare Express, one route, same body | 100 | ${(campaignBytes / 1024).toFixed(1)} KiB | ${Math.round(floor.requests.average).toLocaleString('en')} | ${floor.latency.p50} ms | ${floor.latency.p99} ms | ${floor.latency.max} ms | ${floor.errors} | ${floor.non2xx} | | ${os.loadavg()[0]!.toFixed(2)} |`,
     '',
     `\`/api/campaign-metrics/\` at 100 connections / bare Express: ${(api100 / floor.requests.average).toFixed(2)}×`,
   );
@@ -188,6 +193,7 @@ try {
     );
   }
   lines.push('', `Median p99 during the flood / idle: ${ratios.sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!.toFixed(2)}×`);
+  lines.push('', `${new Date().toISOString()}, load average ${loadAverage()}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
   api.kill('SIGTERM');
