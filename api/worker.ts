@@ -4,7 +4,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ClusterMemoryStoreWorker } from '@express-rate-limit/cluster-memory-store';
-import { LakeError, describeError } from '../control/errors.js';
+import { describeError, hintOf, isUserError } from '../control/errors.js';
 import { createApp } from './app.js';
 import type { FromWorker, ToWorker } from './cluster.js';
 import { GoldMirror } from './gold-source.js';
@@ -37,7 +37,7 @@ async function start({ config, version }: Extract<ToWorker, { lake: 'start' }>):
     server = await listen(app, config);
     tell({ lake: 'listening', port: (server.address() as AddressInfo).port });
   } catch (error) {
-    tell(error instanceof LakeError ? { lake: 'failed', message: error.message, hint: error.hint } : { lake: 'failed', message: describeError(error) });
+    tell(isUserError(error) ? { lake: 'failed', message: error.message, hint: hintOf(error) } : { lake: 'failed', message: describeError(error) });
     process.exit(1);
   }
 }

@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LakeConfig } from '../control/config.js';
-import { LakeError } from '../control/errors.js';
+import { LakeError, hintOf } from '../control/errors.js';
 import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
 import { connectOrExplain, createKafka, kafkaUnreachable } from '../control/kafka/client.js';
 import { defaultTopicPartitions, ensureTopic } from '../control/kafka/topics.js';
@@ -124,7 +124,7 @@ export async function runStream(config: LakeConfig, options: StreamOptions = {})
     if (error instanceof SparkUnreachableError) {
       throw new LakeError(
         `the stream stopped: ${error.message}`,
-        `${error.hint}; then run \`lake stream\` again: it records what the stopped query landed and resumes from its checkpoint, without loss or duplicates`,
+        `${hintOf(error) ?? error.hint}; then run \`lake stream\` again: it records what the stopped query landed and resumes from its checkpoint, without loss or duplicates`,
         { cause: error },
       );
     }

@@ -56,7 +56,7 @@ describe.skipIf(!embeddedStack)('the Spark Connect server killed while the strea
     process.stderr.write(`[faults] the stream ended with: ${String((failure as Error)?.message)} → ${String((failure as LakeError)?.hint)}\n`);
     expect(failure).toBeInstanceOf(LakeError);
     expect((failure as LakeError).message).toMatch(/^the stream stopped: .*cannot reach Spark Connect at sc:\/\/127\.0\.0\.1:15002/);
-    expect((failure as LakeError).hint).toMatch(/lake stream` again: it records what the stopped query landed and resumes from its checkpoint/);
+    expect((failure as LakeError).hint).toMatch(/stack up.*lake stream` again: it records what the stopped query landed and resumes from its checkpoint/);
 
     const restarted = await runStream(lake.config, { untilIdle: true, log: (line) => lines.push(line) });
     expect(restarted.ended).toBe('idle');
