@@ -1,15 +1,16 @@
 // The four metrics endpoints' lean path: a node:http request listener that runs before Express
 // and answers `GET` and `HEAD` of exactly the four metrics paths (with or without the trailing
 // slash, any query string), the way the Express routes do, for a fraction of the work. The
-// answers are those of the Express path, byte for byte apart from the Date header (lean-metrics.test.ts
-// compares them): the same token checks (the same passport-jwt strategy, through
-// `verifyAccessToken`, the user's current state read from the users database on every request),
-// helmet's headers (taken once from helmet itself), `X-Gold-Version`, the ETag and `If-None-Match`
-// (Express's freshness rules, `fresh`), and the same 401s. What it does not answer it hands to the
-// Express app untouched: other paths and methods (405 with Allow), requests with a body, before
-// gold is loaded (503), and a token check that failed unexpectedly (500, logged). No rate limit
-// applies to the metrics on either path (the login caps are on the token endpoints).
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+// answers are those of the Express path, byte for byte apart from the Date header
+// (lean-metrics.test.ts compares them): the same token checks (the same passport-jwt strategy,
+// through `verifyAccessToken`, with the user's current state), helmet's headers (taken once from
+// helmet itself), `X-Gold-Version`, the ETag and `If-None-Match` (decided by `fresh`, as Express
+// decides `req.fresh`), and the same 401s. What it does not answer it hands to the Express app
+// untouched: other paths and methods (405 with Allow), requests with a body, before gold is
+// loaded (503), and a token check that failed unexpectedly (500, logged). No rate limit applies
+// to the metrics on either path (the login caps are on the token endpoints).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import fresh from 'fresh';
 import type { Strategy as JwtStrategy } from 'passport-jwt';
 import { verifyAccessToken } from './auth.js';
 import type { GoldSnapshot, GoldSource } from './gold-source.js';
@@ -45,48 +46,6 @@ export function headersOf(middleware: HeaderMiddleware): HeaderList {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
-// Express's freshness check (the `fresh` package) treats a request's `Cache-Control: no-cache` as an end-to-end reload.
-const NO_CACHE = /(?:^|,)\s*?no-cache\s*?(?:,|$)/;
-
-/**
- * Whether a GET or HEAD whose answer carries `etag` (and no Last-Modified) is answered 304, as
- * Express decides it (`req.fresh`, the `fresh` package): `If-None-Match` is `*` or lists the ETag,
- * weakly compared; `If-Modified-Since` alone never matches an answer without Last-Modified; a
- * `Cache-Control: no-cache` request is never fresh.
- */
-export function isFresh(headers: IncomingHttpHeaders, etag: string): boolean {
-  const modifiedSince = headers['if-modified-since'];
-  const noneMatch = headers['if-none-match'];
-  if (!modifiedSince && !noneMatch) return false;
-  const cacheControl = headers['cache-control'];
-  if (cacheControl && NO_CACHE.test(cacheControl)) return false;
-  if (!noneMatch) return false;
-  if (noneMatch === '*') return true;
-  for (const match of tokenList(noneMatch)) {
-    if (match === etag || match === `W/${etag}` || `W/${match}` === etag) return true;
-  }
-  return false;
-}
-
-/** A comma-separated list as `fresh` splits it (spaces before a token are dropped, spaces inside kept). */
-function tokenList(text: string): string[] {
-  const list: string[] = [];
-  let start = 0;
-  let end = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 0x20) {
-      if (start === end) start = end = i + 1;
-    } else if (code === 0x2c) {
-      list.push(text.substring(start, end));
-      start = end = i + 1;
-    } else {
-      end = i + 1;
-    }
-  }
-  list.push(text.substring(start, end));
-  return list;
-}
 
 /** One gold version's answers, headers made once. */
 interface Prepared {
@@ -159,7 +118,8 @@ export function leanMetrics({ gold, strategy, securityHeaders }: LeanMetricsOpti
     const snapshot = gold.snapshot();
     if (!snapshot) return false;
     if (prepared?.snapshot !== snapshot) prepared = prepare(snapshot, security);
-    if (isFresh(req.headers, prepared.etag)) {
+    // Express's own freshness rules (its `req.fresh`): If-None-Match against the ETag, weakly compared.
+    if (fresh(req.headers, { etag: prepared.etag })) {
       res.writeHead(304, prepared.notModified);
       res.end();
       return true;
