@@ -23,8 +23,9 @@ export type ToWorker =
   | { lake: 'start'; config: ApiConfig; version: string }
   | { lake: 'gold'; gold: LoadedGold | undefined; status: GoldStatus }
   | { lake: 'stop' }
-  /** A turn to hash a password: the answer to the worker's oldest `hash-turn` request. */
-  | { lake: 'hash-turn' };
+  /** The answer to the worker's `hash-turn` request `id`: its turn to hash a password, or none (the line is full). */
+  | { lake: 'hash-turn'; id: number }
+  | { lake: 'hash-busy'; id: number };
 
 /** What a worker tells the primary. */
 export type FromWorker =
@@ -32,7 +33,7 @@ export type FromWorker =
   | { lake: 'listening'; port: number }
   | { lake: 'failed'; message: string; hint?: string }
   /** Asks for a turn to hash a password, then tells it is done. */
-  | { lake: 'hash-turn' }
+  | { lake: 'hash-turn'; id: number }
   | { lake: 'hash-done' };
 
 // The worker's module beside this one: worker.ts under tsx, worker.js once compiled.
@@ -52,11 +53,18 @@ export function giveHashTurns(worker: TurnTaker, turns: HashTurns): void {
   let held = 0;
   worker.on('message', (message: FromWorker | undefined) => {
     if (message?.lake === 'hash-turn') {
-      void turns.take().then(() => {
-        if (!worker.isConnected()) return turns.give();
-        held++;
-        worker.send({ lake: 'hash-turn' } satisfies ToWorker);
-      });
+      const { id } = message;
+      turns.take().then(
+        () => {
+          if (!worker.isConnected()) return turns.give();
+          held++;
+          worker.send({ lake: 'hash-turn', id } satisfies ToWorker);
+        },
+        () => {
+          // The line is full (HashQueueFull, take's only refusal): the worker refuses the login.
+          if (worker.isConnected()) worker.send({ lake: 'hash-busy', id } satisfies ToWorker);
+        },
+      );
     } else if (message?.lake === 'hash-done') {
       held--;
       turns.give();
@@ -74,7 +82,7 @@ export async function startApiCluster(lake: LakeConfig, config: ApiConfig, log: 
   // Opened here first, so the schema exists before the workers open the file.
   const users = new UserStore(config.usersDb);
   new ClusterMemoryStorePrimary().init();
-  const hashTurns = new HashTurns(config.loginHashes);
+  const hashTurns = new HashTurns(config.loginHashes, config.loginQueue);
   const workers = new Set<Worker>();
   /** Workers whose module has loaded: they handle messages (a stop among them). */
   const ready = new WeakSet<Worker>();

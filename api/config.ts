@@ -34,6 +34,8 @@ export interface ApiConfig {
   loginWindowMs: number;
   /** Password hashes (scrypt) computed at once by the whole API; more logins wait their turn. */
   loginHashes: number;
+  /** Logins that may wait for a turn to hash, across the API; one more is refused with 503 at once. */
+  loginQueue: number;
   /** Largest request body accepted, in bytes. */
   bodyLimitBytes: number;
   /** Express `trust proxy`: which proxies' X-Forwarded-For to believe for the client address. */
@@ -203,6 +205,8 @@ export function loadApiConfig(env: Env, homeDir: string): ApiConfig {
     // Each hash keeps a core busy for tens of milliseconds (and takes one of libuv's 4 threads, which
     // also read the files the API serves): a flood of logins gets half the cores, the requests the rest.
     loginHashes: positiveInteger('API_LOGIN_HASHES', get('API_LOGIN_HASHES', String(Math.max(1, Math.floor(os.availableParallelism() / 2))))),
+    // A hash takes 50-100 ms here: the last of 32 waits a few seconds behind one hash at a time.
+    loginQueue: positiveInteger('API_LOGIN_QUEUE', get('API_LOGIN_QUEUE', '32')),
     bodyLimitBytes: positiveInteger('API_BODY_LIMIT_BYTES', get('API_BODY_LIMIT_BYTES', '8192')),
     trustProxy: trustProxy(get('API_TRUST_PROXY', 'false')),
     workers: positiveInteger('API_WORKERS', get('API_WORKERS', String(os.availableParallelism()))),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HashTurns, decoyHash, hashPassword, useHashTurns, verifyPassword } from './passwords.js';
+import { HashQueueFull, HashTurns, decoyHash, hashPassword, useHashTurns, verifyPassword } from './passwords.js';
 
 describe('password hashing', () => {
   it('verifies the right password and refuses a wrong one', async () => {
@@ -48,5 +48,22 @@ describe('password hashing', () => {
     } finally {
       useHashTurns(new HashTurns(1));
     }
+  });
+
+  it('refuses a caller at once when as many wait as may, and takes callers again once the line is shorter', async () => {
+    const turns = new HashTurns(1, 2);
+    await turns.take();
+    const waiting = [turns.take(), turns.take()];
+    await expect(turns.take()).rejects.toBeInstanceOf(HashQueueFull);
+    expect(turns.load).toEqual({ running: 1, waiting: 2 });
+    turns.give(); // the first in line runs: one place is free
+    await waiting[0];
+    const third = turns.take();
+    expect(turns.load).toEqual({ running: 1, waiting: 2 });
+    turns.give();
+    turns.give();
+    turns.give();
+    await Promise.all([waiting[1], third]);
+    expect(turns.load).toEqual({ running: 0, waiting: 0 });
   });
 });

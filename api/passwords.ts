@@ -12,15 +12,33 @@ export interface HashTurnGiver {
   give(): void;
 }
 
-/** At most `size` turns at once in this process; the others wait in the order they asked. */
+/**
+ * Every turn is taken and as many callers wait as may: this one is refused at once. A flood of
+ * logins from many addresses would otherwise grow the line without end, and a real user's login
+ * would wait behind all of it.
+ */
+export class HashQueueFull extends Error {
+  constructor() {
+    super('too many logins are waiting for their password to be checked');
+  }
+}
+
+/**
+ * At most `size` turns at once in this process; at most `maxWaiting` callers wait, in the order
+ * they asked, and a caller beyond them gets HashQueueFull.
+ */
 export class HashTurns implements HashTurnGiver {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(private readonly size: number) {}
+  constructor(
+    private readonly size: number,
+    private readonly maxWaiting = Number.POSITIVE_INFINITY,
+  ) {}
 
   async take(): Promise<void> {
     if (this.running < this.size) this.running++;
+    else if (this.waiting.length >= this.maxWaiting) throw new HashQueueFull();
     else await new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 

@@ -75,9 +75,9 @@ describe('a login flood', () => {
     for (const worker of [first, second]) giveHashTurns(worker as unknown as Parameters<typeof giveHashTurns>[0], turns);
     const settle = () => pause(0);
 
-    first.ask({ lake: 'hash-turn' });
-    second.ask({ lake: 'hash-turn' });
-    second.ask({ lake: 'hash-turn' });
+    first.ask({ lake: 'hash-turn', id: 1 });
+    second.ask({ lake: 'hash-turn', id: 1 });
+    second.ask({ lake: 'hash-turn', id: 2 });
     await settle();
     expect([first.turns(), second.turns()]).toEqual([1, 0]); // one hash at a time across both
     first.ask({ lake: 'hash-done' });
@@ -86,7 +86,7 @@ describe('a login flood', () => {
     // A worker that dies holding a turn gives it back; one dead before its turn came passes it on.
     second.connected = false;
     second.emit('exit');
-    first.ask({ lake: 'hash-turn' });
+    first.ask({ lake: 'hash-turn', id: 2 });
     await settle();
     expect(first.turns()).toBe(2);
     first.ask({ lake: 'hash-done' });
@@ -94,9 +94,49 @@ describe('a login flood', () => {
     expect(turns.load).toEqual({ running: 0, waiting: 0 });
   });
 
+  it("refuses a worker's turn request at once when the primary's line is full, naming the request", async () => {
+    const received: ToWorker[] = [];
+    const worker = Object.assign(new EventEmitter(), { send: (message: ToWorker) => (received.push(message), true), isConnected: () => true });
+    const turns = new HashTurns(1, 1);
+    giveHashTurns(worker as unknown as Parameters<typeof giveHashTurns>[0], turns);
+    for (const id of [1, 2, 3]) worker.emit('message', { lake: 'hash-turn', id } satisfies FromWorker);
+    await pause(0);
+    // 1 hashes, 2 waits, 3 is refused before 2 is answered.
+    expect(received).toEqual([
+      { lake: 'hash-turn', id: 1 },
+      { lake: 'hash-busy', id: 3 },
+    ]);
+    worker.emit('message', { lake: 'hash-done' } satisfies FromWorker);
+    await pause(0);
+    expect(received.at(-1)).toEqual({ lake: 'hash-turn', id: 2 });
+  });
+
+  it('refuses a login with 503 and Retry-After when the line is full, and does not count it as a failed attempt', async () => {
+    const { app } = await testApp({ API_LOGIN_ATTEMPTS: '2', API_LOGIN_CLIENT_ATTEMPTS: '1000' });
+    await decoyHash;
+    const turns = new HashTurns(1, 1);
+    useHashTurns(turns);
+    await turns.take(); // the one turn is busy: one login may wait, the next is refused
+    const waiting = login(app, 'alice', 'wrong password').then((res) => res.status);
+    await expect.poll(() => turns.load.waiting).toBe(1);
+    const refused = await login(app, 'alice', 'wrong password').expect(503);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(detail(refused)).toMatch(/Too many logins are being checked/);
+    turns.give();
+    expect(await waiting).toBe(401);
+    // Two failed attempts are allowed: the waiting one counted, the refused one did not.
+    await login(app, 'alice', 'wrong password').expect(401);
+    await login(app, 'alice', 'wrong password').expect(429);
+  });
+
   it('is bounded by API_LOGIN_HASHES, at least one', () => {
     expect(testConfig({ API_LOGIN_HASHES: '3' }).loginHashes).toBe(3);
     expect(testConfig().loginHashes).toBeGreaterThanOrEqual(1);
     expect(() => testConfig({ API_LOGIN_HASHES: '0' })).toThrow(/API_LOGIN_HASHES=0 is not a positive integer/);
+  });
+
+  it('lets API_LOGIN_QUEUE logins wait for a turn, 32 by default', () => {
+    expect(testConfig().loginQueue).toBe(32);
+    expect(testConfig({ API_LOGIN_QUEUE: '5' }).loginQueue).toBe(5);
   });
 });

@@ -22,7 +22,7 @@ export const { version: apiVersion } = JSON.parse(readFileSync(path.join(repoRoo
 
 /** The API in this process: the gold cache, the users database and the app. */
 export async function startApi(lake: LakeConfig, config: ApiConfig, log: (line: string) => void = () => undefined): Promise<RunningApi> {
-  useHashTurns(new HashTurns(config.loginHashes));
+  useHashTurns(new HashTurns(config.loginHashes, config.loginQueue));
   const users = new UserStore(config.usersDb);
   const loader = sparkGoldLoader(lake);
   const gold = new GoldCache(lake, { pollMs: config.goldPollMs, load: loader, log });

@@ -9,7 +9,7 @@ import { createApp } from './app.js';
 import type { FromWorker, ToWorker } from './cluster.js';
 import { GoldMirror } from './gold-source.js';
 import { listen } from './listen.js';
-import { useHashTurns, type HashTurnGiver } from './passwords.js';
+import { HashQueueFull, useHashTurns, type HashTurnGiver } from './passwords.js';
 import { UserStore } from './users.js';
 
 const log = (line: string) => process.stderr.write(`[api ${process.pid}] ${line}\n`);
@@ -18,16 +18,26 @@ let server: Server | undefined;
 let users: UserStore | undefined;
 const tell = (message: FromWorker) => process.send?.(message);
 
-/** Turns to hash from the primary, which gives them to all the workers in the order asked. */
-const waitingForTurns: (() => void)[] = [];
+/** Turns to hash from the primary, which gives them to all the workers in the order asked, or refuses one when its line is full. */
+const waitingForTurns = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+let turnRequests = 0;
 const primaryTurns: HashTurnGiver = {
   take: () =>
-    new Promise<void>((resolve) => {
-      waitingForTurns.push(resolve);
-      tell({ lake: 'hash-turn' });
+    new Promise<void>((resolve, reject) => {
+      const id = ++turnRequests;
+      waitingForTurns.set(id, { resolve, reject });
+      tell({ lake: 'hash-turn', id });
     }),
   give: () => tell({ lake: 'hash-done' }),
 };
+
+/** The primary's answer to the turn request `id`. */
+function answerTurn(id: number, granted: boolean): void {
+  const waiting = waitingForTurns.get(id);
+  waitingForTurns.delete(id);
+  if (granted) waiting?.resolve();
+  else waiting?.reject(new HashQueueFull());
+}
 
 async function start({ config, version }: Extract<ToWorker, { lake: 'start' }>): Promise<void> {
   useHashTurns(primaryTurns);
@@ -56,7 +66,7 @@ process.on('message', (message: ToWorker | undefined) => {
   else if (message?.lake === 'gold') gold.update(message.gold, message.status);
   else if (message?.lake === 'stop') stop();
   // The primary answers a worker's requests in the order they came.
-  else if (message?.lake === 'hash-turn') waitingForTurns.shift()?.();
+  else if (message?.lake === 'hash-turn' || message?.lake === 'hash-busy') answerTurn(message.id, message.lake === 'hash-turn');
 });
 // Ctrl-C reaches every process of the terminal's group: the primary stops the workers in order.
 process.on('SIGINT', () => undefined);

@@ -5,6 +5,7 @@ import { Router, type Request, type Response } from 'express';
 import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import type { ApiConfig } from '../config.js';
 import { HttpError, methodNotAllowed } from '../http-errors.js';
+import { HashQueueFull } from '../passwords.js';
 import { TokenRejected, type TokenService } from '../tokens.js';
 import type { UserStore } from '../users.js';
 
@@ -40,6 +41,8 @@ export function tokenRoutes(config: ApiConfig, users: UserStore, tokens: TokenSe
       windowMs: config.loginWindowMs,
       limit,
       skipSuccessfulRequests: true,
+      // A login refused before its password was checked (503: too many waiting) is no failed attempt.
+      requestWasSuccessful: (_req, res) => res.statusCode < 400 || res.statusCode === 503,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       keyGenerator: key,
@@ -60,7 +63,12 @@ export function tokenRoutes(config: ApiConfig, users: UserStore, tokens: TokenSe
     .post(perClient, perUsername, async (req, res) => {
       const username = field(req, 'username');
       const password = field(req, 'password');
-      const user = await users.authenticate(username, password);
+      const user = await users.authenticate(username, password).catch((error: unknown) => {
+        if (error instanceof HashQueueFull) {
+          throw new HttpError(503, 'Too many logins are being checked at the moment: try again in a second', { 'Retry-After': '1' });
+        }
+        throw error;
+      });
       if (!user) throw new HttpError(401, 'No active account found with the given credentials');
       noStore(res);
       res.json(tokens.issuePair(user));

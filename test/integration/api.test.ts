@@ -166,7 +166,7 @@ describe('the API on gold made by the pipeline', () => {
     };
     /** A request on a connection of its own: the primary hands each connection to the next worker. */
     const fresh = (endpoint: string, init: { method?: string; body?: object; token?: string } = {}) =>
-      new Promise<{ status: number; body: string }>((resolve, reject) => {
+      new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
         const payload = init.body ? JSON.stringify(init.body) : undefined;
         const req = http.request(`${url}${endpoint}`, {
           agent: false,
@@ -176,7 +176,7 @@ describe('the API on gold made by the pipeline', () => {
         req.on('response', (res) => {
           let body = '';
           res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
         });
         req.on('error', reject);
         req.setTimeout(10_000, () => req.destroy(new Error(`no answer to ${endpoint} in 10 s`)));
@@ -189,7 +189,8 @@ describe('the API on gold made by the pipeline', () => {
       await users.create('analyst', 'a long enough password');
       users.close();
       primary = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'control/cli/main.ts'), 'api', '--port', '0'], {
-        env: { ...process.env, LAKE_ROOT: lake.config.lakeRoot, LAKE_USERS_DB: usersDb, API_WORKERS: '2', API_GOLD_POLL_MS: '300' },
+        // One hash at a time and one login waiting for it, across both workers.
+        env: { ...process.env, LAKE_ROOT: lake.config.lakeRoot, LAKE_USERS_DB: usersDb, API_WORKERS: '2', API_GOLD_POLL_MS: '300', API_LOGIN_HASHES: '1', API_LOGIN_QUEUE: '1' },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let log = '';
@@ -249,6 +250,17 @@ describe('the API on gold made by the pipeline', () => {
       const statuses: number[] = [];
       for (let i = 0; i < 11; i++) statuses.push((await fresh('/api/token/', { method: 'POST', body: { username: 'analyst', password: `wrong ${i}` } })).status);
       expect(statuses).toEqual([...Array<number>(10).fill(401), 429]);
+    });
+
+    it("refuses at once, whichever worker asks, a login beyond the primary's line (503), and checks the others", async () => {
+      const burst = Array.from({ length: 24 }, (_, i) => fresh('/api/token/', { method: 'POST', body: { username: `nobody-${i}`, password: 'wrong' } }));
+      const answers = await Promise.all(burst);
+      const count = (status: number) => answers.filter((answer) => answer.status === status).length;
+      expect(count(401) + count(503)).toBe(24);
+      // One hashing and one waiting at a time: most of a burst of 24 finds the line full.
+      expect(count(503)).toBeGreaterThan(0);
+      expect(count(401)).toBeGreaterThanOrEqual(2);
+      expect(answers.find((answer) => answer.status === 503)!.headers['retry-after']).toBe('1');
     });
 
     it('replaces a worker killed with SIGKILL, and keeps answering meanwhile', async () => {
