@@ -37,6 +37,7 @@ export function openApiDocument(version: string): Schema {
           '401': errorResponse('wrong username or password'),
           '413': errorResponse('body too large'),
           '429': errorResponse('too many failed attempts for this client and username'),
+          '503': errorResponse('too many logins waiting for their password to be checked: try again after Retry-After seconds'),
         },
       },
     },

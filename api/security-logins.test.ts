@@ -6,7 +6,7 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { giveHashTurns, type FromWorker, type ToWorker } from './cluster.js';
 import { HashTurns, decoyHash, useHashTurns } from './passwords.js';
-import { login, testApp, testConfig, tokenPair } from './test-support.js';
+import { expectDocumented, login, testApp, testConfig, tokenPair } from './test-support.js';
 
 const detail = (res: { body: unknown }) => (res.body as { detail: string }).detail;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -122,6 +122,7 @@ describe('a login flood', () => {
     const refused = await login(app, 'alice', 'wrong password').expect(503);
     expect(refused.headers['retry-after']).toBe('1');
     expect(detail(refused)).toMatch(/Too many logins are being checked/);
+    expectDocumented('/api/token/', 'post', 503, refused.body);
     turns.give();
     expect(await waiting).toBe(401);
     // Two failed attempts are allowed: the waiting one counted, the refused one did not.
