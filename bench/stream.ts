@@ -32,6 +32,7 @@ import { createKafka } from '../control/kafka/client.js';
 import { produceAdEvents } from '../control/kafka/produce-ad-events.js';
 import { parseDuration, parseWholeNumber } from '../control/kafka/produce-options.js';
 import { RunStore, type BronzeRun, type GoldRun, type SilverRun } from '../control/runs/manifest.js';
+import { silverBatchesOf } from '../control/runs/silver-batches.js';
 import { SparkSession } from '@lake/spark-connect';
 import { adEventsTable } from '../jobs/bronze/kafka-source.js';
 import { memory, processes, rssMiB } from './stack-processes.js';
@@ -108,9 +109,9 @@ function expectRunning(children: Record<string, ChildProcess>): void {
 
 /** For each Kafka partition, the offset up to which a gold run's gold counts the events. */
 function coverageOf(gold: GoldRun, runs: Map<string, SilverRun | BronzeRun | GoldRun>): Record<string, number> {
-  const silver = runs.get(gold.madeFrom?.[0] ?? '') as SilverRun | undefined;
+  const silver = gold.madeFrom?.[0];
   const coverage: Record<string, number> = {};
-  for (const bronzeId of silver?.published?.madeFrom ?? []) {
+  for (const bronzeId of silver && runs.has(silver) ? silverBatchesOf(runs, silver) : []) {
     const committed = (runs.get(bronzeId) as BronzeRun | undefined)?.kafka?.committed ?? {};
     for (const [partition, offset] of Object.entries(committed)) coverage[partition] = Math.max(coverage[partition] ?? 0, offset);
   }

@@ -5,15 +5,21 @@ import type { PublishedLayer } from '../control/runs/published.js';
 import { lakeAsOf } from './as-of.js';
 
 const layerVersion = (runId: string, madeFrom: string[]): PublishedLayer => ({ runId, publishedAt: '2026-12-01T00:00:00Z', tables: {}, madeFrom });
-const run = (runId: string, layer: RunManifest['layer'], outcome: RunManifest['outcome'], madeFrom: string[] = []): RunManifest => ({
-  runId,
-  layer,
-  outcome,
-  startedAt: '2026-12-01T00:00:00Z',
-  endedAt: '2026-12-01T00:00:00Z',
-  madeFrom,
-  published: outcome === 'succeeded' && layer !== 'bronze' ? layerVersion(runId, layer === 'gold' ? madeFrom : ['b1']) : undefined,
-});
+/** As the layers record runs: a silver run names its own batches and its base, its `published` no batch. */
+const run = (runId: string, layer: RunManifest['layer'], outcome: RunManifest['outcome'], madeFrom: string[] = [], builtOn?: string): RunManifest => {
+  const version = outcome === 'succeeded' && layer !== 'bronze' ? layerVersion(runId, madeFrom) : undefined;
+  if (version && layer === 'silver') delete (version as { madeFrom?: string[] }).madeFrom;
+  return {
+    runId,
+    layer,
+    outcome,
+    startedAt: '2026-12-01T00:00:00Z',
+    endedAt: '2026-12-01T00:00:00Z',
+    madeFrom,
+    ...(builtOn ? { builtOn } : {}),
+    published: version,
+  };
+};
 
 const runs = [
   run('b1', 'bronze', 'succeeded'),
@@ -21,7 +27,7 @@ const runs = [
   run('g1', 'gold', 'succeeded', ['s1']),
   run('g1-again', 'gold', 'succeeded', ['s1']),
   run('b2', 'bronze', 'succeeded'),
-  run('s2', 'silver', 'succeeded', ['b2']),
+  run('s2', 'silver', 'succeeded', ['b2'], 's1'),
   run('g-failed', 'gold', 'failed', ['s2']),
   run('g-idle', 'gold', 'nothing new', ['s2']),
 ];
@@ -39,6 +45,7 @@ describe('the lake as a run published it', () => {
   it("of a gold run: its gold, with the silver it was computed from", () => {
     const asOf = lakeAsOf(runs, 'g1');
     expect([asOf.silver.runId, asOf.gold?.runId, asOf.warnings]).toEqual(['s1', 'g1', []]);
+    expect([asOf.silver.madeFrom, asOf.gold?.madeFrom]).toEqual([['b1'], ['s1']]);
   });
 
   it('of a silver run: its silver, with the newest gold computed from it', () => {
@@ -49,8 +56,15 @@ describe('the lake as a run published it', () => {
   it('of a silver run no gold was computed from: no gold, and a warning', () => {
     const asOf = lakeAsOf(runs, 's2');
     expect(asOf.silver.runId).toBe('s2');
+    expect(asOf.silver.madeFrom).toEqual(['b1', 'b2']);
     expect(asOf.gold).toBeUndefined();
     expect(asOf.warnings).toEqual(['no gold was computed from silver run s2: there are no gold views']);
+  });
+
+  it('of a lake written before silver manifests stopped naming every batch: the batches they name', () => {
+    const old = runs.map((manifest) => (manifest.layer === 'silver' && manifest.published ? { ...manifest, builtOn: undefined, published: layerVersion(manifest.runId, manifest.runId === 's1' ? ['b1'] : ['b1', 'b2']) } : manifest));
+    expect(lakeAsOf(old, 's2').silver.madeFrom).toEqual(['b1', 'b2']);
+    expect(lakeAsOf(old, 'g1').silver.madeFrom).toEqual(['b1']);
   });
 
   it('is refused for a run that published nothing, saying why and which runs can be read', () => {

@@ -2,10 +2,12 @@
 // Silver and gold runs each published one version of their layer (their manifest's `published`);
 // the other layer is the one that goes with it: a gold run was computed from one silver version
 // (its `madeFrom`), and a silver version is seen with the newest gold computed from it, if any.
-// Everything comes from the run manifests: no Delta table is read to decide it.
+// Everything comes from the run manifests: no Delta table is read to decide it, and the bronze
+// batches a silver version holds are derived from the silver runs (control/runs/silver-batches.ts).
 import { LakeError } from '../control/errors.js';
 import type { GoldRun, RunManifest, SilverRun } from '../control/runs/manifest.js';
-import type { PublishedLayer } from '../control/runs/published.js';
+import type { PublishedLayer, RecordedLayer } from '../control/runs/published.js';
+import { silverBatchesOf } from '../control/runs/silver-batches.js';
 
 export interface LakeAsOf {
   silver: PublishedLayer;
@@ -14,17 +16,27 @@ export interface LakeAsOf {
   warnings: string[];
 }
 
-const published = (run: RunManifest | undefined): run is (SilverRun | GoldRun) & { published: PublishedLayer } =>
+const published = (run: RunManifest | undefined): run is (SilverRun | GoldRun) & { published: RecordedLayer } =>
   run !== undefined && run.outcome === 'succeeded' && run.layer !== 'bronze' && run.published !== undefined;
+
+/** A silver run's version with the batches it holds. */
+const silverVersion = (runs: readonly RunManifest[], run: SilverRun & { published: RecordedLayer }): PublishedLayer => ({
+  ...run.published,
+  madeFrom: silverBatchesOf(runs, run.runId),
+});
+
+/** A gold run's version: made from the silver run its manifest names. */
+const goldVersion = (run: GoldRun & { published: RecordedLayer }): PublishedLayer => ({ ...run.published, madeFrom: run.published.madeFrom ?? run.madeFrom ?? [] });
 
 /** The layer versions of the lake as run `runId` published it; `runs` are every run, oldest first. */
 export function lakeAsOf(runs: readonly RunManifest[], runId: string): LakeAsOf {
   const run = runs.find((candidate) => candidate.runId === runId);
   if (!published(run)) throw notPublishing(runs, runId, run);
   if (run.layer === 'silver') {
-    const gold = runs.filter(published).findLast((candidate) => candidate.layer === 'gold' && candidate.madeFrom?.[0] === runId);
-    if (!gold) return { silver: run.published, warnings: [`no gold was computed from silver run ${runId}: there are no gold views`] };
-    return { silver: run.published, gold: gold.published, warnings: [] };
+    const silver = silverVersion(runs, run);
+    const gold = runs.filter(published).findLast((candidate): candidate is GoldRun & { published: RecordedLayer } => candidate.layer === 'gold' && candidate.madeFrom?.[0] === runId);
+    if (!gold) return { silver, warnings: [`no gold was computed from silver run ${runId}: there are no gold views`] };
+    return { silver, gold: goldVersion(gold), warnings: [] };
   }
   const silverRunId = run.madeFrom?.[0];
   const silver = runs.find((candidate) => candidate.runId === silverRunId);
@@ -34,7 +46,7 @@ export function lakeAsOf(runs: readonly RunManifest[], runId: string): LakeAsOf 
       'the run manifests were changed by hand or removed: read the lake as of a silver run instead (`lake runs` lists them)',
     );
   }
-  return { silver: silver.published, gold: run.published, warnings: [] };
+  return { silver: silverVersion(runs, silver), gold: goldVersion(run), warnings: [] };
 }
 
 /** Why a run id cannot be read as of, and the ids that can. */

@@ -71,7 +71,10 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
       const held = new Set(published?.madeFrom ?? []);
       const batches = bronzeRuns.filter((bronze) => !held.has(bronze.runId));
       manifest.fullRefresh = fullRefresh;
+      // The manifest names only this run's batches, and the version it adds them to: what a past
+      // version held is derived from those (control/runs/silver-batches.ts); the pointer holds it all.
       manifest.madeFrom = batches.map((bronze) => bronze.runId);
+      if (published) manifest.builtOn = published.runId;
       if (batches.length === 0) {
         log('silver: every committed bronze batch is in silver already');
         return 'nothing new';
@@ -160,13 +163,9 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
           ]),
         ),
       };
-      publishing = {
-        runId,
-        publishedAt: new Date().toISOString(),
-        tables: committed,
-        madeFrom: [...(published?.madeFrom ?? []), ...manifest.madeFrom],
-      };
-      manifest.published = publishing;
+      const version = { runId, publishedAt: new Date().toISOString(), tables: committed };
+      manifest.published = version;
+      publishing = { ...version, madeFrom: [...(published?.madeFrom ?? []), ...manifest.madeFrom] };
       return 'succeeded';
     },
   });

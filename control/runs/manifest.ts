@@ -3,7 +3,7 @@
 // the commit. It is written once, at the end, atomically (WebHDFS upload + rename).
 import { LakeError } from '../errors.js';
 import type { WebHdfs } from '../hdfs/webhdfs.js';
-import type { PublishedLayer } from './published.js';
+import type { RecordedLayer } from './published.js';
 import { runIdPattern } from './run-id.js';
 
 export type Layer = 'bronze' | 'silver' | 'gold';
@@ -80,8 +80,11 @@ export interface BronzeRun extends RunCommon {
 
 /** What silver and gold runs have in common: they publish a layer version. */
 interface PublishingRun extends RunCommon {
-  /** The layer version the run published (each table's Delta version). */
-  published?: PublishedLayer;
+  /**
+   * The layer version the run published (each table's Delta version). Silver's names no batches:
+   * what the version holds is derived (silver-batches.ts); before that, it named them all.
+   */
+  published?: RecordedLayer;
   /** Rebuilt from all of bronze (`--full-refresh`) rather than incrementally. */
   fullRefresh?: boolean;
   /** Silver: the bronze batches this run classified. Gold: the silver run it was computed from. */
@@ -95,6 +98,11 @@ interface PublishingRun extends RunCommon {
 
 export interface SilverRun extends PublishingRun {
   layer: 'silver';
+  /**
+   * The silver version (the id of the run that published it) this run added its batches to: the
+   * one the layer pointer named when it started; absent for a full refresh and before any.
+   */
+  builtOn?: string;
   /** The conservation law of each source, in numbers. */
   silver?: Record<string, SilverCounts>;
 }

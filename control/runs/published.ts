@@ -30,6 +30,14 @@ export interface PublishedLayer {
   madeFrom: string[];
 }
 
+/**
+ * A layer version as a run's manifest records it. A silver run's names no batches: the pointer
+ * holds the whole list for the current version, and `silverBatchesOf` (silver-batches.ts) derives
+ * it for any other from the runs' own `madeFrom` — a copy in every manifest made `_runs` grow with
+ * the square of the runs. Lakes written before that have it here, every batch the version held.
+ */
+export type RecordedLayer = Omit<PublishedLayer, 'madeFrom'> & { madeFrom?: string[] };
+
 /** The lake was made by a version of the lake before Delta: its layers must be rebuilt from bronze. */
 export class OldLayoutError extends LakeError {
   constructor(where: string) {
@@ -106,7 +114,7 @@ export async function registerPublishedViews(
 }
 
 /** A table of a published layer version in SQL, at its version: delta.`…` VERSION AS OF n. */
-export function publishedTableSql(config: LakeConfig, version: PublishedLayer, table: string): string {
+export function publishedTableSql(config: LakeConfig, version: Pick<PublishedLayer, 'runId' | 'tables'>, table: string): string {
   const published = version.tables[table];
   if (!published) throw new LakeError(`the layer version of run ${version.runId} has no table ${table}`);
   return `delta.\`${tableUri(config, published)}\` VERSION AS OF ${published.version}`;

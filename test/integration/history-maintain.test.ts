@@ -15,7 +15,7 @@ import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import { produceAdEvents, type ProduceAdEventsReport } from '../../control/kafka/produce-ad-events.js';
 import { LayerLock } from '../../control/runs/lock.js';
 import { RunStore, type BronzeRun, type GoldRun, type Layer, type RunOf, type SilverRun } from '../../control/runs/manifest.js';
-import { tableUri, type PublishedLayer } from '../../control/runs/published.js';
+import { tableUri, type RecordedLayer } from '../../control/runs/published.js';
 import { SparkSession } from '@lake/spark-connect';
 import { loadConfig } from '../../control/config.js';
 import { gold as goldCatalog, goldTables, silverTables } from '../../jobs/catalog.js';
@@ -77,7 +77,7 @@ const hdfs = new WebHdfs(loadConfig().webHdfs);
 const root = () => hdfsPath(lake.config.lakeRoot);
 
 /** Gold of a published version, read straight from its Delta tables (not through the views under test). */
-async function goldAt(version: PublishedLayer): Promise<GoldRows> {
+async function goldAt(version: RecordedLayer): Promise<GoldRows> {
   const tables: GoldRows = {};
   for (const table of goldTables) {
     const published = version.tables[table];
@@ -108,7 +108,7 @@ async function withViews<T>(asOf: string | undefined, use: (views: SparkSession,
   }
 }
 
-function published(run: SilverRun | GoldRun | undefined): PublishedLayer {
+function published(run: SilverRun | GoldRun | undefined): RecordedLayer {
   if (!run?.published) throw new Error(`run ${run?.runId} published nothing`);
   return run.published;
 }

@@ -13,11 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../control/config.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import { createKafka } from '../../control/kafka/client.js';
-import type { SilverRun } from '../../control/runs/manifest.js';
+import { RunStore, type SilverRun } from '../../control/runs/manifest.js';
 import { LayerPointer, OldLayoutError, publishedTableSql, tableUri } from '../../control/runs/published.js';
 import { SparkSession, type Row } from '@lake/spark-connect';
 import { runBronze } from '../../jobs/bronze.js';
 import { layerTables } from '../../jobs/catalog.js';
+import { lakeAsOf } from '../../jobs/as-of.js';
 import { runGold } from '../../jobs/gold.js';
 import { runSilver } from '../../jobs/silver.js';
 import { LakeFixture } from './support/lake-fixture.js';
@@ -26,6 +27,7 @@ let lake: LakeFixture;
 let session: SparkSession;
 const hdfs = new WebHdfs(loadConfig().webHdfs);
 const pointer = (layer: 'silver' | 'gold') => new LayerPointer(hdfs, hdfsPath(lake.config.lakeRoot), layer);
+const runStore = () => new RunStore(hdfs, hdfsPath(lake.config.lakeRoot));
 
 /** A day's hand-written sales: a CSV in its own sub-folder of the transactions input. */
 async function writeSales(day: string, rows: string[]): Promise<void> {
@@ -156,6 +158,20 @@ describe('incremental runs on Delta tables', () => {
     // The first D2-1 (day 2's) stays in silver, unchanged.
     expect((await publishedRows('transactions', "transaction_id = 'D2-1'")).map((row) => row.client_id)).toEqual(['c1']);
 
+    // The run's manifest, as the lake stores it, names day 3's batch alone and the version it was
+    // built on (day 2's; the run that died on day 2 never published): not the batches of the days
+    // before, which only the pointer lists. Expected from the bronze runs, one a day.
+    const bronzeRuns = (await runStore().succeeded('bronze')).map((run) => run.runId);
+    expect(bronzeRuns).toHaveLength(3);
+    const stored = (await hdfs.read(`${hdfsPath(lake.config.lakeRoot)}/_runs/${silver.runId}.json`))!.toString('utf8');
+    expect(JSON.parse(stored)).toMatchObject({ madeFrom: [bronzeRuns[2]], builtOn: silverRuns[1]!.runId });
+    expect(JSON.parse(stored).published).not.toHaveProperty('madeFrom');
+    for (const earlier of bronzeRuns.slice(0, 2)) expect(stored).not.toContain(earlier);
+    expect((await pointer('silver').current())?.madeFrom).toEqual(bronzeRuns);
+    // What each day's silver held is derived from the runs' own batches (`lake sql --as-of`).
+    const runs = await runStore().list();
+    expect(silverRuns.map((day) => lakeAsOf(runs, day.runId).silver.madeFrom)).toEqual([bronzeRuns.slice(0, 1), bronzeRuns.slice(0, 2), bronzeRuns]);
+
     const goldBefore = await pointer('gold').current();
     const goldLog: string[] = [];
     const gold = await runGold(lake.config, { log: (line) => goldLog.push(line) });
@@ -188,6 +204,8 @@ describe('incremental runs on Delta tables', () => {
     // as a large run does: both ways must give the same rows.
     const silver = await runSilver(lake.config, { fullRefresh: true, materializeFromBytes: 0 });
     expect(silver.madeFrom).toHaveLength(3);
+    expect(silver.builtOn).toBeUndefined();
+    expect(lakeAsOf(await runStore().list(), silver.runId).silver.madeFrom).toEqual((await runStore().succeeded('bronze')).map((run) => run.runId));
     // Every record of the three days: day 1's as the generator and the producer made them, and the
     // two hand-written sales and two events of each later day.
     expect(Object.fromEntries(Object.entries(silver.silver ?? {}).map(([table, counts]) => [table, counts.bronzeRecords]))).toEqual({
