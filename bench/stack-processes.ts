@@ -11,13 +11,13 @@ export async function rssMiB(pid: number): Promise<number> {
   return Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
 }
 
-/** The stack's daemons and the Spark executor, by name → pid. */
+/** The stack's daemons and the Spark executors (one a Worker), by name → pid. */
 export async function processes(config: LakeConfig): Promise<Map<string, number>> {
   const found = new Map<string, number>();
   for (const status of await stackStatus(config)) if (status.pid !== undefined) found.set(status.name, status.pid);
   // pgrep exits 1 when no executor runs (none has been started yet).
-  const executor = spawnSync('pgrep', ['-f', 'CoarseGrainedExecutorBackend'], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
-  if (executor) found.set('executor', Number(executor));
+  const executors = spawnSync('pgrep', ['-f', 'CoarseGrainedExecutorBackend'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+  executors.forEach((pid, index) => found.set(executors.length === 1 ? 'executor' : `executor-${index + 1}`, Number(pid)));
   return found;
 }
 

@@ -36,7 +36,7 @@ const describeMemory = (sizes: Map<string, number>) =>
 const cache = await mkdtemp(path.join(os.tmpdir(), 'lake-bench-cache-'));
 lines.push('| step | wall time |', '| --- | ---: |');
 try {
-  const layout = stackLayout({ homeDir: config.homeDir, cacheDir: cache });
+  const layout = stackLayout({ ...config, cacheDir: cache });
   await timed('JVM dependencies from the local Maven repository into an empty cache', () => resolveJars(layout, quiet));
   await timed('JVM dependencies already in the cache (pom hash matches the stamp)', async () => {
     for (const set of jarSets) if (!(await isResolved(layout, set))) throw new Error(`${set} not resolved`);

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { embeddedRemote } from './stack/connect-token.js';
+import { kafkaBrokers, recordedNodes } from './stack/topology.js';
 
 /**
  * The repository root: everything relative (runtime folder, infra poms, SQL files) hangs from it.
@@ -49,6 +50,8 @@ export interface LakeConfig {
   cacheDir: string;
   /** `spark.master` of the embedded Connect server: the embedded standalone Master, or `local[*]`. */
   sparkMaster: string;
+  /** Nodes of the embedded stack: 1, or what `lake stack up --nodes N` recorded in the runtime folder. */
+  stackNodes: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -67,18 +70,22 @@ function brokerList(value: string): string[] {
 
 export function loadConfig(env: Env = process.env): LakeConfig {
   const homeDir = path.resolve(repoRoot, setting(env, 'LAKE_HOME', '.lake'));
+  const stackNodes = recordedNodes(homeDir);
+  // Every broker of the embedded stack: a client that knows only one cannot find the others when it is lost.
+  const brokers = setting(env, 'KAFKA_BROKERS', kafkaBrokers(stackNodes).join(','));
   return {
     // The token file is only read when SPARK_REMOTE is unset: a remote cluster never depends on it.
     sparkRemote: env.SPARK_REMOTE?.trim() || embeddedRemote(homeDir),
     lakeRoot: setting(env, 'LAKE_ROOT', 'hdfs://127.0.0.1:8020/lake').replace(/\/+$/, ''),
     webHdfs: setting(env, 'LAKE_WEBHDFS', 'http://127.0.0.1:9870').replace(/\/+$/, ''),
-    kafkaBrokers: brokerList(setting(env, 'KAFKA_BROKERS', '127.0.0.1:9092')),
-    sparkKafkaBrokers: brokerList(setting(env, 'LAKE_SPARK_KAFKA_BROKERS', setting(env, 'KAFKA_BROKERS', '127.0.0.1:9092'))),
+    kafkaBrokers: brokerList(brokers),
+    sparkKafkaBrokers: brokerList(setting(env, 'LAKE_SPARK_KAFKA_BROKERS', brokers)),
     kafkaTopic: setting(env, 'LAKE_KAFKA_TOPIC', 'ad-events'),
     inputDir: path.resolve(process.cwd(), setting(env, 'LAKE_INPUT', 'data/input')),
     chartsDir: path.resolve(process.cwd(), setting(env, 'LAKE_CHARTS_DIR', 'out/charts')),
     homeDir,
     cacheDir: path.resolve(repoRoot, setting(env, 'LAKE_CACHE', path.join(homeDir, 'cache'))),
     sparkMaster: setting(env, 'SPARK_MASTER', 'spark://127.0.0.1:7077'),
+    stackNodes,
   };
 }

@@ -116,3 +116,41 @@ describe('a rename HDFS did', () => {
     expect(asked.filter((op) => op.startsWith('RENAME ') || op.startsWith('DELETE '))).toEqual(['RENAME /lake/x', expect.stringMatching(/^RENAME \/lake\/run\.json\._landing_/)]);
   });
 });
+
+describe('a DataNode that is lost', () => {
+  /** A port nothing listens on: what a killed DataNode's address answers. */
+  let deadDataNode: string;
+
+  beforeAll(async () => {
+    const probe = http.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    deadDataNode = `http://127.0.0.1:${(probe.address() as AddressInfo).port}/datanode`;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+  });
+
+  it('is replaced for an upload by the DataNode the NameNode names next, under a new temporary name', async () => {
+    let creates = 0;
+    answers.CREATE = () => ok({ Location: creates++ === 0 ? deadDataNode : `${base}/datanode` });
+    await new WebHdfs(base).write('/lake/run.json', '{}');
+    const stagings = asked.filter((op) => op.startsWith('CREATE ')).map((op) => op.slice('CREATE '.length));
+    expect(stagings).toHaveLength(2);
+    expect(stagings[0]).not.toBe(stagings[1]);
+    // The first attempt's temporary file is removed; the second is the one moved into place.
+    expect(asked.filter((op) => op.startsWith('DELETE ') || op.startsWith('RENAME '))).toEqual([`DELETE ${stagings[0]}`, `RENAME ${stagings[1]}`]);
+  });
+
+  it('is replaced for a read by the DataNode the NameNode names next', async () => {
+    let opens = 0;
+    answers.OPEN = () => ok({ Location: opens++ === 0 ? deadDataNode : `${base}/datanode` });
+    expect((await new WebHdfs(base).read('/lake/run.json'))?.length).toBe(0);
+    expect(asked.filter((op) => op.startsWith('OPEN '))).toHaveLength(2);
+  });
+
+  it('fails the upload, naming the path, once patience runs out, and leaves no temporary file', async () => {
+    answers.CREATE = () => ok({ Location: deadDataNode });
+    await expect(new WebHdfs(base, 'lake', 600).write('/lake/run.json', '{}')).rejects.toThrow(/^upload of \/lake\/run\.json to the DataNode failed: .*ECONNREFUSED/);
+    const creates = asked.filter((op) => op.startsWith('CREATE ')).length;
+    expect(creates).toBeGreaterThan(1);
+    expect(asked.filter((op) => op.startsWith('DELETE '))).toHaveLength(creates);
+  });
+});

@@ -52,6 +52,35 @@ async function sendToDataNode(location: string, content: Buffer | string | { fil
   }
 }
 
+/**
+ * Whether a failure to talk to a DataNode is the DataNode's being gone (killed, its machine lost):
+ * then the NameNode names another, once it has noticed, and the operation is tried again.
+ */
+function dataNodeLost(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? ((error as { cause?: NodeJS.ErrnoException } | undefined)?.cause?.code);
+  return code !== undefined && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'UND_ERR_SOCKET'].includes(code);
+}
+
+/**
+ * How long an upload or a read keeps asking the NameNode for a DataNode that answers. The embedded
+ * stack declares a lost DataNode dead after 20 s (hdfs-site.xml), and a real cluster names another
+ * replica's DataNode at once for a read; after this long the failure is the caller's.
+ */
+const DATANODE_PATIENCE_MS = 45_000;
+
+/** Runs `attempt` again, a little later each time, while it fails for a lost DataNode and patience lasts. */
+async function withAnotherDataNode<T>(patienceMs: number, attempt: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + patienceMs;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 4_000)) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!dataNodeLost(error) || Date.now() + delay > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 // A NameNode that accepts the connection but never answers (stopped, swapping, in a long GC)
 // must not hang a job or the API's gold check: every metadata call gives up after this long.
 const CALL_TIMEOUT_MS = 60_000;
@@ -60,6 +89,7 @@ export class WebHdfs {
   constructor(
     readonly baseUrl: string,
     private readonly user = 'lake',
+    private readonly dataNodePatienceMs = DATANODE_PATIENCE_MS,
   ) {}
 
   private url(path: string, op: string, params: Record<string, string> = {}): string {
@@ -148,16 +178,25 @@ export class WebHdfs {
     return response.ok && ((await response.json()) as { boolean: boolean }).boolean;
   }
 
-  /** Writes bytes (a buffer or a local file, streamed) to `path`, visible there only once complete. */
+  /**
+   * Writes bytes (a buffer or a local file, streamed) to `path`, visible there only once complete.
+   * When the DataNode the NameNode named is lost, the upload starts again, under a new temporary
+   * name (the lost one may still hold the old name's lease), on the DataNode the NameNode names next.
+   */
   async write(path: string, content: Buffer | string | { file: string }, options: { overwrite?: boolean } = {}): Promise<void> {
-    const staging = `${path}._landing_${process.pid}_${Date.now()}`;
-    // Step 1: the NameNode names the DataNode to send the bytes to.
-    const created = await this.call('PUT', staging, 'CREATE', { overwrite: 'true', noredirect: 'true' });
-    const { Location } = (await created.json()) as { Location: string };
+    let staging = '';
     try {
-      await sendToDataNode(Location, content);
+      await withAnotherDataNode(this.dataNodePatienceMs, async () => {
+        if (staging) await this.delete(staging).catch(() => undefined);
+        staging = `${path}._landing_${process.pid}_${Date.now()}`;
+        // Step 1: the NameNode names the DataNode to send the bytes to.
+        const created = await this.call('PUT', staging, 'CREATE', { overwrite: 'true', noredirect: 'true' });
+        const { Location } = (await created.json()) as { Location: string };
+        await sendToDataNode(Location, content);
+      });
     } catch (error) {
-      await this.delete(staging).catch(() => undefined);
+      if (staging) await this.delete(staging).catch(() => undefined);
+      if (error instanceof LakeError) throw error;
       throw new LakeError(`upload of ${path} to the DataNode failed: ${(error as Error).message}`, 'check `npm run lake -- stack status`', {
         cause: error,
       });
@@ -176,10 +215,25 @@ export class WebHdfs {
     }
   }
 
-  /** The whole content of a file (for small files: manifests, pointers). */
+  /**
+   * The whole content of a file (for small files: manifests, pointers), from the DataNode the
+   * NameNode names, or from another when that one is lost.
+   */
   async read(path: string): Promise<Buffer | undefined> {
-    const response = await this.call('GET', path, 'OPEN', {}, { missing: 'absent' });
-    if (response.status === 404) return undefined;
-    return Buffer.from(await response.arrayBuffer());
+    try {
+      return await withAnotherDataNode(this.dataNodePatienceMs, async () => {
+        const response = await this.call('GET', path, 'OPEN', { noredirect: 'true' }, { missing: 'absent' });
+        if (response.status === 404) return undefined;
+        const { Location } = (await response.json()) as { Location: string };
+        const answer = await fetch(Location, { signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
+        if (!answer.ok) await this.fail(answer, 'OPEN', path);
+        return Buffer.from(await answer.arrayBuffer());
+      });
+    } catch (error) {
+      if (error instanceof LakeError) throw error;
+      throw new LakeError(`reading ${path} from its DataNode failed: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`, 'check `npm run lake -- stack status`', {
+        cause: error,
+      });
+    }
   }
 }

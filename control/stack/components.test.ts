@@ -2,7 +2,8 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
-import { componentNamed, components, kraftClusterId, launchCommand } from './components.js';
+import { readFile } from 'node:fs/promises';
+import { componentNamed, kafkaProperties, kraftClusterId, launchCommand, stackComponents } from './components.js';
 import { readConnectToken } from './connect-token.js';
 import { stackLayout } from './layout.js';
 
@@ -13,13 +14,28 @@ const ctx = { layout: stackLayout(config), java: { java: '/jdk/bin/java', home: 
 describe('stack components', () => {
   beforeEach(() => rm(path.join(home, 'secrets'), { recursive: true, force: true }));
 
-  it('starts dependants after what they need, and never share a port', () => {
+  it.each([1, 3, 5])('starts dependants after what they need, and never share a port (%i nodes)', (nodes) => {
+    const components = stackComponents(nodes);
     const names = components.map((c) => c.name);
     for (const component of components) {
       for (const dependency of component.after) expect(names.indexOf(dependency)).toBeLessThan(names.indexOf(component.name));
     }
     const ports = components.flatMap((c) => c.ports);
     expect(new Set(ports).size).toBe(ports.length);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('numbers the daemons of a cluster: n DataNodes and brokers, n − 1 Workers, the Connect server after all of them', () => {
+    expect(stackComponents(1).map((c) => c.name)).toEqual(['namenode', 'datanode', 'kafka', 'spark-master', 'spark-worker', 'spark-connect']);
+    const cluster = stackComponents(3);
+    expect(cluster.map((c) => c.name)).toEqual([
+      'namenode', 'datanode-1', 'datanode-2', 'datanode-3', 'kafka-1', 'kafka-2', 'kafka-3', 'spark-master', 'spark-worker-1', 'spark-worker-2', 'spark-connect',
+    ]);
+    expect(cluster.find((c) => c.name === 'spark-connect')?.after).toEqual(['spark-worker-1', 'spark-worker-2']);
+    expect(cluster.find((c) => c.name === 'datanode-3')?.ports).toEqual([10066, 10064, 10067]);
+    expect(cluster.find((c) => c.name === 'kafka-2')?.ports).toEqual([9192, 9193]);
+    // A fifth node is a broker only: the quorum is the first three.
+    expect(stackComponents(5).find((c) => c.name === 'kafka-5')?.ports).toEqual([9492]);
   });
 
   it('launches the Connect server against the standalone Master with the spark-defaults settings', async () => {
@@ -65,8 +81,71 @@ describe('stack components', () => {
     expect(args.at(-1)).toBe('org.apache.hadoop.hdfs.server.namenode.NameNode');
   });
 
+  it('gives each DataNode of a cluster its ports and folder, and every HDFS daemon the replication', async () => {
+    const cluster = { ...ctx, config: { ...config, stackNodes: 3 } };
+    const clusterLayout = stackLayout(cluster.config);
+    const { args } = await launchCommand(componentNamed('datanode-2', 3), { ...cluster, layout: clusterLayout });
+    expect(args).toContain('-Dlake.daemon=datanode-2@/tmp/lake-home/cluster-3');
+    expect(args).toContain('-Dlake.datanode.dir=/tmp/lake-home/cluster-3/data/hdfs/data-2');
+    expect(args).toContain('-Dlake.datanode.port=9966');
+    expect(args).toContain('-Dlake.datanode.http.port=9964');
+    expect(args).toContain('-Dlake.hdfs.replication=3');
+    const single = await launchCommand(componentNamed('datanode'), ctx);
+    expect(single.args).toContain('-Dlake.datanode.dir=/tmp/lake-home/data/hdfs/data');
+    expect(single.args).toContain('-Dlake.datanode.port=9866');
+    expect(single.args).toContain('-Dlake.hdfs.replication=1');
+  });
+
+  it('gives the Workers of a cluster a core each, and the Connect server executors that fit them', async () => {
+    const cluster = { ...ctx, config: { ...config, stackNodes: 3 } };
+    const clusterCtx = { ...cluster, layout: stackLayout(cluster.config) };
+    const worker = await launchCommand(componentNamed('spark-worker-2', 3), clusterCtx);
+    expect(worker.args.join(' ')).toContain('--webui-port 8181 --cores 1 --memory 1280m --work-dir /tmp/lake-home/cluster-3/data/spark/work-2');
+    await componentNamed('spark-connect', 3).prepare?.(clusterCtx);
+    const connect = await launchCommand(componentNamed('spark-connect', 3), clusterCtx);
+    expect(connect.args).toContain('-Dspark.executor.memory=1g');
+    expect(connect.args).toContain('-Dspark.hadoop.dfs.replication=3');
+    expect(connect.args).toContain('-Dspark.local.dir=/tmp/lake-home/cluster-3/data/spark/tmp');
+    const single = await launchCommand(componentNamed('spark-connect'), ctx);
+    expect(single.args).toContain('-Dspark.hadoop.dfs.replication=1');
+    expect(single.args).not.toContain('-Dspark.executor.memory=1g');
+  });
+
   it('names the valid components when asked for an unknown one', () => {
     expect(() => componentNamed('zookeeper')).toThrow(/no stack component named "zookeeper"/);
+  });
+});
+
+describe('Kafka properties', () => {
+  const base = async () => readFile(path.join(import.meta.dirname, '../../infra/kafka/conf/server.properties'), 'utf8');
+
+  const parse = (text: string) => {
+    const entries = text.split('\n').filter((line) => line.includes('=') && !line.startsWith('#')).map((line) => line.split('=') as [string, string]);
+    const keys = entries.map(([key]) => key);
+    expect(new Set(keys).size, 'every key once').toBe(keys.length);
+    return Object.fromEntries(entries);
+  };
+
+  it('keeps the single node as committed, with its log folder', async () => {
+    const props = parse(kafkaProperties(await base(), 1, 1, '/data/kafka'));
+    expect(props).toMatchObject({ 'node.id': '1', 'controller.quorum.bootstrap.servers': '127.0.0.1:9093', 'log.dirs': '/data/kafka', 'offsets.topic.replication.factor': '1' });
+  });
+
+  it('makes each node of a cluster a voter of a static quorum of three, with replicated topics', async () => {
+    const second = parse(kafkaProperties(await base(), 2, 4, '/data/kafka-2'));
+    expect(second).toMatchObject({
+      'process.roles': 'broker,controller',
+      'node.id': '2',
+      'controller.quorum.voters': '1@127.0.0.1:9093,2@127.0.0.1:9193,3@127.0.0.1:9293',
+      listeners: 'PLAINTEXT://127.0.0.1:9192,CONTROLLER://127.0.0.1:9193',
+      'default.replication.factor': '3',
+      'min.insync.replicas': '2',
+      'offsets.topic.replication.factor': '3',
+      'log.dirs': '/data/kafka-2',
+    });
+    expect(second['controller.quorum.bootstrap.servers']).toBeUndefined();
+    const fourth = parse(kafkaProperties(await base(), 4, 4, '/data/kafka-4'));
+    expect(fourth).toMatchObject({ 'process.roles': 'broker', listeners: 'PLAINTEXT://127.0.0.1:9392', 'node.id': '4' });
   });
 });
 

@@ -1,5 +1,6 @@
-// The six daemons of the embedded stack: what each runs, on which ports, how it is prepared
-// (formatted once), and how we know it is healthy. Heaps are sized for a 2-core, 24 GiB machine.
+// The daemons of the embedded stack: what each runs, on which ports, how it is prepared (formatted
+// once), and how we know it is healthy. One node runs six; a cluster of n (topology.ts) runs n
+// DataNodes, n Kafka brokers and n − 1 Workers. Heaps are sized for a 2-core, 24 GiB machine.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -17,10 +18,12 @@ import type { StackLayout } from './layout.js';
 import { daemonMarker } from './processes.js';
 import { fetchJson, portOpen } from './probes.js';
 import { sparkConnectAnswers } from './spark-probe.js';
+import { hdfsReplication, kafkaControllerPort, kafkaPort, kraftControllers, nodeNumbers, nodePort, sparkWorkers } from './topology.js';
 
 const run = promisify(execFile);
 
-export type ComponentName = 'namenode' | 'datanode' | 'kafka' | 'spark-master' | 'spark-worker' | 'spark-connect';
+/** `namenode`, `datanode` (one node) or `datanode-2` (a cluster's second), `kafka-3`, `spark-worker-1`… */
+export type ComponentName = string;
 
 export interface StackContext {
   layout: StackLayout;
@@ -45,21 +48,53 @@ export interface Component {
 }
 
 const NAMENODE_HTTP = 'http://127.0.0.1:9870';
-const DATANODE_HTTP = 'http://127.0.0.1:9864';
 const SPARK_MASTER_UI = 'http://127.0.0.1:8080';
 const STANDALONE_MASTER = 'spark://127.0.0.1:7077';
-const KAFKA_BROKER = '127.0.0.1:9092';
 
 // Small daemons: the serial collector keeps threads and resident memory low on 2 cores.
 const daemonGc = ['-XX:+UseSerialGC'];
 
-function hadoopJvm(ctx: StackContext, mainClass: string, heap: string) {
+/** A component of node `node` of a stack of `nodes`: unnumbered on a single node, as it always was. */
+function numbered(name: string, node: number, nodes: number): ComponentName {
+  return nodes === 1 ? name : `${name}-${node}`;
+}
+
+function titled(title: string, node: number, nodes: number): string {
+  return nodes === 1 ? title : `${title} ${node}`;
+}
+
+interface DataNodePorts {
+  transfer: number;
+  http: number;
+  ipc: number;
+}
+
+function dataNodePorts(node: number): DataNodePorts {
+  return { transfer: nodePort(9866, node), http: nodePort(9864, node), ipc: nodePort(9867, node) };
+}
+
+/**
+ * An HDFS daemon. hdfs-site.xml reads every setting that differs between daemons or shapes from
+ * these system properties; the NameNode gets a DataNode's too (unused), since Hadoop leaves a
+ * `${…}` it cannot fill as it is.
+ */
+function hadoopJvm(ctx: StackContext, mainClass: string, heap: string, node = 1) {
+  const ports = dataNodePorts(node);
   return {
     heap,
     classpath: [ctx.layout.infraConf('hadoop'), path.join(ctx.layout.jars('hadoop'), '*')],
     mainClass,
     args: [],
-    props: [...daemonGc, `-Dlake.hdfs.dir=${ctx.layout.data('hdfs')}`, '-Djava.net.preferIPv4Stack=true'],
+    props: [
+      ...daemonGc,
+      `-Dlake.hdfs.dir=${ctx.layout.data('hdfs')}`,
+      `-Dlake.datanode.dir=${ctx.config.stackNodes === 1 ? ctx.layout.data('hdfs', 'data') : ctx.layout.data('hdfs', `data-${node}`)}`,
+      `-Dlake.datanode.port=${ports.transfer}`,
+      `-Dlake.datanode.http.port=${ports.http}`,
+      `-Dlake.datanode.ipc.port=${ports.ipc}`,
+      `-Dlake.hdfs.replication=${hdfsReplication(ctx.config.stackNodes)}`,
+      '-Djava.net.preferIPv4Stack=true',
+    ],
   };
 }
 
@@ -84,17 +119,24 @@ function sparkJvm(ctx: StackContext, mainClass: string, heap: string, args: stri
   };
 }
 
-/** spark-defaults.conf of infra/spark as -D properties, `${lake.home}` filled in. */
+/**
+ * spark-defaults.conf of infra/spark as -D properties, `${lake.home}` filled in, then what the
+ * stack's shape changes: HDFS replication, and on a cluster executors of one core and 1 GiB, one on
+ * each Worker.
+ */
 async function sparkDefaults(ctx: StackContext): Promise<string[]> {
   const text = await readFile(path.join(ctx.layout.infraConf('spark'), 'spark-defaults.conf'), 'utf8');
-  return text
+  const defaults = text
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith('#'))
     .map((line) => {
       const [key, ...value] = line.split(/\s+/);
-      return `-D${key}=${value.join(' ').replaceAll('${lake.home}', ctx.layout.home)}`;
+      return `-D${key}=${value.join(' ').replaceAll('${lake.home}', ctx.layout.root)}`;
     });
+  const nodes = ctx.config.stackNodes;
+  const cluster = nodes === 1 ? [] : ['-Dspark.executor.cores=1', '-Dspark.executor.memory=1g'];
+  return [...defaults, `-Dspark.hadoop.dfs.replication=${hdfsReplication(nodes)}`, ...cluster];
 }
 
 interface DataNodeInfo {
@@ -134,72 +176,127 @@ const namenode: Component = {
   readyTimeoutMs: 120_000,
 };
 
-const datanode: Component = {
-  name: 'datanode',
-  title: 'HDFS DataNode',
-  address: '127.0.0.1:9866',
-  ports: [9866, 9864, 9867],
-  after: ['namenode'],
-  jvm: (ctx) => hadoopJvm(ctx, 'org.apache.hadoop.hdfs.server.datanode.DataNode', '384m'),
-  // Healthy when HDFS takes writes: the NameNode counts a live DataNode and left safe mode, and
-  // this DataNode itself says it registered (its block-pool actor RUNNING). The NameNode alone is
-  // not enough after a DataNode restart: it counts the old process as live until its heartbeats
-  // time out, while the new one is still registering.
-  async healthy() {
-    const state = await fetchJson<NameNodeInfo>(`${NAMENODE_HTTP}/jmx?qry=Hadoop:service=NameNode,name=FSNamesystemState`);
-    const info = await fetchJson<NameNodeInfo>(`${NAMENODE_HTTP}/jmx?qry=Hadoop:service=NameNode,name=NameNodeInfo`);
-    const own = await fetchJson<DataNodeInfo>(`${DATANODE_HTTP}/jmx?qry=Hadoop:service=DataNode,name=DataNodeInfo`);
-    return (state?.beans[0]?.NumLiveDataNodes ?? 0) >= 1 && info?.beans[0]?.Safemode === '' && dataNodeRegistered(own);
-  },
-  readyTimeoutMs: 120_000,
-};
+function dataNode(node: number, nodes: number): Component {
+  const ports = dataNodePorts(node);
+  return {
+    name: numbered('datanode', node, nodes),
+    title: titled('HDFS DataNode', node, nodes),
+    address: `127.0.0.1:${ports.transfer}`,
+    ports: [ports.transfer, ports.http, ports.ipc],
+    after: ['namenode'],
+    jvm: (ctx) => hadoopJvm(ctx, 'org.apache.hadoop.hdfs.server.datanode.DataNode', '384m', node),
+    // Healthy when HDFS takes writes: the NameNode counts a live DataNode and left safe mode, and
+    // this DataNode itself says it registered (its block-pool actor RUNNING). The NameNode alone is
+    // not enough after a DataNode restart: it counts the old process as live until its heartbeats
+    // time out, while the new one is still registering.
+    async healthy() {
+      const state = await fetchJson<NameNodeInfo>(`${NAMENODE_HTTP}/jmx?qry=Hadoop:service=NameNode,name=FSNamesystemState`);
+      const info = await fetchJson<NameNodeInfo>(`${NAMENODE_HTTP}/jmx?qry=Hadoop:service=NameNode,name=NameNodeInfo`);
+      const own = await fetchJson<DataNodeInfo>(`http://127.0.0.1:${ports.http}/jmx?qry=Hadoop:service=DataNode,name=DataNodeInfo`);
+      return (state?.beans[0]?.NumLiveDataNodes ?? 0) >= 1 && info?.beans[0]?.Safemode === '' && dataNodeRegistered(own);
+    },
+    readyTimeoutMs: 120_000,
+  };
+}
 
-const kafka: Component = {
-  name: 'kafka',
-  title: 'Kafka broker (KRaft)',
-  address: '127.0.0.1:9092',
-  ports: [9092, 9093],
-  after: [],
-  async prepare(ctx) {
-    const logDir = ctx.layout.data('kafka');
-    const base = await readFile(path.join(ctx.layout.infraConf('kafka'), 'server.properties'), 'utf8');
-    await mkdir(ctx.layout.conf(), { recursive: true });
-    await writeFile(ctx.layout.conf('kafka.properties'), `${base}\nlog.dirs=${logDir}\n`);
-    if (existsSync(path.join(logDir, 'meta.properties'))) return;
-    const clusterId = kraftClusterId();
-    const { classpath, props } = kafka.jvm(ctx);
-    await run(
-      ctx.java.java,
-      [...props, '-cp', classpath.join(path.delimiter), 'kafka.tools.StorageTool', 'format', '--standalone', '--ignore-formatted',
-        '--cluster-id', clusterId, '-c', ctx.layout.conf('kafka.properties')],
-      { maxBuffer: 16 * 1024 * 1024 },
-    );
-  },
-  jvm: (ctx) => ({
-    heap: '512m',
-    classpath: [path.join(ctx.layout.jars('kafka'), '*')],
-    mainClass: 'kafka.Kafka',
-    args: [ctx.layout.conf('kafka.properties')],
-    props: [...daemonGc, `-Dlog4j2.configurationFile=${path.join(ctx.layout.infraConf('kafka'), 'log4j2.properties')}`],
-  }),
-  async healthy() {
-    if (!(await portOpen(9092))) return false;
-    const admin = new Kafka({ brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
-    try {
-      await admin.connect();
-      return (await admin.describeCluster()).brokers.length > 0;
-    } catch {
-      return false;
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-  },
-  readyTimeoutMs: 120_000,
-};
+/**
+ * The server.properties of a Kafka node: infra/kafka's file for a single node; on a cluster, each
+ * node's id, ports and role (the first three are the KRaft quorum, given as static voters), and the
+ * replication that keeps every acknowledged event when a broker is lost: three copies, two of them
+ * in sync before an acknowledgement (the producer asks all in-sync replicas).
+ */
+export function kafkaProperties(base: string, node: number, nodes: number, logDir: string): string {
+  if (nodes === 1) return `${base}\nlog.dirs=${logDir}\n`;
+  const port = nodePort(kafkaPort, node);
+  const controller = nodePort(kafkaControllerPort, node);
+  const isController = node <= kraftControllers(nodes);
+  const voters = nodeNumbers(kraftControllers(nodes)).map((voter) => `${voter}@127.0.0.1:${nodePort(kafkaControllerPort, voter)}`);
+  const replicas = hdfsReplication(nodes);
+  const settings: Record<string, string> = {
+    'process.roles': isController ? 'broker,controller' : 'broker',
+    'node.id': String(node),
+    'controller.quorum.voters': voters.join(','),
+    listeners: isController ? `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controller}` : `PLAINTEXT://127.0.0.1:${port}`,
+    'advertised.listeners': isController ? `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controller}` : `PLAINTEXT://127.0.0.1:${port}`,
+    'offsets.topic.replication.factor': String(replicas),
+    'transaction.state.log.replication.factor': String(replicas),
+    'transaction.state.log.min.isr': '2',
+    'share.coordinator.state.topic.replication.factor': String(replicas),
+    'share.coordinator.state.topic.min.isr': '2',
+    'default.replication.factor': String(replicas),
+    'min.insync.replicas': '2',
+    'log.dirs': logDir,
+  };
+  // The quorum is static here: the single node's bootstrap setting (a dynamic quorum of one) goes.
+  const dropped = new Set([...Object.keys(settings), 'controller.quorum.bootstrap.servers']);
+  const kept = base.split('\n').filter((line) => !dropped.has(line.split('=')[0]!.trim()));
+  return `${kept.join('\n').trimEnd()}\n\n# This node of a ${nodes}-node cluster (lake stack up --nodes ${nodes}).\n${Object.entries(settings)
+    .map(([key, value]) => `${key}=${value}`)
+    .join('\n')}\n`;
+}
+
+/** The KRaft cluster id every node of the stack is formatted with: made once, kept with the stack's config. */
+async function kafkaClusterId(ctx: StackContext): Promise<string> {
+  const file = ctx.layout.conf('kafka-cluster-id');
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const id = kraftClusterId();
+  await writeFile(file, `${id}\n`);
+  return id;
+}
+
+function kafkaNode(node: number, nodes: number): Component {
+  const name = numbered('kafka', node, nodes);
+  const port = nodePort(kafkaPort, node);
+  const propertiesFile = (ctx: StackContext) => ctx.layout.conf(`${name}.properties`);
+  const self: Component = {
+    name,
+    title: titled(nodes === 1 ? 'Kafka broker (KRaft)' : 'Kafka broker', node, nodes),
+    address: `127.0.0.1:${port}`,
+    ports: node <= kraftControllers(nodes) ? [port, nodePort(kafkaControllerPort, node)] : [port],
+    after: [],
+    async prepare(ctx) {
+      const logDir = ctx.layout.data(name);
+      const base = await readFile(path.join(ctx.layout.infraConf('kafka'), 'server.properties'), 'utf8');
+      await mkdir(ctx.layout.conf(), { recursive: true });
+      await writeFile(propertiesFile(ctx), kafkaProperties(base, node, nodes, logDir));
+      if (existsSync(path.join(logDir, 'meta.properties'))) return;
+      const { classpath, props } = self.jvm(ctx);
+      // One node is a quorum of itself (`--standalone`); a cluster's voters are in its properties.
+      await run(
+        ctx.java.java,
+        [...props, '-cp', classpath.join(path.delimiter), 'kafka.tools.StorageTool', 'format', ...(nodes === 1 ? ['--standalone'] : []), '--ignore-formatted',
+          '--cluster-id', await kafkaClusterId(ctx), '-c', propertiesFile(ctx)],
+        { maxBuffer: 16 * 1024 * 1024 },
+      );
+    },
+    jvm: (ctx) => ({
+      heap: nodes === 1 ? '512m' : '384m',
+      classpath: [path.join(ctx.layout.jars('kafka'), '*')],
+      mainClass: 'kafka.Kafka',
+      args: [propertiesFile(ctx)],
+      props: [...daemonGc, `-Dlog4j2.configurationFile=${path.join(ctx.layout.infraConf('kafka'), 'log4j2.properties')}`],
+    }),
+    // Healthy when this broker answers for the cluster (on a cluster: once the quorum has a leader).
+    async healthy() {
+      if (!(await portOpen(port))) return false;
+      const admin = new Kafka({ brokers: [`127.0.0.1:${port}`], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+      try {
+        await admin.connect();
+        return (await admin.describeCluster()).brokers.some((broker) => broker.nodeId === node);
+      } catch {
+        return false;
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    },
+    readyTimeoutMs: 120_000,
+  };
+  return self;
+}
 
 interface MasterState {
   status: string;
-  workers: Array<{ state: string }>;
+  workers: Array<{ state: string; webuiaddress?: string }>;
 }
 
 const sparkMaster: Component = {
@@ -214,54 +311,67 @@ const sparkMaster: Component = {
   readyTimeoutMs: 120_000,
 };
 
-const sparkWorker: Component = {
-  name: 'spark-worker',
-  title: 'Spark Worker',
-  address: 'ui http://127.0.0.1:8081',
-  ports: [8081],
-  after: ['spark-master'],
-  // The Worker offers both cores and 2.5 GiB to executors (one executor of 2 GiB heap fits).
-  jvm: (ctx) =>
-    sparkJvm(ctx, 'org.apache.spark.deploy.worker.Worker', '256m', [
-      '--host', '127.0.0.1', '--webui-port', '8081', '--cores', '2', '--memory', '2560m',
-      '--work-dir', ctx.layout.data('spark', 'work'), STANDALONE_MASTER,
-    ]),
-  healthy: async () =>
-    ((await fetchJson<MasterState>(`${SPARK_MASTER_UI}/json/`))?.workers ?? []).some((worker) => worker.state === 'ALIVE'),
-  readyTimeoutMs: 120_000,
-};
+/**
+ * A Spark Worker. One alone offers both cores and 2.5 GiB (one executor of 2 GiB heap fits); the
+ * Workers of a cluster share the two cores and offer 1.25 GiB each (one executor of 1 GiB each).
+ */
+function sparkWorker(worker: number, workers: number): Component {
+  const ui = nodePort(8081, worker);
+  const name = workers === 1 ? 'spark-worker' : `spark-worker-${worker}`;
+  const cores = workers === 1 ? 2 : 1;
+  return {
+    name,
+    title: workers === 1 ? 'Spark Worker' : `Spark Worker ${worker}`,
+    address: `ui http://127.0.0.1:${ui}`,
+    ports: [ui],
+    after: ['spark-master'],
+    jvm: (ctx) =>
+      sparkJvm(ctx, 'org.apache.spark.deploy.worker.Worker', '256m', [
+        '--host', '127.0.0.1', '--webui-port', String(ui), '--cores', String(cores), '--memory', workers === 1 ? '2560m' : '1280m',
+        '--work-dir', ctx.layout.data('spark', workers === 1 ? 'work' : `work-${worker}`), STANDALONE_MASTER,
+      ]),
+    // Healthy when the Master lists this very Worker (by its UI port) as alive.
+    healthy: async () =>
+      ((await fetchJson<MasterState>(`${SPARK_MASTER_UI}/json/`))?.workers ?? []).some(
+        (entry) => entry.state === 'ALIVE' && (workers === 1 || entry.webuiaddress?.endsWith(`:${ui}`) === true),
+      ),
+    readyTimeoutMs: 120_000,
+  };
+}
 
-const sparkConnect: Component = {
-  name: 'spark-connect',
-  title: 'Spark Connect server',
-  address: 'sc://127.0.0.1:15002  ui http://127.0.0.1:4040',
-  ports: [15002, 4040],
-  after: ['spark-worker'],
-  // The server refuses every client without the token; it is made on the very first start.
-  async prepare(ctx) {
-    await ensureConnectToken(ctx.layout.home);
-  },
-  jvm: (ctx) => {
-    const jvm = sparkJvm(ctx, 'org.apache.spark.sql.connect.service.SparkConnectServer', '1536m', [], [
-      '-Dspark.app.name=lake',
-      `-Dspark.master=${ctx.config.sparkMaster}`,
-    ]);
-    return { ...jvm, env: { ...jvm.env, [TOKEN_ENV]: tokenToStartWith(ctx.layout.home) } };
-  },
-  async healthy(config) {
-    try {
-      return await sparkConnectAnswers(embeddedRemote(config.homeDir));
-    } catch (error) {
-      if (!(error instanceof SparkAuthError)) throw error;
-      throw new LakeError(
-        `the running Spark Connect server refused the token in ${connectTokenFile(config.homeDir)}`,
-        'it was started with another token: restart it (`npm run lake -- stack down`, then `npm run lake -- stack up`)',
-        { cause: error },
-      );
-    }
-  },
-  readyTimeoutMs: 180_000,
-};
+function sparkConnect(workers: readonly ComponentName[]): Component {
+  return {
+    name: 'spark-connect',
+    title: 'Spark Connect server',
+    address: 'sc://127.0.0.1:15002  ui http://127.0.0.1:4040',
+    ports: [15002, 4040],
+    after: workers,
+    // The server refuses every client without the token; it is made on the very first start.
+    async prepare(ctx) {
+      await ensureConnectToken(ctx.layout.home);
+    },
+    jvm: (ctx) => {
+      const jvm = sparkJvm(ctx, 'org.apache.spark.sql.connect.service.SparkConnectServer', '1536m', [], [
+        '-Dspark.app.name=lake',
+        `-Dspark.master=${ctx.config.sparkMaster}`,
+      ]);
+      return { ...jvm, env: { ...jvm.env, [TOKEN_ENV]: tokenToStartWith(ctx.layout.home) } };
+    },
+    async healthy(config) {
+      try {
+        return await sparkConnectAnswers(embeddedRemote(config.homeDir));
+      } catch (error) {
+        if (!(error instanceof SparkAuthError)) throw error;
+        throw new LakeError(
+          `the running Spark Connect server refused the token in ${connectTokenFile(config.homeDir)}`,
+          'it was started with another token: restart it (`npm run lake -- stack down`, then `npm run lake -- stack up`)',
+          { cause: error },
+        );
+      }
+    },
+    readyTimeoutMs: 180_000,
+  };
+}
 
 /** Never start a Connect server that anyone could drive: no token, no start. */
 function tokenToStartWith(home: string): string {
@@ -272,7 +382,6 @@ function tokenToStartWith(home: string): string {
   return token;
 }
 
-/** Every component, in start order. */
 /**
  * A KRaft cluster id: 16 random bytes in URL-safe base64, never starting with '-' (the storage
  * tool would read such an id as an option, and Kafka's own Uuid.randomUuid avoids it likewise).
@@ -284,7 +393,23 @@ export function kraftClusterId(random: (size: number) => Buffer = randomBytes): 
   }
 }
 
-export const components: readonly Component[] = [namenode, datanode, kafka, sparkMaster, sparkWorker, sparkConnect];
+/** Every component of a stack of `nodes` nodes, in start order. */
+export function stackComponents(nodes: number): Component[] {
+  const workers = nodeNumbers(sparkWorkers(nodes)).map((worker) => sparkWorker(worker, sparkWorkers(nodes)));
+  return [
+    namenode,
+    ...nodeNumbers(nodes).map((node) => dataNode(node, nodes)),
+    ...nodeNumbers(nodes).map((node) => kafkaNode(node, nodes)),
+    sparkMaster,
+    ...workers,
+    sparkConnect(workers.map((worker) => worker.name)),
+  ];
+}
+
+/** Whether the component is the standalone cluster's (the Master and its Workers). */
+export function isStandaloneComponent(component: Component): boolean {
+  return component.name === 'spark-master' || component.name.startsWith('spark-worker');
+}
 
 export function usesStandaloneCluster(config: LakeConfig): boolean {
   return config.sparkMaster === STANDALONE_MASTER;
@@ -295,7 +420,7 @@ export async function launchCommand(component: Component, ctx: StackContext) {
   const jvm = component.jvm(ctx);
   const props = component.name === 'spark-connect' ? [...jvm.props, ...(await sparkDefaults(ctx))] : jvm.props;
   const args = [
-    daemonMarker(component.name, ctx.layout.home),
+    daemonMarker(component.name, ctx.layout.root),
     `-Xmx${jvm.heap}`,
     ...props,
     '-cp',
@@ -306,7 +431,8 @@ export async function launchCommand(component: Component, ctx: StackContext) {
   return { command: ctx.java.java, args, env: { ...process.env, ...jvm.env } };
 }
 
-export function componentNamed(name: string): Component {
+export function componentNamed(name: string, nodes = 1): Component {
+  const components = stackComponents(nodes);
   const found = components.find((component) => component.name === name);
   if (!found) {
     throw new LakeError(`no stack component named "${name}"`, `choose one of: ${components.map((c) => c.name).join(', ')}`);

@@ -6,11 +6,12 @@ import type { LakeConfig } from '../config.js';
 import { LakeError } from '../errors.js';
 import { setup, type Log } from '../setup/setup.js';
 import type { Component, ComponentName, StackContext } from './components.js';
-import { components, launchCommand, usesStandaloneCluster } from './components.js';
+import { isStandaloneComponent, launchCommand, stackComponents, usesStandaloneCluster } from './components.js';
 import { stackLayout } from './layout.js';
 import { daemonMarker, isAlive, runningPid, startDaemon, stopDaemon } from './processes.js';
 import { portOpen, waitUntil } from './probes.js';
 import { StackUpInterrupted, startStack } from './start-order.js';
+import { recordNodes } from './topology.js';
 
 export type ComponentState = 'healthy' | 'unhealthy' | 'stopped' | 'not used';
 
@@ -24,15 +25,13 @@ export interface ComponentStatus {
   action?: 'started' | 'already running';
 }
 
-/** The components this configuration runs: the standalone Master and Worker only when used. */
+/** The components this configuration runs: the standalone Master and Workers only when used. */
 function activeComponents(config: LakeConfig): Component[] {
-  return components.filter(
-    (component) => usesStandaloneCluster(config) || (component.name !== 'spark-master' && component.name !== 'spark-worker'),
-  );
+  return stackComponents(config.stackNodes).filter((component) => usesStandaloneCluster(config) || !isStandaloneComponent(component));
 }
 
 function marker(component: Component, config: LakeConfig): string {
-  return daemonMarker(component.name, config.homeDir);
+  return daemonMarker(component.name, stackLayout(config).root);
 }
 
 async function pidOf(component: Component, config: LakeConfig): Promise<number | undefined> {
@@ -40,11 +39,11 @@ async function pidOf(component: Component, config: LakeConfig): Promise<number |
 }
 
 export async function stackStatus(config: LakeConfig): Promise<ComponentStatus[]> {
-  const active = new Set(activeComponents(config));
+  const active = new Set(activeComponents(config).map((component) => component.name));
   return Promise.all(
-    components.map(async (component): Promise<ComponentStatus> => {
+    stackComponents(config.stackNodes).map(async (component): Promise<ComponentStatus> => {
       const base = { name: component.name, title: component.title, address: component.address };
-      if (!active.has(component)) return { ...base, pid: undefined, state: 'not used' };
+      if (!active.has(component.name)) return { ...base, pid: undefined, state: 'not used' };
       const pid = await pidOf(component, config);
       if (pid === undefined) return { ...base, pid, state: 'stopped' };
       // A component that answers but cannot be used (a refused token) is not healthy either.
@@ -143,11 +142,29 @@ export async function stackUp(config: LakeConfig, log: Log, signal?: AbortSignal
 /** Stops, in reverse start order, the components our pid files name. Data is kept. */
 export async function stackDown(config: LakeConfig, log: Log, only?: readonly ComponentName[]): Promise<void> {
   const layout = stackLayout(config);
-  for (const component of [...components].reverse()) {
+  for (const component of stackComponents(config.stackNodes).reverse()) {
     if (only && !only.includes(component.name)) continue;
     const pid = await pidOf(component, config);
     if (pid === undefined) continue;
     const outcome = await stopDaemon(pid, layout.pidFile(component.name));
     log(`${component.title}: ${outcome === 'stopped' ? 'stopped' : 'did not stop within 30 s, killed'} (pid ${pid})`);
   }
+}
+
+/**
+ * Makes `nodes` the stack's shape (`stack up --nodes`), remembered in the runtime folder for every
+ * later command; returns the configuration for it. Refused while a stack of another shape runs:
+ * both use node 1's ports, and each shape has data of its own.
+ */
+export async function chooseShape(config: LakeConfig, nodes: number): Promise<LakeConfig> {
+  if (nodes === config.stackNodes) return config;
+  const running = (await stackStatus(config)).filter((status) => status.pid !== undefined);
+  if (running.length > 0) {
+    throw new LakeError(
+      `the ${config.stackNodes === 1 ? 'single-node' : `${config.stackNodes}-node`} stack is running (${running.map((status) => status.name).join(', ')})`,
+      'stop it first with `npm run lake -- stack down`; its data is kept for when you choose its shape again',
+    );
+  }
+  await recordNodes(config.homeDir, nodes);
+  return { ...config, stackNodes: nodes };
 }

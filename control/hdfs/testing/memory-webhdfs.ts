@@ -1,5 +1,5 @@
 // A stand-in NameNode and DataNode for unit tests: the WebHDFS operations the lake's client uses
-// (CREATE, the DataNode's PUT, RENAME with and without OVERWRITE, OPEN, GETFILESTATUS, LISTSTATUS,
+// (CREATE, the DataNode's PUT and GET, RENAME with and without OVERWRITE, OPEN, GETFILESTATUS, LISTSTATUS,
 // MKDIRS, DELETE) over files kept in memory, on a local port, and faults injected by operation
 // and path: refused before it is done, or done and then answered with an error (the answer lost,
 // as when the NameNode applied a rename but the connection broke), or the whole service down.
@@ -76,7 +76,12 @@ export class MemoryWebHdfs {
   private answer(method: string, url: URL, body: Buffer): Answer {
     if (this.down) return { status: 503, body: { RemoteException: { exception: 'RetriableException', message: 'NameNode down (injected)' } } };
     if (url.pathname === '/datanode') {
-      this.files.set(url.searchParams.get('path') ?? '', { content: body, modificationTime: this.clock++ });
+      const file = url.searchParams.get('path') ?? '';
+      if (method === 'GET') {
+        const content = this.files.get(file)?.content;
+        return content ? { status: 200, raw: content } : { status: 404, body: { RemoteException: { exception: 'FileNotFoundException', message: `File does not exist: ${file}` } } };
+      }
+      this.files.set(file, { content: body, modificationTime: this.clock++ });
       return { status: 201 };
     }
     const path = decodeURIComponent(url.pathname.replace(/^\/webhdfs\/v1/, ''));
@@ -111,10 +116,9 @@ export class MemoryWebHdfs {
         this.files.set(to, { ...file, modificationTime: this.clock++ });
         return { status: 200, body: { boolean: true } };
       }
-      case 'GET OPEN': {
-        const file = this.files.get(path);
-        return file ? { status: 200, raw: file.content } : notFound;
-      }
+      // As the NameNode does: it names the DataNode to read from (the client asks `noredirect`).
+      case 'GET OPEN':
+        return this.files.has(path) ? { status: 200, body: { Location: `${this.url}/datanode?path=${encodeURIComponent(path)}` } } : notFound;
       case 'GET GETFILESTATUS': {
         const file = this.files.get(path);
         if (file) return { status: 200, body: { FileStatus: { pathSuffix: '', type: 'FILE', length: file.content.length, modificationTime: file.modificationTime } } };

@@ -13,12 +13,15 @@ export const embeddedStack = process.env.LAKE_EXTERNAL_STACK !== '1';
 
 const log = (line: string) => process.stderr.write(`[faults] ${line}\n`);
 
-/** SIGKILLs the daemon (only its JVM, not its process group) and waits until it is gone. */
-export async function killDaemon(name: ComponentName): Promise<number> {
+/**
+ * SIGKILLs the daemon and waits until it is gone: only its JVM, or with `node` everything in its
+ * process group too (a Worker's executors), the way the loss of its machine ends them.
+ */
+export async function killDaemon(name: ComponentName, options: { node?: boolean } = {}): Promise<number> {
   const config = loadConfig();
-  const pid = await runningPid(stackLayout(config).pidFile(name), daemonMarker(name, config.homeDir));
+  const pid = await runningPid(stackLayout(config).pidFile(name), daemonMarker(name, stackLayout(config).root));
   if (pid === undefined) throw new Error(`${name} is not running: nothing to kill`);
-  process.kill(pid, 'SIGKILL');
+  process.kill(options.node ? -pid : pid, 'SIGKILL');
   await waitFor(() => !isAlive(pid), 10_000, `${name} (pid ${pid}) to exit`);
   log(`killed ${name} (pid ${pid})`);
   return pid;

@@ -46,7 +46,7 @@ export class LakeFixture {
     const seed = options.seed ?? 7;
     await generateSample({ outDir: input, scale: options.scale ?? 'xs', seed, dirtyRate: 0.05, force: false });
     lake.expected = JSON.parse(await readFile(path.join(input, expectedFilePath), 'utf8')) as ExpectedFiles;
-    lake.produced = await produceAdEvents(lake.config, { count: options.events ?? 3000, partitions: 3, dirtyRate: 0.05, seed });
+    if (options.events !== 0) lake.produced = await produceAdEvents(lake.config, { count: options.events ?? 3000, partitions: 3, dirtyRate: 0.05, seed });
     return lake;
   }
 
