@@ -139,15 +139,34 @@ export async function stackUp(config: LakeConfig, log: Log, signal?: AbortSignal
   return (await stackStatus(config)).map((status) => ({ ...status, action: actions.get(status.name) }));
 }
 
-/** Stops, in reverse start order, the components our pid files name. Data is kept. */
+/** The kind of a component: the nodes of one kind (`kafka-1`, `kafka-2`…) are stopped together. */
+function kindOf(component: Component): string {
+  return component.name.replace(/-\d+$/, '');
+}
+
+/**
+ * Stops, in reverse start order, the components our pid files name; the nodes of one kind side by
+ * side: the last broker of a KRaft quorum stopped alone would wait for a quorum that is gone (and
+ * be killed after the grace period). Data is kept.
+ */
 export async function stackDown(config: LakeConfig, log: Log, only?: readonly ComponentName[]): Promise<void> {
   const layout = stackLayout(config);
+  const kinds: Component[][] = [];
   for (const component of stackComponents(config.stackNodes).reverse()) {
     if (only && !only.includes(component.name)) continue;
-    const pid = await pidOf(component, config);
-    if (pid === undefined) continue;
-    const outcome = await stopDaemon(pid, layout.pidFile(component.name));
-    log(`${component.title}: ${outcome === 'stopped' ? 'stopped' : 'did not stop within 30 s, killed'} (pid ${pid})`);
+    const last = kinds.at(-1);
+    if (last && kindOf(last[0]!) === kindOf(component)) last.push(component);
+    else kinds.push([component]);
+  }
+  for (const kind of kinds) {
+    await Promise.all(
+      kind.map(async (component) => {
+        const pid = await pidOf(component, config);
+        if (pid === undefined) return;
+        const outcome = await stopDaemon(pid, layout.pidFile(component.name));
+        log(`${component.title}: ${outcome === 'stopped' ? 'stopped' : 'did not stop within 30 s, killed'} (pid ${pid})`);
+      }),
+    );
   }
 }
 
