@@ -11,7 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LakeError } from '../errors.js';
 
-/** The most nodes one machine runs: five DataNodes, brokers and four Workers fit in 12 GiB. */
+/** The most nodes `stack up --nodes` starts on one machine (three are what the tests and benchmarks measure). */
 export const maxNodes = 5;
 
 /** The ports of node `node` (1-based): node 1's plus 100 for each node before it. */
