@@ -2,7 +2,7 @@
 // Worker is killed hard (SIGKILL, with what it started, as the loss of its machine ends them) while
 // the lake works. The work goes on without a rerun, and the lake holds exactly what the generator
 // and the producer say it must. Each test brings the lost node back afterwards.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createKafka } from '../../control/kafka/client.js';
 import { produceAdEvents } from '../../control/kafka/produce-ad-events.js';
 import { hdfsPath } from '../../control/hdfs/webhdfs.js';
@@ -12,10 +12,24 @@ import { runSilver } from '../../jobs/silver.js';
 import { expectLakeHoldsWhatWasProduced } from '../integration/support/ad-event-truth.js';
 import { killDaemon, restartStack, waitFor } from '../integration/support/faults.js';
 import { expectGoldEqualsTruth } from '../integration/support/gold-truth.js';
-import { LakeFixture } from '../integration/support/lake-fixture.js';
+import { LakeFixture, type LakeFixtureOptions } from '../integration/support/lake-fixture.js';
 import { fsck } from './hdfs-fsck.js';
 
 const log = (line: string) => process.stderr.write(`[node-loss] ${line}\n`);
+
+/** The lake of the running test: after it, the lost node is brought back and the lake removed. */
+let current: LakeFixture | undefined;
+
+async function newLake(options: LakeFixtureOptions): Promise<LakeFixture> {
+  current = await LakeFixture.create(options);
+  return current;
+}
+
+afterEach(async () => {
+  await restartStack();
+  await current?.destroy();
+  current = undefined;
+});
 
 /** The executors the Connect server's Spark application lost, with why, from its UI's REST API. */
 async function lostExecutors(): Promise<string[]> {
@@ -26,15 +40,8 @@ async function lostExecutors(): Promise<string[]> {
 }
 
 describe('a DataNode lost while job:all runs at scale s', () => {
-  let lake: LakeFixture;
-
-  afterAll(async () => {
-    await restartStack();
-    await lake?.destroy();
-  });
-
   it('finishes without a rerun, gold equals the truth, and no block is missing', async () => {
-    lake = await LakeFixture.create({ name: 'node-loss-datanode', scale: 's', events: 20_000 });
+    const lake = await newLake({ name: 'node-loss-datanode', scale: 's', events: 20_000 });
     let killing: Promise<number> | undefined;
     // Lost while bronze uploads the files: the NameNode still names it to writers for up to 20 s,
     // and its blocks' other copies serve silver's reads.
@@ -66,15 +73,8 @@ describe('a DataNode lost while job:all runs at scale s', () => {
 });
 
 describe('a Kafka broker lost while `lake produce` sends 200 000 events', () => {
-  let lake: LakeFixture;
-
-  afterAll(async () => {
-    await restartStack();
-    await lake?.destroy();
-  });
-
   it('lands every acknowledged event in bronze exactly once', async () => {
-    lake = await LakeFixture.create({ name: 'node-loss-broker', events: 0 });
+    const lake = await newLake({ name: 'node-loss-broker', events: 0 });
     const admin = createKafka(lake.config).admin();
     let killing: Promise<number> | undefined;
     let killedBroker: number | undefined;
@@ -111,15 +111,8 @@ describe('a Kafka broker lost while `lake produce` sends 200 000 events', () => 
 });
 
 describe('a Spark Worker lost while silver runs', () => {
-  let lake: LakeFixture;
-
-  afterAll(async () => {
-    await restartStack();
-    await lake?.destroy();
-  });
-
   it('reschedules its tasks on the other Worker: the run succeeds and gold equals the truth', async () => {
-    lake = await LakeFixture.create({ name: 'node-loss-worker', scale: 's', events: 20_000 });
+    const lake = await newLake({ name: 'node-loss-worker', scale: 's', events: 20_000 });
     expect((await runBronze(lake.config)).outcome).toBe('succeeded');
     const lostBefore = await lostExecutors();
     let killing: Promise<number> | undefined;

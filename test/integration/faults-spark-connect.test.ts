@@ -12,11 +12,12 @@ import { startApi, type RunningApi } from '../../api/server.js';
 import { LakeError } from '../../control/errors.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import { RunStore } from '../../control/runs/manifest.js';
-import { LayerPointer, tableUri } from '../../control/runs/published.js';
-import { SparkSession, SparkUnreachableError } from '@lake/spark-connect';
-import { goldTables, runGold } from '../../jobs/gold.js';
+import { LayerPointer } from '../../control/runs/published.js';
+import { SparkUnreachableError } from '@lake/spark-connect';
+import { runGold } from '../../jobs/gold.js';
 import { runSilver } from '../../jobs/silver.js';
 import { embeddedStack, killDaemon, restartStack } from './support/faults.js';
+import { publishedGold } from './support/gold-truth.js';
 import { LakeFixture } from './support/lake-fixture.js';
 
 describe.skipIf(!embeddedStack)('the Spark Connect server killed during silver', () => {
@@ -29,26 +30,9 @@ describe.skipIf(!embeddedStack)('the Spark Connect server killed during silver',
 
   const versions = (layer: 'silver' | 'gold') => new LayerPointer(new WebHdfs(lake.config.webHdfs), hdfsPath(lake.config.lakeRoot), layer);
 
-  /** Every gold table of the current version, as plain rows in file order. */
-  async function currentGold(): Promise<Record<string, unknown[]>> {
-    const current = await versions('gold').current();
-    const session = await SparkSession.connect(lake.config.sparkRemote);
-    try {
-      const tables: Record<string, unknown[]> = {};
-      for (const table of goldTables) {
-        const published = current?.tables[table];
-        const rows = published ? await session.read.format('delta').option('versionAsOf', published.version).load(tableUri(lake.config, published)).collect() : [];
-        tables[table] = rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
-      }
-      return tables;
-    } finally {
-      await session.close();
-    }
-  }
-
   beforeAll(async () => {
     lake = await LakeFixture.withGold({ name: 'faults-connect' });
-    cleanGold = await currentGold();
+    cleanGold = await publishedGold(lake.config);
     cleanGoldVersion = (await versions('gold').current())?.runId ?? '';
     runtime = await mkdtemp(path.join(os.tmpdir(), 'lake-faults-api-'));
     api = await startApi(lake.config, loadApiConfig({ API_PORT: '0', API_GOLD_POLL_MS: '300', LAKE_USERS_DB: path.join(runtime, 'users.sqlite') }, runtime));
@@ -134,7 +118,7 @@ describe.skipIf(!embeddedStack)('the Spark Connect server killed during silver',
     const silver = await runSilver(lake.config, { fullRefresh: true });
     expect(silver.outcome).toBe('succeeded');
     const gold = await runGold(lake.config);
-    expect(await currentGold()).toEqual(cleanGold);
+    expect(await publishedGold(lake.config)).toEqual(cleanGold);
 
     // The API moves on to the new gold once Connect is back.
     let version = cleanGoldVersion;

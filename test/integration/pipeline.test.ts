@@ -6,31 +6,18 @@ import { loadConfig } from '../../control/config.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import type { ProduceAdEventsReport } from '../../control/kafka/produce-ad-events.js';
 import type { SilverRun } from '../../control/runs/manifest.js';
-import { LayerPointer, publishedTableSql, tableUri, type PublishedTable } from '../../control/runs/published.js';
+import { LayerPointer, publishedTableSql } from '../../control/runs/published.js';
 import type { ExpectedFiles } from '../../control/sample/index.js';
 import { SparkInterruptedError, SparkSession } from '@lake/spark-connect';
 import { lakeViewsNamedIn, registerLakeViews } from '../../jobs/lake-views.js';
 import { goldTables, runGold } from '../../jobs/gold.js';
 import { runSilver } from '../../jobs/silver.js';
+import { expectGoldEqualsTruth, publishedGold } from './support/gold-truth.js';
 import { LakeFixture } from './support/lake-fixture.js';
 
 let lake: LakeFixture;
 const config = () => lake.config;
 const hdfs = new WebHdfs(loadConfig().webHdfs);
-
-/** A gold table as plain JSON values, in file order. */
-async function goldRows(session: SparkSession, table: PublishedTable | undefined): Promise<unknown[]> {
-  if (!table) return [];
-  const rows = await session.read.format('delta').option('versionAsOf', table.version).load(tableUri(config(), table)).collect();
-  return rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
-}
-
-async function currentGold(session: SparkSession): Promise<Record<string, unknown[]>> {
-  const current = await new LayerPointer(hdfs, hdfsPath(config().lakeRoot), 'gold').current();
-  const tables: Record<string, unknown[]> = {};
-  for (const table of goldTables) tables[table] = await goldRows(session, current?.tables[table]);
-  return tables;
-}
 
 describe('the pipeline, bronze → silver → gold', () => {
   let expected: ExpectedFiles;
@@ -84,13 +71,7 @@ describe('the pipeline, bronze → silver → gold', () => {
   });
 
   it('computes the four gold metrics exactly', async () => {
-    const gold = await currentGold(session);
-    expect(gold.total_sales_per_product).toEqual(expected.gold.total_sales_per_product);
-    expect(gold.status_code_counts).toEqual(expected.gold.status_code_counts);
-    expect(gold.avg_likes_per_product).toEqual(expected.gold.avg_likes_per_product);
-    expect((gold.campaign_metrics as Record<string, unknown>[]).map(({ campaign_id, total_clicks, total_impressions }) => ({ campaign_id, total_clicks, total_impressions }))).toEqual(
-      produced.expected.gold.campaign_metrics,
-    );
+    await expectGoldEqualsTruth(config(), expected, produced, session);
   });
 
   it('shows every table of the current versions to `lake sql` as <layer>_<table>', async () => {
@@ -119,18 +100,18 @@ describe('the pipeline, bronze → silver → gold', () => {
   });
 
   it('does nothing when run again with nothing new, and gives identical gold when rebuilt from all of bronze', async () => {
-    const before = await currentGold(session);
+    const before = await publishedGold(config(), session);
     expect((await runSilver(config())).outcome).toBe('nothing new');
     expect((await runGold(config())).outcome).toBe('nothing new');
     expect((await runSilver(config(), { fullRefresh: true })).outcome).toBe('succeeded');
     expect((await runGold(config())).outcome).toBe('succeeded');
-    expect(await currentGold(session)).toEqual(before);
+    expect(await publishedGold(config(), session)).toEqual(before);
   });
 
   it('leaves the previous gold current and readable when a gold run fails midway', async () => {
     const versions = new LayerPointer(hdfs, hdfsPath(config().lakeRoot), 'gold');
     const before = await versions.current();
-    const goldBefore = await currentGold(session);
+    const goldBefore = await publishedGold(config(), session);
     const interrupt = new AbortController();
     const failing = runGold(config(), {
       fullRefresh: true,
@@ -141,6 +122,6 @@ describe('the pipeline, bronze → silver → gold', () => {
     });
     await expect(failing).rejects.toBeInstanceOf(SparkInterruptedError);
     expect(await versions.current()).toEqual(before);
-    expect(await currentGold(session)).toEqual(goldBefore);
+    expect(await publishedGold(config(), session)).toEqual(goldBefore);
   });
 });
