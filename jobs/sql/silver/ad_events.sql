@@ -18,15 +18,18 @@ WITH records AS (
 typed AS (
   SELECT
     *,
-    schema_of_variant(variant_get(event, '$.event_id')) AS event_id_json,
-    schema_of_variant(variant_get(event, '$.campaign_id')) AS campaign_id_json,
-    schema_of_variant(variant_get(event, '$.event_type')) AS event_type_json,
-    schema_of_variant(variant_get(event, '$.ts')) AS ts_json,
-    schema_of_variant(variant_get(event, '$.cost')) AS cost_json,
-    schema_of_variant(variant_get(event, '$.ad_id')) AS ad_id_json,
-    schema_of_variant(variant_get(event, '$.user_id')) AS user_id_json
+    schema_of_variant(f.event_id) AS event_id_json,
+    schema_of_variant(f.campaign_id) AS campaign_id_json,
+    schema_of_variant(f.event_type) AS event_type_json,
+    schema_of_variant(f.ts) AS ts_json,
+    schema_of_variant(f.cost) AS cost_json,
+    schema_of_variant(f.ad_id) AS ad_id_json,
+    schema_of_variant(f.user_id) AS user_id_json
   FROM (
     SELECT *,
+           -- The fields as variants, in one pass over the object's keys (a lookup per field searches
+           -- them again for each; absent fields are SQL nulls, JSON nulls variant nulls).
+           try_variant_get(event, '$', 'struct<event_id variant, campaign_id variant, event_type variant, ts variant, cost variant, ad_id variant, user_id variant>') AS f,
            -- The value parsed is an object when its first character that is not JSON whitespace is `{`.
            event IS NOT NULL AND startswith(trim(LEADING ' \u0009\u000A\u000D' FROM raw_record), '{') AS is_object,
            -- The fields as text, for the string ones: one JSON parser pass unescapes them all,
@@ -40,14 +43,14 @@ texts AS (
   SELECT
     *,
     -- Identifiers may be JSON strings or integers; every value is trimmed.
-    trim(CASE WHEN event_id_json = 'STRING' THEN s.event_id ELSE try_variant_get(event, '$.event_id', 'string') END) AS event_id_text,
-    trim(CASE WHEN campaign_id_json = 'STRING' THEN s.campaign_id ELSE try_variant_get(event, '$.campaign_id', 'string') END) AS campaign_id_text,
-    trim(CASE WHEN ad_id_json = 'STRING' THEN s.ad_id ELSE try_variant_get(event, '$.ad_id', 'string') END) AS ad_id_text,
-    trim(CASE WHEN user_id_json = 'STRING' THEN s.user_id ELSE try_variant_get(event, '$.user_id', 'string') END) AS user_id_text,
-    lower(trim(CASE WHEN event_type_json = 'STRING' THEN s.event_type ELSE try_variant_get(event, '$.event_type', 'string') END)) AS event_type_text,
-    trim(CASE WHEN ts_json = 'STRING' THEN s.ts ELSE try_variant_get(event, '$.ts', 'string') END) AS ts_text,
-    CASE WHEN ts_json = 'BIGINT' THEN try_variant_get(event, '$.ts', 'bigint') END AS ts_millis,
-    try_variant_get(event, '$.cost', 'decimal(12,4)') AS cost_value
+    trim(CASE WHEN event_id_json = 'STRING' THEN s.event_id ELSE try_variant_get(f.event_id, '$', 'string') END) AS event_id_text,
+    trim(CASE WHEN campaign_id_json = 'STRING' THEN s.campaign_id ELSE try_variant_get(f.campaign_id, '$', 'string') END) AS campaign_id_text,
+    trim(CASE WHEN ad_id_json = 'STRING' THEN s.ad_id ELSE try_variant_get(f.ad_id, '$', 'string') END) AS ad_id_text,
+    trim(CASE WHEN user_id_json = 'STRING' THEN s.user_id ELSE try_variant_get(f.user_id, '$', 'string') END) AS user_id_text,
+    lower(trim(CASE WHEN event_type_json = 'STRING' THEN s.event_type ELSE try_variant_get(f.event_type, '$', 'string') END)) AS event_type_text,
+    trim(CASE WHEN ts_json = 'STRING' THEN s.ts ELSE try_variant_get(f.ts, '$', 'string') END) AS ts_text,
+    CASE WHEN ts_json = 'BIGINT' THEN try_variant_get(f.ts, '$', 'bigint') END AS ts_millis,
+    try_variant_get(f.cost, '$', 'decimal(12,4)') AS cost_value
   FROM typed
 ),
 
