@@ -9,24 +9,12 @@ import { runBronze } from '../jobs/bronze.js';
 import { runGold } from '../jobs/gold.js';
 import { runSilver } from '../jobs/silver.js';
 import { createBenchLake, parseScale } from './bench-lake.js';
+import { describePlan } from './spark-plan.js';
 
 const scale = parseScale(process.argv[2]);
 const top = Number(process.argv[3] ?? 8);
 const calls: { ms: number; what: string; layer: string }[] = [];
 let layer = '';
-
-/** The SQL of a plan (its first 160 characters, comments dropped), or the plan's kind. */
-function describe(plan: Parameters<SparkSession['execute']>[0]): string {
-  const text = JSON.stringify(plan.opType.value, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value));
-  const sql = /"(?:query|sql)":"((?:[^"\\]|\\.){5,})"/.exec(text)?.[1];
-  if (!sql) return /"case":"(\w+)"/.exec(text)?.[1] ?? 'plan';
-  return sql
-    .replace(/\\n/g, '\n')
-    .replace(/--[^\n]*/g, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 160);
-}
 
 const execute = SparkSession.prototype.execute;
 SparkSession.prototype.execute = async function* (plan, options) {
@@ -34,7 +22,7 @@ SparkSession.prototype.execute = async function* (plan, options) {
   try {
     yield* execute.call(this, plan, options);
   } finally {
-    calls.push({ ms: performance.now() - started, what: describe(plan), layer });
+    calls.push({ ms: performance.now() - started, what: describePlan(plan), layer });
   }
 };
 

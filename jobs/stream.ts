@@ -227,7 +227,7 @@ async function landingQuery(session: SparkSession, config: LakeConfig, start: Pa
  * their disks if they must); writing them to HDFS and reading them back (two Spark jobs and a commit
  * of files each) would be much of the cycle. 256 MiB is about 500 000 events.
  */
-const streamKeepBytes = 256 * 1024 ** 2;
+export const streamKeepBytes = 256 * 1024 ** 2;
 
 /**
  * The stream's cycles: the landing query lands what the topic holds (Spark's available-now trigger,
