@@ -23,9 +23,9 @@
 --   many tasks, and never shuffled by file (one task a file).
 -- * The fields of an object are read out of its variant in one cast to a struct of VARIANTs (one
 --   pass over its keys; a `variant_get` a field searched them again each time, about a quarter of
---   the executor's time in a profile), their JSON types with `schema_of_variant`; a variant cast (`variant_get(..., 'string')`) builds expression
---   objects for every value, so the texts come from one `from_json` of the record instead, and
---   integers from those texts. Whitespace is trimmed with `trim`, not with a regular expression.
+--   the executor's time in a profile), their JSON types with `schema_of_variant`. A variant cast
+--   (`variant_get(..., 'string')`) builds expression objects for every value, so the texts come
+--   from one `from_json` of the record instead, and integers from those texts. Whitespace is trimmed with `trim`, not with a regular expression.
 WITH
 
 -- The input files and their layout (`is_array`: the first non-blank line starts with `[`), from
