@@ -4,27 +4,16 @@
 // that sum can exceed the wall time), and its slowest calls with the head of their SQL.
 //
 //   npm run bench:calls -- s [top]     (scale xs | s | m; top: slowest calls listed, default 8)
-import { SparkSession } from '@lake/spark-connect';
 import { runBronze } from '../jobs/bronze.js';
 import { runGold } from '../jobs/gold.js';
 import { runSilver } from '../jobs/silver.js';
 import { createBenchLake, parseScale } from './bench-lake.js';
-import { describePlan } from './spark-plan.js';
+import { recordSparkCalls } from './spark-plan.js';
 
 const scale = parseScale(process.argv[2]);
 const top = Number(process.argv[3] ?? 8);
-const calls: { ms: number; what: string; layer: string }[] = [];
 let layer = '';
-
-const execute = SparkSession.prototype.execute;
-SparkSession.prototype.execute = async function* (plan, options) {
-  const started = performance.now();
-  try {
-    yield* execute.call(this, plan, options);
-  } finally {
-    calls.push({ ms: performance.now() - started, what: describePlan(plan), layer });
-  }
-};
+const calls = recordSparkCalls(() => layer);
 
 const lake = await createBenchLake(scale);
 const lines: string[] = [];
@@ -40,7 +29,7 @@ try {
       const started = performance.now();
       await run();
       const wall = (performance.now() - started) / 1000;
-      const mine = calls.filter((call) => call.layer === layer);
+      const mine = calls.filter((call) => call.step === layer);
       const inSpark = mine.reduce((sum, call) => sum + call.ms, 0) / 1000;
       lines.push(`${layer}: ${wall.toFixed(1)} s wall, ${mine.length} Spark calls taking ${inSpark.toFixed(1)} s in all`);
       for (const call of [...mine].sort((a, b) => b.ms - a.ms).slice(0, top)) lines.push(`  ${(call.ms / 1000).toFixed(2).padStart(6)} s  ${call.what}`);

@@ -5,7 +5,6 @@
 // Connect server's REST API, so run it alone); for the last cycle, every call with its time.
 //
 //   npm run bench:cycle -- [cycles] [events a cycle]     (default 5 cycles of 25 000 events)
-import { SparkSession } from '@lake/spark-connect';
 import type { LakeConfig } from '../control/config.js';
 import { produceAdEvents } from '../control/kafka/produce-ad-events.js';
 import { runBronze } from '../jobs/bronze.js';
@@ -13,23 +12,14 @@ import { runGold } from '../jobs/gold.js';
 import { runSilver } from '../jobs/silver.js';
 import { streamKeepBytes } from '../jobs/stream.js';
 import { createBenchLake } from './bench-lake.js';
-import { describePlan } from './spark-plan.js';
+import { recordSparkCalls } from './spark-plan.js';
 
 const cycles = Number(process.argv[2] ?? 5);
 const events = Number(process.argv[3] ?? 25_000);
 const sparkUi = process.env.SPARK_UI ?? 'http://127.0.0.1:4040';
 
-const calls: { ms: number; what: string; step: string }[] = [];
 let step = '';
-const execute = SparkSession.prototype.execute;
-SparkSession.prototype.execute = async function* (plan, options) {
-  const started = performance.now();
-  try {
-    yield* execute.call(this, plan, options);
-  } finally {
-    calls.push({ ms: performance.now() - started, what: describePlan(plan), step });
-  }
-};
+const calls = recordSparkCalls(() => step);
 
 /** The id of the newest Spark job of the Connect server's application. */
 async function newestJob(): Promise<number> {
