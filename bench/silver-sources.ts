@@ -1,8 +1,7 @@
 // Where silver's engine time goes, source by source: on a lake whose bronze holds one day at a
-// scale, the bronze views are registered once as silver does (each split's lines counted, each
-// file's facts computed, into scratch Parquet), then each source's cleaning SQL runs alone, written
-// to Parquet as silver stages it, and again into Spark's `noop` sink (the same work without the
-// write); for the file sources, a plain scan of the numbered lines too.
+// scale, the bronze lines are numbered once (as silver does), then each source's cleaning SQL runs
+// alone, written to Parquet as silver stages it, and again into Spark's `noop` sink (the same
+// work without the write); for the file sources, a plain scan of the numbered lines too.
 //
 //   npm run bench:silver-sources -- m      (scale xs | s | m; the embedded stack must be up)
 import { SparkSession } from '@lake/spark-connect';
@@ -28,7 +27,7 @@ try {
   session = await SparkSession.connect(config.sparkRemote);
   const spark = session;
   lines.push(`Scale ${scale}: ${lake.records.toLocaleString('en')} records a source, each step alone`, '', '| step | wall time |', '| --- | ---: |');
-  await timed("count the splits of the three file sources' lines, and their file facts (scratch Parquet)", () =>
+  await timed('number the lines of the three file sources (scratch Parquet)', () =>
     registerBronzeViews(spark, config, batches, { materializeIn: `${config.lakeRoot}/bench/lines` }),
   );
   for (const table of fileTables) {

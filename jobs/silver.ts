@@ -18,7 +18,7 @@ import { layerTables, silver, silverColumns, silverTables, type SilverTable } fr
 import { allEnded, sideBySide } from '../control/side-by-side.js';
 import { commitWrite, lastCommit, deltaTable, ensureDeltaTable, type DeltaCommit } from './delta.js';
 import { landedRecords } from './silver/landed-records.js';
-import { isSmallDay, registerBronzeViews, splitsChangedMessage } from './silver/bronze-views.js';
+import { isSmallDay, registerBronzeViews } from './silver/bronze-views.js';
 import { classify } from './silver/classify.js';
 import { positionColumns } from './silver/duplicates.js';
 
@@ -145,13 +145,10 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
         });
       };
       const cleaned = await cleanBatches().catch(async (error: unknown) => {
-        // An executor died with the rows a small day keeps on it, which Spark cannot recompute, or
-        // after the bronze files' splits were counted, which changed the split size (it follows
-        // the executors' cores) and with it the splits a read finds: the batches are cleaned once
-        // more, and what the first attempt committed is replaced.
-        if (lostKeptRows(error)) log('silver: an executor was lost with the rows the run kept on it; cleaning the batches again');
-        else if (splitsChanged(error)) log('silver: the executors changed while the run read the bronze files; cleaning the batches again');
-        else throw error;
+        if (!lostKeptRows(error)) throw error;
+        // An executor died with the rows a small day keeps on it, which Spark cannot recompute:
+        // the batches are cleaned once more, and what the first attempt committed is replaced.
+        log('silver: an executor was lost with the rows the run kept on it; cleaning the batches again');
         return cleanBatches();
       });
       await run.hdfs.delete(`${run.root}/${staging(run.runId)}`, true);
@@ -198,11 +195,6 @@ async function untouchedTables(run: LayerRunContext, published: PublishedLayer |
 /** The error of a query over rows a lost executor held (a local checkpoint, classify.ts and bronze-views.ts). */
 function lostKeptRows(error: unknown): boolean {
   return error instanceof SparkError && (error.errorClass === 'CHECKPOINT_RDD_BLOCK_ID_NOT_FOUND' || error.message.includes('CHECKPOINT_RDD_BLOCK_ID_NOT_FOUND'));
-}
-
-/** The error of a read of the bronze lines in other splits than those counted (bronze-views.ts). */
-function splitsChanged(error: unknown): boolean {
-  return error instanceof SparkError && error.message.includes(splitsChangedMessage);
 }
 
 /** The quarantined rows of a source's verdicts, per reason. */

@@ -91,14 +91,11 @@ export function isSmallDay(table: FileTable | 'ad_events', runs: readonly Bronze
 
 export interface BronzeViewOptions {
   /**
-   * A scratch folder for the run: each file table's splits are counted there once, and its file
-   * facts computed once (Parquet, a few rows each); every query over the lines then reads the raw
-   * files once, in splits, numbering each line from its split's count (a broadcast join). Without
-   * it, each query over the lines reads the files twice (the splits' counts, then the lines), which
-   * is fine for a query or two (`lake sql`). The lines themselves are not copied: writing them to
-   * Parquet cost more than reading the text again (`npm run bench:silver-sources`).
-   * A table with less than `materializeFromBytes` of new files has its lines kept on the executors
-   * instead, which spares a small day's run the planning of the splits' joins at each use.
+   * A scratch folder for the run: each file table's numbered lines are computed there once
+   * (Parquet, one job a table) and every view reads them from it. Without it, each query over
+   * the lines reads the raw files again (twice: the splits' counts, then the lines), which is
+   * fine for a query or two (`lake sql`) but not for silver's cleaning, which reads them many times.
+   * A table with less than `materializeFromBytes` of new files is kept on the executors instead.
    */
   materializeIn?: string;
   /** 4 MiB unless given (0: every table with files is materialized). */
@@ -121,15 +118,15 @@ export async function registerBronzeViews(session: SparkSession, config: LakeCon
     await registerManifestViews(session, table, landed);
     await registerRead(session, table, landed.map((file) => `${config.lakeRoot}/${file.landedAt}`));
     await registerSplits(session, table);
+    await registerText(session, table);
     const small = isSmallDay(table, runs, options.materializeFromBytes);
     const materialized = options.materializeIn && landed.length > 0 && !small ? `${options.materializeIn}/${table}` : undefined;
     const kept = options.materializeIn && landed.length > 0 && small;
-    if (materialized) await materializeView(session, `bronze_${table}_splits`, `${materialized}_splits`, options.execution);
-    await registerText(session, table);
-    if (kept) await checkpointView(session, `bronze_${table}_text`, options.execution);
+    if (materialized) await materializeText(session, table, materialized, options.execution);
+    else if (kept) await checkpointView(session, `bronze_${table}_text`, options.execution);
     await registerLines(session, table);
     await registerFiles(session, table);
-    if (materialized) await materializeView(session, `bronze_${table}_file_facts`, `${materialized}_file_facts`, options.execution);
+    if (materialized) await materializeFileFacts(session, table, `${materialized}_file_facts`, options.execution);
     else if (kept) await checkpointView(session, `bronze_${table}_file_facts`, options.execution);
   });
   // The ad events: the partitions of the Delta table `bronze/ad_events` that these batches landed.
@@ -217,11 +214,8 @@ async function registerManifestViews(session: SparkSession, table: FileTable, fi
  * (lineReaderMaxLength), so no executor ever holds one.
  *
  * A query over the lines reads the files twice: once to count each split's lines, once for the
- * lines themselves (or once, when the counts were computed before: `materializeIn`). The same
- * files cut by the same settings on the same executors give the same splits, tasks and ids each
- * time; the lines view checks that they did (see `registerSplits`), and fails with
- * `splitsChangedMessage` when they did not: the split size follows the executors' cores, so an
- * executor lost between the counts and a read can change it.
+ * lines themselves. The same files cut by the same settings give the same splits, tasks and ids
+ * both times; the lines view checks that they did (see `registerSplits`).
  */
 async function registerRead(session: SparkSession, table: FileTable, uris: readonly string[]): Promise<void> {
   const view = `bronze_${table}_read`;
@@ -247,9 +241,6 @@ async function registerRead(session: SparkSession, table: FileTable, uris: reado
   // The ids are given right above the scan: nothing may filter the lines before them.
   await session.sql(`CREATE OR REPLACE TEMP VIEW ${view} AS SELECT *, monotonically_increasing_id() AS id FROM ${view}_scan`);
 }
-
-/** What a read of the lines fails with when its splits are not those counted (see `registerRead`). */
-export const splitsChangedMessage = 'its splits did not read as bronze counted them';
 
 /**
  * bronze_<table>_splits: one row per split that returned lines — small, so it is broadcast to the
@@ -314,7 +305,7 @@ async function registerText(session: SparkSession, table: FileTable): Promise<vo
         SELECT /*+ BROADCAST(s) */ s.batch_id, s.file, r.text, s.rows, s.ends_in_oversized, s.starts_with_piece,
                s.kept_before, s.kept_before_oversized,
                CASE WHEN s.complete AND r.id - s.first_id BETWEEN 0 AND s.rows - 1 THEN r.id - s.first_id
-                    ELSE raise_error(concat('cannot number the lines of ', r.path, ': ${splitsChangedMessage}'))
+                    ELSE raise_error(concat('cannot number the lines of ', r.path, ': its splits did not read as bronze counted them'))
                END AS row_offset
         FROM bronze_${table}_read r
         LEFT JOIN bronze_${table}_splits s ON s.path = r.path AND s.block_start = r.block_start
@@ -339,16 +330,21 @@ async function checkpointView(session: SparkSession, view: string, execution?: E
   await (await session.table(view).localCheckpoint(execution)).createOrReplaceTempView(view);
 }
 
+/** Computes bronze_<table>_text once into `target` and points the view there. */
+async function materializeText(session: SparkSession, table: FileTable, target: string, execution?: ExecuteOptions): Promise<void> {
+  await session.sql(`INSERT OVERWRITE DIRECTORY ${sqlString(target)} USING parquet SELECT * FROM bronze_${table}_text`, undefined, execution);
+  await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_text AS SELECT * FROM parquet.\`${target}\``);
+}
+
 /**
- * Computes a view of a few rows once into `target` (Parquet) and points the view there: the splits'
- * counts and the file facts, which every line is joined to. Read from a small Parquet folder, they
- * are known to be small, so Spark broadcasts them to the lines instead of shuffling the lines by
- * file (one task a file); they are not aggregated again from all the lines at each use; and a query
- * over the lines is planned over a table, not over the windows and joins that computed them.
+ * Computes bronze_<table>_file_facts once into `target` and points the view there: a few rows,
+ * which the cleaning SQL joins to every line. Read from a small Parquet folder, they are known to
+ * be small, so Spark broadcasts them to the lines instead of shuffling the lines by file (one task
+ * a file); and they are not aggregated again from all the lines at each use.
  */
-async function materializeView(session: SparkSession, view: string, target: string, execution?: ExecuteOptions): Promise<void> {
-  await session.sql(`INSERT OVERWRITE DIRECTORY ${sqlString(target)} USING parquet SELECT * FROM ${view}`, undefined, execution);
-  await session.sql(`CREATE OR REPLACE TEMP VIEW ${view} AS SELECT * FROM parquet.\`${target}\``);
+async function materializeFileFacts(session: SparkSession, table: FileTable, target: string, execution?: ExecuteOptions): Promise<void> {
+  await session.sql(`INSERT OVERWRITE DIRECTORY ${sqlString(target)} USING parquet SELECT * FROM bronze_${table}_file_facts`, undefined, execution);
+  await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_file_facts AS SELECT * FROM parquet.\`${target}\``);
 }
 
 /** bronze_<table>_lines: the lines as silver's SQL sees them. */

@@ -15,7 +15,7 @@ import { RunStore, type BronzeRun } from '../../control/runs/manifest.js';
 import { SparkSession } from '@lake/spark-connect';
 import { runBronze } from '../../jobs/bronze.js';
 import type { LandedFileWithLines } from '../../jobs/bronze/oversized-lines.js';
-import { registerBronzeViews, splitsChangedMessage } from '../../jobs/silver/bronze-views.js';
+import { registerBronzeViews } from '../../jobs/silver/bronze-views.js';
 
 const MiB = 1024 * 1024;
 /** The contract's limit: a line whose bytes, with its LF, exceed 16 MiB is too large to be a record. */
@@ -203,16 +203,12 @@ describe('bronze lines read in splits', () => {
     await rm(input, { recursive: true, force: true });
   });
 
-  /**
-   * A session of its own with this split size (none: Spark's default), and the bronze views of
-   * `manifests`; with `materializeIn`, as silver registers them for a large day (the splits counted
-   * and the file facts computed once, into that scratch folder).
-   */
-  async function withViews<T>(splitBytes: number | undefined, use: (session: SparkSession) => Promise<T>, manifests = runs, materializeIn?: string): Promise<T> {
+  /** A session of its own with this split size (none: Spark's default), and the bronze views of `manifests`. */
+  async function withViews<T>(splitBytes: number | undefined, use: (session: SparkSession) => Promise<T>, manifests = runs): Promise<T> {
     const session = await SparkSession.connect(config.sparkRemote);
     try {
       if (splitBytes) await session.config.set({ 'spark.sql.files.maxPartitionBytes': splitBytes });
-      await registerBronzeViews(session, config, manifests, materializeIn ? { materializeIn, materializeFromBytes: 0 } : {});
+      await registerBronzeViews(session, config, manifests);
       return await use(session);
     } finally {
       await session.close().catch(() => undefined);
@@ -269,26 +265,6 @@ describe('bronze lines read in splits', () => {
     expectExactLines(rows);
     // Each file larger than a split was read in more than one.
     if (splitBytes) for (const [name, content] of local) if (content.length > splitBytes * 1.5) expect(splits.get(name), name).toBeGreaterThan(1);
-  });
-
-  it('numbers every line exactly from splits counted once into scratch Parquet, as a large day is read', async () => {
-    const { rows, splits } = await withViews(MiB, linesAndSplits, runs, `${config.lakeRoot}/scratch/counted-once`);
-    expectExactLines(rows);
-    for (const [name, content] of local) if (content.length > MiB * 1.5) expect(splits.get(name), name).toBeGreaterThan(1);
-  });
-
-  it('refuses to number the lines when a read finds other splits than those counted (an executor lost in between)', async () => {
-    const read = withViews(
-      MiB,
-      async (session) => {
-        // The split size follows the executors' cores; here it changes the way a lost executor changes it.
-        await session.config.set({ 'spark.sql.files.maxPartitionBytes': 8 * MiB });
-        return (await session.sql('SELECT count(*) AS n FROM bronze_server_logs_lines')).collect();
-      },
-      runs,
-      `${config.lakeRoot}/scratch/counts-changed`,
-    );
-    await expect(read).rejects.toThrow(splitsChangedMessage);
   });
 
   it('reads files whole when a bronze run did not record where its oversized lines start, still exactly', async () => {

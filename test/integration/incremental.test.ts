@@ -200,9 +200,8 @@ describe('incremental runs on Delta tables', () => {
 
   it('gives exactly the tables of a full refresh over the same bronze', async () => {
     const incremental = { silver: await fingerprint('silver'), gold: await fingerprint('gold') };
-    // The small days keep their lines on the executors; the refresh reads them in place, numbered
-    // from splits counted once into scratch Parquet, as a large run does: both ways must give the
-    // same rows.
+    // The small days read their lines in place; the refresh copies them to scratch Parquet first,
+    // as a large run does: both ways must give the same rows.
     const silver = await runSilver(lake.config, { fullRefresh: true, materializeFromBytes: 0 });
     expect(silver.madeFrom).toHaveLength(3);
     expect(silver.builtOn).toBeUndefined();
