@@ -15,7 +15,8 @@ records AS (
     line AS raw_record,
     encoding_ok,
     too_large_bytes,
-    regexp_replace(line, r'\r\z', '') AS text
+    -- (without a regular expression, which would decode every line into a Java string first)
+    IF(endswith(line, '\r'), substr(line, 1, length(line) - 1), line) AS text
   FROM bronze_server_logs_lines
   WHERE NOT blank
 ),
@@ -40,8 +41,9 @@ records AS (
 log_lines AS (
   SELECT
     *,
-    r'^(\S+) (\S+) (\S+) \[([^\]]*)\] "([^"\\]*+(?:\\.[^"\\]*+)*+)" (\S+) (\S+)(?: "([^"\\]*+(?:\\.[^"\\]*+)*+)" "([^"\\]*+(?:\\.[^"\\]*+)*+)")? *\z' AS log_format,
-    text RLIKE log_format AS well_formed
+    regexp_replace(text,
+      r'^(\S+) (\S+) (\S+) \[([^\]]*)\] "([^"\\]*+(?:\\.[^"\\]*+)*+)" (\S+) (\S+)(?: "([^"\\]*+(?:\\.[^"\\]*+)*+)" "([^"\\]*+(?:\\.[^"\\]*+)*+)")? *\z',
+      '\u0000$1\u0000$4\u0000$5\u0000$6\u0000$7\u0000$8\u0000$9') AS matched
   FROM records
 ),
 
@@ -49,8 +51,10 @@ log_lines AS (
 -- their escapes (`\"` → `"`, `\\` → `\`; other escapes such as `\x16` stay as written). Fields
 -- that may hold spaces (the time, the quoted ones) are trimmed, as every value of a file source is:
 -- `[ 17/May/2024:10:05:03 +0200 ]` is a good time.
--- The groups come out of one more match of the pattern, written NUL-separated and split (a line
--- with a NUL is not UTF-8 text for bronze, so it never gets here), rather than one match per group.
+-- The groups come out of the one match of the pattern, the line rewritten as its groups, each
+-- after a NUL, and split. No line bronze reads as UTF-8 text holds a NUL, and a line the pattern
+-- does not match comes back unchanged: a leading NUL is a match. (An `RLIKE` and then the rewrite
+-- matched each line twice; a match per group, eight times.)
 field_texts AS (
   SELECT
     *,
@@ -62,8 +66,8 @@ field_texts AS (
     trim(IF(contains(groups[5], '\\'), regexp_replace(groups[5], r'\\(["\\])', '$1'), groups[5])) AS referer_text,
     trim(IF(contains(groups[6], '\\'), regexp_replace(groups[6], r'\\(["\\])', '$1'), groups[6])) AS agent_text
   FROM (
-    SELECT *, IF(well_formed, split(regexp_replace(text, log_format, '$1\u0000$4\u0000$5\u0000$6\u0000$7\u0000$8\u0000$9'), '\u0000', -1), NULL) AS groups
-    FROM log_lines
+    SELECT *, IF(well_formed, split(substr(matched, 2), '\u0000', -1), NULL) AS groups
+    FROM (SELECT *, startswith(matched, '\u0000') AS well_formed FROM log_lines)
   )
 ),
 
@@ -79,14 +83,15 @@ checked_fields AS (
       NULL
     ) AS ts_value,
     -- `METHOD PATH PROTOCOL`: three tokens. `-`, empty, `GET /`, a TLS handshake: all three null.
-    regexp_extract(request_text, r'^(\S+) (\S+) (\S+)\z', 0) <> '' AS request_parsed,
+    -- One match, the tokens rewritten each after a NUL as the line's groups are.
+    IF(startswith(request_tokens, '\u0000'), split(substr(request_tokens, 2), '\u0000', -1), NULL) AS request_parts,
     -- An integer is an optional sign then digits, as everywhere in the lake: `2OO`, `-`, `20x` are
     -- not; `099` is 99, out of range. One that overflows an INT is out of range as well.
     status_text RLIKE r'^[+-]?\d+\z' AS status_is_integer,
     try_cast(status_text AS INT) AS status_value,
     -- Bytes: digits, or `-` for a response without body, which is 0.
     CASE WHEN bytes_text = '-' THEN 0L WHEN bytes_text RLIKE r'^\d+\z' THEN try_cast(bytes_text AS BIGINT) END AS bytes_value
-  FROM field_texts
+  FROM (SELECT *, regexp_replace(request_text, r'^(\S+) (\S+) (\S+)\z', '\u0000$1\u0000$2\u0000$3') AS request_tokens FROM field_texts)
 ),
 
 classified AS (
@@ -110,9 +115,9 @@ classified AS (
 SELECT
   ip_text AS ip,
   ts_value AS ts,
-  IF(request_parsed, regexp_extract(request_text, r'^(\S+) (\S+) (\S+)\z', 1), NULL) AS method,
-  IF(request_parsed, regexp_extract(request_text, r'^(\S+) (\S+) (\S+)\z', 2), NULL) AS path,
-  IF(request_parsed, regexp_extract(request_text, r'^(\S+) (\S+) (\S+)\z', 3), NULL) AS protocol,
+  request_parts[0] AS method,
+  request_parts[1] AS path,
+  request_parts[2] AS protocol,
   IF(status_value BETWEEN 100 AND 599, status_value, NULL) AS status_code,
   bytes_value AS bytes,
   -- `-` or absent (Common Log Format, or an empty field) → null.
