@@ -43,7 +43,8 @@ log_lines AS (
     *,
     regexp_replace(text,
       r'^(\S+) (\S+) (\S+) \[([^\]]*)\] "([^"\\]*+(?:\\.[^"\\]*+)*+)" (\S+) (\S+)(?: "([^"\\]*+(?:\\.[^"\\]*+)*+)" "([^"\\]*+(?:\\.[^"\\]*+)*+)")? *\z',
-      '\u0000$1\u0000$4\u0000$5\u0000$6\u0000$7\u0000$8\u0000$9') AS matched
+      '\u0000$1\u0000$4\u0000$5\u0000$6\u0000$7\u0000$8\u0000$9') AS matched,
+    startswith(matched, '\u0000') AS well_formed
   FROM records
 ),
 
@@ -53,8 +54,7 @@ log_lines AS (
 -- `[ 17/May/2024:10:05:03 +0200 ]` is a good time.
 -- The groups come out of the one match of the pattern, the line rewritten as its groups, each
 -- after a NUL, and split. No line bronze reads as UTF-8 text holds a NUL, and a line the pattern
--- does not match comes back unchanged: a leading NUL is a match. (An `RLIKE` and then the rewrite
--- matched each line twice; a match per group, eight times.)
+-- does not match comes back unchanged: a leading NUL is a match (no `RLIKE` matches it again).
 field_texts AS (
   SELECT
     *,
@@ -67,7 +67,7 @@ field_texts AS (
     trim(IF(contains(groups[6], '\\'), regexp_replace(groups[6], r'\\(["\\])', '$1'), groups[6])) AS agent_text
   FROM (
     SELECT *, IF(well_formed, split(substr(matched, 2), '\u0000', -1), NULL) AS groups
-    FROM (SELECT *, startswith(matched, '\u0000') AS well_formed FROM log_lines)
+    FROM log_lines
   )
 ),
 
@@ -84,6 +84,7 @@ checked_fields AS (
     ) AS ts_value,
     -- `METHOD PATH PROTOCOL`: three tokens. `-`, empty, `GET /`, a TLS handshake: all three null.
     -- One match, the tokens rewritten each after a NUL as the line's groups are.
+    regexp_replace(request_text, r'^(\S+) (\S+) (\S+)\z', '\u0000$1\u0000$2\u0000$3') AS request_tokens,
     IF(startswith(request_tokens, '\u0000'), split(substr(request_tokens, 2), '\u0000', -1), NULL) AS request_parts,
     -- An integer is an optional sign then digits, as everywhere in the lake: `2OO`, `-`, `20x` are
     -- not; `099` is 99, out of range. One that overflows an INT is out of range as well.
@@ -91,7 +92,7 @@ checked_fields AS (
     try_cast(status_text AS INT) AS status_value,
     -- Bytes: digits, or `-` for a response without body, which is 0.
     CASE WHEN bytes_text = '-' THEN 0L WHEN bytes_text RLIKE r'^\d+\z' THEN try_cast(bytes_text AS BIGINT) END AS bytes_value
-  FROM (SELECT *, regexp_replace(request_text, r'^(\S+) (\S+) (\S+)\z', '\u0000$1\u0000$2\u0000$3') AS request_tokens FROM field_texts)
+  FROM field_texts
 ),
 
 classified AS (
