@@ -28,3 +28,19 @@ export async function memory(pids: Map<string, number>): Promise<Map<string, num
   return sizes;
 }
 
+
+/** CPU time a process has used so far, user and system, in seconds (0 when it is gone). */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // The fields after the command's closing parenthesis; utime and stime are the 14th and 15th of
+  // the line, in clock ticks (100 a second on Linux).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
+}
+
+/** Each process's CPU time so far, in seconds. */
+export async function cpuTimes(pids: Map<string, number>): Promise<Map<string, number>> {
+  const times = new Map<string, number>();
+  for (const [name, pid] of pids) times.set(name, await cpuSeconds(pid));
+  return times;
+}

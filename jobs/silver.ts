@@ -86,6 +86,7 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
 
       const cleanBatches = async () => {
         const session = await run.spark();
+        if (sources.every((table) => isSmallDay(table, batches, options.materializeFromBytes))) await interpretExpressions(session);
         // Three independent set-ups, side by side. The numbered lines of the new bronze files are
         // computed once, into the run's scratch space (a small day's onto the executors), and every
         // view silver reads takes them from there. Published silver is read for the keys it holds.
@@ -195,6 +196,19 @@ async function untouchedTables(run: LayerRunContext, published: PublishedLayer |
 /** The error of a query over rows a lost executor held (a local checkpoint, classify.ts and bronze-views.ts). */
 function lostKeptRows(error: unknown): boolean {
   return error instanceof SparkError && (error.errorClass === 'CHECKPOINT_RDD_BLOCK_ID_NOT_FOUND' || error.message.includes('CHECKPOINT_RDD_BLOCK_ID_NOT_FOUND'));
+}
+
+/**
+ * A small day's run evaluates its expressions interpreted rather than compiled. Spark generates
+ * and compiles Java for every projection, predicate and stage of every task, and Delta's log
+ * replay projects its wide action schema in each task: on a day of a few thousand records that
+ * was about half of the executor's CPU in a profile (JFR), on a machine the run keeps busy
+ * (docs/benchmarks.md, 2026-12-04). A large day amortizes the compilation, and keeps it.
+ * (`factoryMode` is an internal setting; NO_CODEGEN selects the interpreted implementations Spark
+ * falls back on when compiling fails.)
+ */
+async function interpretExpressions(session: SparkSession): Promise<void> {
+  await session.config.set({ 'spark.sql.codegen.wholeStage': false, 'spark.sql.codegen.factoryMode': 'NO_CODEGEN' });
 }
 
 /** The quarantined rows of a source's verdicts, per reason. */
