@@ -28,7 +28,6 @@ export async function memory(pids: Map<string, number>): Promise<Map<string, num
   return sizes;
 }
 
-
 /** CPU time a process has used so far, user and system, in seconds (0 when it is gone). */
 export async function cpuSeconds(pid: number): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');

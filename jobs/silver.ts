@@ -84,9 +84,11 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
       const sources = fullRefresh ? silverTables : silverTables.filter((table) => batches.some((bronze) => holdsRecordsOf(bronze, table)));
       log(`silver: ${fullRefresh ? 'rebuilding from' : 'cleaning'} ${batches.length} bronze batch${batches.length === 1 ? '' : 'es'} (${sources.join(', ') || 'no records'})`);
 
+      // Sources whose new records are few enough to keep on the executors between steps (bronze-views.ts).
+      const smallDay = new Set(sources.filter((table) => isSmallDay(table, batches, options.materializeFromBytes)));
       const cleanBatches = async () => {
         const session = await run.spark();
-        if (sources.every((table) => isSmallDay(table, batches, options.materializeFromBytes))) await interpretExpressions(session);
+        if (smallDay.size === sources.length) await interpretExpressions(session);
         // Three independent set-ups, side by side. The numbered lines of the new bronze files are
         // computed once, into the run's scratch space (a small day's onto the executors), and every
         // view silver reads takes them from there. Published silver is read for the keys it holds.
@@ -132,7 +134,7 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
         // The sources are independent: they are cleaned side by side.
         return sideBySide(sources, async (table) => {
           log(`silver ${table}: cleaning`);
-          const where = isSmallDay(table, batches, options.materializeFromBytes) ? 'executors' : { folder: `${config.lakeRoot}/${staging(runId)}/${table}` };
+          const where = smallDay.has(table) ? 'executors' : { folder: `${config.lakeRoot}/${staging(runId)}/${table}` };
           const verdicts = await classify(session, table, where, published !== undefined, execution);
           // Four independent steps on the staged verdicts, side by side.
           const [reasons, rows, quarantine, landed] = await allEnded([
