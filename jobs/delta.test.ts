@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryWebHdfs } from '../control/hdfs/testing/memory-webhdfs.js';
 import { WebHdfs } from '../control/hdfs/webhdfs.js';
-import { appendedBatches, commitOf } from './delta.js';
+import { appendedBatches, commitOf, tableSizeBytes } from './delta.js';
 
 // The first lines of a commit file as Delta 4.4 wrote it for a REPLACE WHERE of silver (the
 // `add` action cut short): one JSON action a line, the commitInfo first.
@@ -49,7 +49,7 @@ describe('the batches a table appended between two versions, from its log', () =
     });
   const append = (...batches: string[]) => [
     { commitInfo: { operation: 'WRITE', operationParameters: { mode: 'Append', partitionBy: '["batch_id"]' } } },
-    ...batches.map((batch) => ({ add: { path: `batch_id=${batch}/part-0.parquet`, partitionValues: { batch_id: batch }, dataChange: true } })),
+    ...batches.map((batch) => ({ add: { path: `batch_id=${batch}/part-0.parquet`, partitionValues: { batch_id: batch }, size: 1000 + Number(batch.slice(1)), dataChange: true } })),
   ];
 
   beforeAll(async () => {
@@ -64,15 +64,44 @@ describe('the batches a table appended between two versions, from its log', () =
 
   afterAll(() => stub.stop());
 
-  it('lists the partitions of plain appends', async () => {
-    expect(await appendedBatches(hdfs, uri, 2, 4)).toEqual(['b1', 'b2', 'b3']);
-    expect(await appendedBatches(hdfs, uri, 5, 6)).toEqual(['b4']);
-    expect(await appendedBatches(hdfs, uri, 6, 6)).toEqual([]);
+  it('lists the partitions of plain appends, and the bytes of the files they added', async () => {
+    expect(await appendedBatches(hdfs, uri, 2, 4)).toEqual({ batches: ['b1', 'b2', 'b3'], bytes: 1001 + 1002 + 1003 });
+    expect(await appendedBatches(hdfs, uri, 5, 6)).toEqual({ batches: ['b4'], bytes: 1004 });
+    expect(await appendedBatches(hdfs, uri, 6, 6)).toEqual({ batches: [], bytes: 0 });
   });
 
   it('gives nothing when a commit did more than append (a restore, an overwrite) or is gone', async () => {
     expect(await appendedBatches(hdfs, uri, 3, 6)).toBeUndefined();
     expect(await appendedBatches(hdfs, uri, 6, 7)).toBeUndefined();
     expect(await appendedBatches(hdfs, uri, 1, 3)).toBeUndefined();
+  });
+});
+
+describe("a table's size at a version, from the checksum beside its commit", () => {
+  let stub: MemoryWebHdfs;
+  let hdfs: WebHdfs;
+  const uri = 'hdfs://127.0.0.1:8020/lake/silver/transactions';
+  const checksum = (version: number, content: string) =>
+    stub.files.set(`/lake/silver/transactions/_delta_log/${String(version).padStart(20, '0')}.crc`, { content: Buffer.from(content), modificationTime: 0 });
+
+  beforeAll(async () => {
+    stub = await MemoryWebHdfs.start();
+    hdfs = new WebHdfs(stub.url);
+    // The head of a checksum as Delta 4.4 wrote it.
+    checksum(0, JSON.stringify({ txnId: '6ab79b9b', tableSizeBytes: 0, numFiles: 0, numMetadata: 1, numProtocol: 1 }));
+    checksum(3, JSON.stringify({ txnId: '9f0c1d2e', tableSizeBytes: 5_242_881, numFiles: 7, numMetadata: 1, numProtocol: 1 }));
+    checksum(4, JSON.stringify({ txnId: 'a1b2c3d4', numFiles: 8 }));
+  });
+
+  afterAll(() => stub.stop());
+
+  it('reads tableSizeBytes of the version asked for', async () => {
+    expect(await tableSizeBytes(hdfs, uri, 0)).toBe(0);
+    expect(await tableSizeBytes(hdfs, uri, 3)).toBe(5_242_881);
+  });
+
+  it('gives nothing when the checksum is missing or holds no size', async () => {
+    expect(await tableSizeBytes(hdfs, uri, 2)).toBeUndefined();
+    expect(await tableSizeBytes(hdfs, uri, 4)).toBeUndefined();
   });
 });

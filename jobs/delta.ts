@@ -93,6 +93,12 @@ export function commitOf(version: number, commitFile: string): DeltaCommit & { r
   };
 }
 
+/** What a run of plain appends added to a table: the `batch_id` partitions, and the bytes of their files. */
+export interface Appended {
+  batches: string[];
+  bytes: number;
+}
+
 /**
  * The `batch_id` partitions that the commits after `since` up to `until` added to a table, when
  * every one of them is a plain append (a `WRITE` in mode `Append`): then the table at `until` holds
@@ -100,8 +106,9 @@ export function commitOf(version: number, commitFile: string): DeltaCommit & { r
  * new: a batch written again goes through a RESTORE first, see jobs/silver.ts). Undefined when any
  * commit did more than append (an overwrite, a restore, a delete), or its file is gone.
  */
-export async function appendedBatches(hdfs: WebHdfs, uri: string, since: number, until: number): Promise<string[] | undefined> {
+export async function appendedBatches(hdfs: WebHdfs, uri: string, since: number, until: number): Promise<Appended | undefined> {
   const batches = new Set<string>();
+  let bytes = 0;
   for (let version = since + 1; version <= until; version++) {
     const actions = await commitFile(hdfs, uri, version).then(
       (text) => text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as DeltaAction),
@@ -112,16 +119,28 @@ export async function appendedBatches(hdfs: WebHdfs, uri: string, since: number,
     for (const action of actions) {
       const batch = action.add?.partitionValues?.batch_id;
       if (batch) batches.add(batch);
+      bytes += action.add?.size ?? 0;
     }
   }
-  return [...batches];
+  return { batches: [...batches], bytes };
 }
 
 /** The actions of a commit file that appendedBatches reads. */
 interface DeltaAction {
   commitInfo?: { operation?: string; operationParameters?: Record<string, string> };
-  add?: { partitionValues?: Record<string, string> };
+  add?: { partitionValues?: Record<string, string>; size?: number };
   remove?: unknown;
+}
+
+/**
+ * The bytes of a table's data files at a version, from the checksum Delta writes beside each
+ * commit (`_delta_log/<version>.crc`, its `tableSizeBytes`): no Spark job. Undefined when that
+ * file is missing (Delta may skip it, and does not write it for a commit of an older release).
+ */
+export async function tableSizeBytes(hdfs: WebHdfs, uri: string, version: number): Promise<number | undefined> {
+  const checksum = await hdfs.read(`${hdfsPath(uri)}/_delta_log/${String(version).padStart(20, '0')}.crc`);
+  const size = checksum && (JSON.parse(checksum.toString('utf8')) as { tableSizeBytes?: unknown }).tableSizeBytes;
+  return typeof size === 'number' ? size : undefined;
 }
 
 /** A SQL string literal. */

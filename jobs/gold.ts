@@ -19,7 +19,8 @@ import { gold, goldTables, type GoldTable } from './catalog.js';
 import { lakeViewsNamedIn } from './lake-views.js';
 import { sideBySide } from '../control/side-by-side.js';
 import { layerSql, mergeSql } from './sql-files.js';
-import { appendedBatches, commitWrite, deltaTable, ensureDeltaTable, sqlString } from './delta.js';
+import { appendedBatches, commitWrite, deltaTable, ensureDeltaTable, sqlString, tableSizeBytes, type Appended } from './delta.js';
+import { interpretExpressions } from './interpreted.js';
 
 export { goldTables, type GoldTable } from './catalog.js';
 
@@ -32,6 +33,14 @@ function silverInputs(query: string, silver: PublishedLayer): Record<string, num
 function sameInputs(computedFrom: Record<string, number> | undefined, now: Record<string, number>): boolean {
   return computedFrom !== undefined && Object.keys(now).length === Object.keys(computedFrom).length && Object.entries(now).every(([table, version]) => computedFrom[table] === version);
 }
+
+/**
+ * Below this many bytes of silver rows read, gold evaluates its expressions interpreted
+ * (jobs/interpreted.ts). Measured (docs/benchmarks.md, 2026-12-04): a gold over 6–11 MB of a
+ * scale s silver ran in about 3.3 s interpreted against 4.3–5.0 s compiled; over 48 and 98 MB of
+ * a scale m silver, interpreted was about a tenth slower.
+ */
+const interpretBelowBytes = 16 * 1024 ** 2;
 
 export interface GoldOptions {
   execution?: ExecuteOptions;
@@ -73,20 +82,32 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
        * A metric's merge, when it can be: its merge query, and the batches each silver table it
        * reads appended since the metric was computed (none of them overwritten or restored).
        */
-      const mergeOf = async (table: GoldTable): Promise<{ query: string; added: Record<string, string[]> } | undefined> => {
+      const mergeOf = async (table: GoldTable): Promise<{ query: string; added: Record<string, Appended> } | undefined> => {
         const computedFrom = previous?.tables[table]?.inputs;
         const query = computedFrom && !fullRefresh ? await mergeSql(table) : undefined;
         if (!query || !computedFrom) return undefined;
-        const added: Record<string, string[]> = {};
+        const added: Record<string, Appended> = {};
         for (const [input, version] of Object.entries(inputs(table))) {
           const since = computedFrom[input];
-          const batches = since === undefined || since > version ? undefined : await appendedBatches(hdfs, tableUri(config, silver.tables[input]!), since, version);
-          if (!batches) return undefined;
-          added[input] = batches;
+          const appended = since === undefined || since > version ? undefined : await appendedBatches(hdfs, tableUri(config, silver.tables[input]!), since, version);
+          if (!appended) return undefined;
+          added[input] = appended;
         }
         return { query, added };
       };
       const merges = new Map(await sideBySide(stale, async (table) => [table, await mergeOf(table)] as const));
+
+      /**
+       * The bytes of silver rows the stale metrics read: the whole table at its published version
+       * for a recomputed metric (each table counted once), the added files for a merged one.
+       * Unknown sizes (a table without checksums) count as large.
+       */
+      const bytesRead = async (metrics: readonly GoldTable[]): Promise<number> => {
+        const recomputedInputs = new Set(metrics.filter((table) => !merges.get(table)).flatMap((table) => Object.keys(inputs(table))));
+        const sizes = await sideBySide([...recomputedInputs], (input) => tableSizeBytes(hdfs, tableUri(config, silver.tables[input]!), silver.tables[input]!.version));
+        const merged = metrics.flatMap((table) => Object.values(merges.get(table)?.added ?? {}).map((appended) => appended.bytes));
+        return [...sizes, ...merged].reduce<number>((sum, bytes) => sum + (bytes ?? Infinity), 0);
+      };
 
       const compute = async (session: SparkSession) => {
         // Only the silver tables the recomputed metrics read.
@@ -95,7 +116,7 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
         // The metrics are independent: they go to Spark side by side.
         return sideBySide(stale, async (table) => {
           const merge = merges.get(table);
-          const added = merge && Object.values(merge.added).flat().length;
+          const added = merge && Object.values(merge.added).flatMap((appended) => appended.batches).length;
           log(merge ? `gold ${table}: merged with the ${added} silver batch${added === 1 ? '' : 'es'} added since` : `gold ${table}`);
           const uri = `${config.lakeRoot}/gold/${table}`;
           // A table that published gold names exists already (no round trip to make sure).
@@ -103,7 +124,7 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
           // A merge names the published metric and the added silver rows as the CTEs its query reads.
           const mergeInputs = merge && [
             `gold_${table} AS (SELECT * FROM ${publishedTableSql(config, previous!, table)})`,
-            ...Object.entries(merge.added).map(([input, batches]) => {
+            ...Object.entries(merge.added).map(([input, { batches }]) => {
               const owned = batches.length > 0 ? `batch_id IN (${batches.map(sqlString).join(', ')})` : 'false';
               return `silver_${input}_added AS (SELECT * FROM ${publishedTableSql(config, silver, input)} WHERE ${owned})`;
             }),
@@ -113,7 +134,13 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
           return [table, await commitWrite(session, hdfs, uri, statement, runId, execution)] as const;
         });
       };
-      const commits = stale.length > 0 ? await compute(await run.spark()) : [];
+      const session = stale.length > 0 ? await run.spark() : undefined;
+      const bytes = session ? await bytesRead(stale) : Infinity;
+      if (session && bytes < interpretBelowBytes) {
+        log(`gold: ${(bytes / 1024 ** 2).toFixed(1)} MiB of silver to read, expressions interpreted`);
+        await interpretExpressions(session);
+      }
+      const commits = session ? await compute(session) : [];
       const tables: Record<string, PublishedTable> = {
         ...previous?.tables,
         ...Object.fromEntries(commits.map(([table, commit]) => [table, { path: `gold/${table}`, version: commit.version, inputs: inputs(table) }])),

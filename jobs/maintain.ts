@@ -116,7 +116,7 @@ async function vacuum(session: SparkSession, uri: string, retain: string, execut
 
 /** Spark's clock, not this machine's: VACUUM measures the retention from it. */
 async function sparkNow(session: SparkSession, execution: ExecuteOptions): Promise<Date> {
-  const [row] = await (await session.sql('SELECT current_timestamp() AS now', undefined, execution)).collect<{ now: Date }>(execution);
+  const [row] = await session.query('SELECT current_timestamp() AS now').collect<{ now: Date }>(execution);
   if (!row) throw new Error('Spark returned no row for SELECT current_timestamp()');
   return row.now;
 }

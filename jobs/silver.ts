@@ -21,6 +21,7 @@ import { landedRecords } from './silver/landed-records.js';
 import { isSmallDay, registerBronzeViews } from './silver/bronze-views.js';
 import { classify } from './silver/classify.js';
 import { positionColumns } from './silver/duplicates.js';
+import { interpretExpressions } from './interpreted.js';
 
 /**
  * The quarantine rows of a source's verdicts, with `raw_record_bytes`: the size of a record whose
@@ -200,24 +201,11 @@ function lostKeptRows(error: unknown): boolean {
   return error instanceof SparkError && (error.errorClass === 'CHECKPOINT_RDD_BLOCK_ID_NOT_FOUND' || error.message.includes('CHECKPOINT_RDD_BLOCK_ID_NOT_FOUND'));
 }
 
-/**
- * A small day's run evaluates its expressions interpreted rather than compiled. Spark generates
- * and compiles Java for every projection, predicate and stage of every task, and Delta's log
- * replay projects its wide action schema in each task: on a day of a few thousand records that
- * was about half of the executor's CPU in a profile (JFR), on a machine the run keeps busy
- * (docs/benchmarks.md, 2026-12-04). A large day amortizes the compilation, and keeps it.
- * (`factoryMode` is an internal setting; NO_CODEGEN selects the interpreted implementations Spark
- * falls back on when compiling fails.)
- */
-async function interpretExpressions(session: SparkSession): Promise<void> {
-  await session.config.set({ 'spark.sql.codegen.wholeStage': false, 'spark.sql.codegen.factoryMode': 'NO_CODEGEN' });
-}
-
 /** The quarantined rows of a source's verdicts, per reason. */
 async function reasonCounts(session: SparkSession, verdicts: string, execution: ExecuteOptions): Promise<Record<string, number>> {
-  const counts = await (
-    await session.sql(`SELECT reason, count(*) AS n FROM (${verdicts}) WHERE reason IS NOT NULL GROUP BY reason ORDER BY reason`, undefined, execution)
-  ).collect<{ reason: string; n: bigint }>(execution);
+  const counts = await session
+    .query(`SELECT reason, count(*) AS n FROM (${verdicts}) WHERE reason IS NOT NULL GROUP BY reason ORDER BY reason`)
+    .collect<{ reason: string; n: bigint }>(execution);
   return Object.fromEntries(counts.map(({ reason, n }) => [reason, Number(n)]));
 }
 

@@ -34,7 +34,7 @@ const note = (line: string) => process.stderr.write(`${line}\n`);
 async function show(session: SparkSession, title: string, query: string): Promise<void> {
   const progress = createProgressBar();
   try {
-    const rows = await (await session.sql(query)).collect({ onProgress: progress.onProgress });
+    const rows = await session.query(query).collect({ onProgress: progress.onProgress });
     progress.stop();
     const columns = Object.keys(rows[0] ?? {});
     say(`\n${title}\n`);

@@ -30,7 +30,7 @@ export async function classify(session: SparkSession, table: SilverTable, stagin
 /** Computes `query` once where `staging` says; returns the SQL relation that reads its rows. */
 async function stage(session: SparkSession, query: string, staging: Staging, view: string, suffix: string, execution: ExecuteOptions): Promise<string> {
   if (staging === 'executors') {
-    await (await (await session.sql(query, undefined, execution)).localCheckpoint(execution)).createOrReplaceTempView(view);
+    await (await session.query(query).localCheckpoint(execution)).createOrReplaceTempView(view);
     return view;
   }
   const folder = `${staging.folder}${suffix}`;

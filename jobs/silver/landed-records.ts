@@ -42,15 +42,13 @@ export async function landedRecords(session: SparkSession, table: SilverTable, b
  * elements when it is one JSON array that can be read, else one record (the whole file).
  */
 async function jsonArrayElements(session: SparkSession, execution: ExecuteOptions): Promise<Map<string, number>> {
-  const rows = await (
-    await session.sql(
+  const rows = await session
+    .query(
       `SELECT concat(batch_id, '/', file) AS file,
               CASE WHEN encoding_ok AND too_large_bytes IS NULL THEN coalesce(json_array_length(content), 1) ELSE 1 END AS records
        FROM bronze_social_posts_files
        WHERE is_array`,
-      undefined,
-      execution,
     )
-  ).collect<{ file: string; records: number | bigint }>(execution);
+    .collect<{ file: string; records: number | bigint }>(execution);
   return new Map(rows.map(({ file, records }) => [file, Number(records)]));
 }

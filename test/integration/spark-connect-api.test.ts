@@ -345,6 +345,18 @@ describe('@lake/spark-connect against Spark Connect', () => {
     expect(metrics.join(' ')).toMatch(/Filter|Range|WholeStageCodegen/);
   });
 
+  it('builds a SQL query lazily with query(): nothing runs until an action, whose error names what is missing', async () => {
+    const view = `sc_api_lazy_${run}`;
+    // Built before the view exists: query() sends nothing, so the name resolves when the action runs.
+    const totals = spark.query(`SELECT sum(id) AS total, count(*) AS n FROM ${view} WHERE id >= 2`);
+    await spark.range(0, 5).createOrReplaceTempView(view);
+    expect(await totals.collect()).toEqual([{ total: 9n, n: 3n }]);
+    expect(await totals.where('total > 100').collect()).toEqual([]);
+
+    const missing = spark.query('SELECT * FROM sc_api_no_such_view');
+    await expect(missing.collect()).rejects.toThrow(/table or view not found: `sc_api_no_such_view`/);
+  });
+
   it('sets, reads, lists and unsets the session configuration', async () => {
     const prefix = `spark.lake.api${run}.`;
     expect(await spark.config.get(`${prefix}missing`)).toBeUndefined();

@@ -13,7 +13,7 @@ export interface GoldRows {
 }
 
 export async function readGold(session: SparkSession): Promise<GoldRows> {
-  const read = async (table: GoldTable) => [table, numbers(await (await session.sql(`SELECT * FROM gold_${table}`)).collect(), numericGoldColumns(table))] as const;
+  const read = async (table: GoldTable) => [table, numbers(await session.query(`SELECT * FROM gold_${table}`).collect(), numericGoldColumns(table))] as const;
   const rows = Object.fromEntries(await Promise.all(goldTables.map(read))) as Record<GoldTable, unknown[]>;
   return {
     totalSales: rows.total_sales_per_product as TotalSalesRow[],

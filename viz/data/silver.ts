@@ -34,7 +34,7 @@ export interface SilverOptions {
   topProducts?: number;
 }
 
-const rowsOf = async (session: SparkSession, sql: string): Promise<Row[]> => (await session.sql(sql)).collect();
+const rowsOf = async (session: SparkSession, sql: string): Promise<Row[]> => session.query(sql).collect();
 const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 const epochMs = (value: unknown): number => (value as Date).getTime();
 

@@ -87,6 +87,16 @@ export class SparkSession implements Executor {
     return new DataFrame(this, result.relation ?? input);
   }
 
+  /**
+   * A SQL query as a DataFrame, lazily: no round trip now; the server parses and analyzes it with
+   * the action or view that uses it. `sql()` asks the server first, which analyzes and plans the
+   * query once more (for a Delta table, its snapshot too): for a query that is only read, that is
+   * a call saved. A command (CREATE, INSERT...) belongs in `sql()`, which runs it now.
+   */
+  query(query: string, args?: Readonly<Record<string, LiteralValue>> | readonly LiteralValue[]): DataFrame {
+    return new DataFrame(this, rel.sqlQuery(query, args));
+  }
+
   get read(): DataFrameReader {
     return new DataFrameReader(this);
   }

@@ -1,0 +1,16 @@
+// Small data runs its expressions interpreted. Spark generates and compiles Java for every
+// projection, predicate, aggregate and stage of every task, and Delta's log replay projects its
+// wide action schema in each task: on a run over a few megabytes that was about half of the
+// executor's CPU in a profile (JFR), on a machine every run keeps busy (docs/benchmarks.md,
+// 2026-12-04). Large data amortizes the compilation, and keeps it. Silver decides by the size of
+// the new bronze records, gold by the size of the silver rows it reads.
+import type { SparkSession } from '@lake/spark-connect';
+
+/**
+ * Sets the session (one run's) to evaluate expressions interpreted rather than compiled.
+ * (`factoryMode` is an internal setting: NO_CODEGEN selects the interpreted implementations Spark
+ * falls back on when compiling fails; `wholeStage` is public.)
+ */
+export async function interpretExpressions(session: SparkSession): Promise<void> {
+  await session.config.set({ 'spark.sql.codegen.wholeStage': false, 'spark.sql.codegen.factoryMode': 'NO_CODEGEN' });
+}
