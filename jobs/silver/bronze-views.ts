@@ -125,22 +125,36 @@ export async function registerBronzeViews(session: SparkSession, config: LakeCon
     if (materialized) await materializeText(session, table, materialized, options.execution);
     else if (kept) await checkpointView(session, `bronze_${table}_text`, options.execution);
     await registerLines(session, table);
-    await registerFiles(session, table);
+    await registerFileFacts(session, table);
     if (materialized) await materializeFileFacts(session, table, `${materialized}_file_facts`, options.execution);
     else if (kept) await checkpointView(session, `bronze_${table}_file_facts`, options.execution);
+    // After the file facts are computed once: a view keeps the plan of those it reads (defineView).
+    await registerFiles(session, table);
   });
   // The ad events: the partitions of the Delta table `bronze/ad_events` that these batches landed.
   const batches = runs.filter((run) => (run.kafka?.records ?? 0) > 0).flatMap((run) => adEventBatches(run).map(sqlString));
   if (batches.length > 0) {
-    await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_ad_events AS
+    await defineView(session, 'bronze_ad_events', `
       SELECT * FROM delta.\`${config.lakeRoot}/bronze/ad_events\` WHERE batch_id IN (${batches.join(', ')})`);
   } else {
-    await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_ad_events AS
+    await defineView(session, 'bronze_ad_events', `
       SELECT CAST(NULL AS STRING) AS batch_id, CAST(NULL AS BINARY) AS key, CAST(NULL AS BINARY) AS value,
              CAST(NULL AS STRING) AS topic, CAST(NULL AS INT) AS partition, CAST(NULL AS BIGINT) AS offset,
              CAST(NULL AS TIMESTAMP) AS timestamp
       WHERE false`);
   }
+}
+
+/**
+ * Registers `query` as the temporary view `name`, from the plan Spark analyzes now. A view made by
+ * CREATE VIEW keeps its SQL text instead, which every query that reads it parses and analyzes
+ * again, with the views it reads in turn: the chain read → splits → text → lines → files was
+ * analyzed anew by each of silver's statements. The flip side: a view built on another keeps the
+ * plan that one had when it was made, so a view is replaced (materialized, checkpointed) before
+ * the views over it are made.
+ */
+async function defineView(session: SparkSession, name: string, query: string): Promise<void> {
+  await session.query(query).createOrReplaceTempView(name);
 }
 
 /** A view of literal rows (each value already SQL), with these columns and types even when empty. */
@@ -151,7 +165,7 @@ async function valuesView(session: SparkSession, name: string, columns: readonly
     rows.length > 0
       ? `VALUES ${rows.map((row) => `(${row.join(', ')})`).join(', ')} AS t(${names})`
       : `(SELECT ${columns.map(([column]) => `NULL AS ${column}`).join(', ')}) WHERE false`;
-  await session.sql(`CREATE OR REPLACE TEMP VIEW ${name} AS SELECT ${typed} FROM ${source}`);
+  await defineView(session, name, `SELECT ${typed} FROM ${source}`);
 }
 
 /**
@@ -220,7 +234,7 @@ async function registerManifestViews(session: SparkSession, table: FileTable, fi
 async function registerRead(session: SparkSession, table: FileTable, uris: readonly string[]): Promise<void> {
   const view = `bronze_${table}_read`;
   if (uris.length === 0) {
-    await session.sql(`CREATE OR REPLACE TEMP VIEW ${view} AS
+    await defineView(session, view, `
       SELECT CAST(NULL AS STRING) AS path, CAST(NULL AS BIGINT) AS block_start, CAST(NULL AS BIGINT) AS block_length,
              CAST(NULL AS STRING) AS text, CAST(NULL AS BIGINT) AS id
       WHERE false`);
@@ -239,7 +253,7 @@ async function registerRead(session: SparkSession, table: FileTable, uris: reado
     )
     .createOrReplaceTempView(`${view}_scan`);
   // The ids are given right above the scan: nothing may filter the lines before them.
-  await session.sql(`CREATE OR REPLACE TEMP VIEW ${view} AS SELECT *, monotonically_increasing_id() AS id FROM ${view}_scan`);
+  await defineView(session, view, `SELECT *, monotonically_increasing_id() AS id FROM ${view}_scan`);
 }
 
 /**
@@ -268,7 +282,7 @@ async function registerRead(session: SparkSession, table: FileTable, uris: reado
  * Spark, which then computes such a subquery once, through a shuffle, instead of inlining it.)
  */
 async function registerSplits(session: SparkSession, table: FileTable): Promise<void> {
-  await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_splits AS
+  await defineView(session, `bronze_${table}_splits`, `
     SELECT path, block_start, batch_id, file, rows, first_id, ends_in_oversized, starts_with_piece, kept_before_oversized,
            coalesce(sum(kept_rows) OVER (PARTITION BY path ORDER BY block_start ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS kept_before,
            coalesce(sum(kept_rows) OVER (PARTITION BY path) = lines_read, false) AS complete
@@ -296,7 +310,7 @@ async function registerSplits(session: SparkSession, table: FileTable): Promise<
  * the oversized lines from the manifests.
  */
 async function registerText(session: SparkSession, table: FileTable): Promise<void> {
-  await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_text AS
+  await defineView(session, `bronze_${table}_text`, `
     SELECT batch_id, file, CAST(kept + size(filter(kept_before_oversized, before -> before < kept)) AS INT) AS line_number,
            text, is_valid_utf8(text) AS utf8, CAST(NULL AS BIGINT) AS too_large_bytes, CAST(NULL AS BOOLEAN) AS known_blank
     FROM (
@@ -333,7 +347,7 @@ async function checkpointView(session: SparkSession, view: string, execution?: E
 /** Computes bronze_<table>_text once into `target` and points the view there. */
 async function materializeText(session: SparkSession, table: FileTable, target: string, execution?: ExecuteOptions): Promise<void> {
   await session.sql(`INSERT OVERWRITE DIRECTORY ${sqlString(target)} USING parquet SELECT * FROM bronze_${table}_text`, undefined, execution);
-  await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_text AS SELECT * FROM parquet.\`${target}\``);
+  await defineView(session, `bronze_${table}_text`, `SELECT * FROM parquet.\`${target}\``);
 }
 
 /**
@@ -344,12 +358,12 @@ async function materializeText(session: SparkSession, table: FileTable, target: 
  */
 async function materializeFileFacts(session: SparkSession, table: FileTable, target: string, execution?: ExecuteOptions): Promise<void> {
   await session.sql(`INSERT OVERWRITE DIRECTORY ${sqlString(target)} USING parquet SELECT * FROM bronze_${table}_file_facts`, undefined, execution);
-  await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_file_facts AS SELECT * FROM parquet.\`${target}\``);
+  await defineView(session, `bronze_${table}_file_facts`, `SELECT * FROM parquet.\`${target}\``);
 }
 
 /** bronze_<table>_lines: the lines as silver's SQL sees them. */
 async function registerLines(session: SparkSession, table: FileTable): Promise<void> {
-  await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_lines AS
+  await defineView(session, `bronze_${table}_lines`, `
     SELECT batch_id, file, line_number,
            IF(encoding_ok, text, concat('base64:', replace(base64(CAST(text AS BINARY)), '\\r\\n', ''))) AS line,
            coalesce(known_blank, text RLIKE r'^\\s*$') AS blank, encoding_ok, too_large_bytes
@@ -359,11 +373,10 @@ async function registerLines(session: SparkSession, table: FileTable): Promise<v
 /**
  * bronze_<table>_file_facts: one row per landed file — its first non-blank line, whether it is
  * UTF-8 throughout, whether it is a JSON array, whether it ends with an LF — without putting any
- * file together. bronze_<table>_files adds `content`: the whole text of the array files that can
- * be parsed, assembled from their lines (a query that reads it pays for that, and only for those).
+ * file together.
  */
-async function registerFiles(session: SparkSession, table: FileTable): Promise<void> {
-  await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_file_facts AS
+async function registerFileFacts(session: SparkSession, table: FileTable): Promise<void> {
+  await defineView(session, `bronze_${table}_file_facts`, `
     SELECT f.batch_id, f.file, coalesce(s.first_line, '') AS first_line, s.first_line_number, s.last_line, s.last_line_number, coalesce(s.encoding_ok, true) AS encoding_ok,
            IF(f.oversized > 0, f.size, NULL) AS too_large_bytes,
            coalesce(s.first_line RLIKE r'^\\s*\\[', false) AS is_array,
@@ -382,7 +395,14 @@ async function registerFiles(session: SparkSession, table: FileTable): Promise<v
       FROM (SELECT *, coalesce(known_blank, text RLIKE r'^\\s*$') AS blank FROM bronze_${table}_text)
       GROUP BY batch_id, file
     ) s ON s.batch_id = f.batch_id AND s.file = f.file`);
-  await session.sql(`CREATE OR REPLACE TEMP VIEW bronze_${table}_files AS
+}
+
+/**
+ * bronze_<table>_files: the file facts and `content`: the whole text of the array files that can
+ * be parsed, assembled from their lines (a query that reads it pays for that, and only for those).
+ */
+async function registerFiles(session: SparkSession, table: FileTable): Promise<void> {
+  await defineView(session, `bronze_${table}_files`, `
     SELECT f.batch_id, f.file, coalesce(d.content, f.first_line) AS content, f.encoding_ok, f.too_large_bytes, f.is_array, f.final_newline
     FROM bronze_${table}_file_facts f
     LEFT JOIN (
