@@ -40,19 +40,22 @@ function sameInputs(computedFrom: Record<string, number> | undefined, now: Recor
  * scale s silver ran in about 3.3 s interpreted against 4.3–5.0 s compiled; over 48 and 98 MB of
  * a scale m silver, interpreted was about a tenth slower.
  */
-const interpretBelowBytes = 16 * 1024 ** 2;
+const defaultInterpretBelowBytes = 16 * 1024 ** 2;
 
 export interface GoldOptions {
   execution?: ExecuteOptions;
   log?: (line: string) => void;
   /** Recompute even when gold is up to date with the published silver. */
   fullRefresh?: boolean;
+  /** Below this many bytes of silver read, expressions are interpreted (16 MiB unless given; 0: always compiled). */
+  interpretBelowBytes?: number;
 }
 
 export async function runGold(config: LakeConfig, options: GoldOptions = {}): Promise<GoldRun> {
   const log = options.log ?? (() => undefined);
   const execution = options.execution ?? {};
   const fullRefresh = options.fullRefresh ?? false;
+  const interpretBelowBytes = options.interpretBelowBytes ?? defaultInterpretBelowBytes;
   let publishing: PublishedLayer | undefined;
   return runLayer(config, 'gold', {
     signal: execution.signal,
