@@ -91,6 +91,7 @@ describe("a table's size at a version, from the checksum beside its commit", () 
     checksum(0, JSON.stringify({ txnId: '6ab79b9b', tableSizeBytes: 0, numFiles: 0, numMetadata: 1, numProtocol: 1 }));
     checksum(3, JSON.stringify({ txnId: '9f0c1d2e', tableSizeBytes: 5_242_881, numFiles: 7, numMetadata: 1, numProtocol: 1 }));
     checksum(4, JSON.stringify({ txnId: 'a1b2c3d4', numFiles: 8 }));
+    checksum(5, '{"txnId":"b2c3d4e5","tableSizeBytes":12');
   });
 
   afterAll(() => stub.stop());
@@ -100,8 +101,9 @@ describe("a table's size at a version, from the checksum beside its commit", () 
     expect(await tableSizeBytes(hdfs, uri, 3)).toBe(5_242_881);
   });
 
-  it('gives nothing when the checksum is missing or holds no size', async () => {
+  it('gives nothing when the checksum is missing, holds no size or is cut short', async () => {
     expect(await tableSizeBytes(hdfs, uri, 2)).toBeUndefined();
     expect(await tableSizeBytes(hdfs, uri, 4)).toBeUndefined();
+    expect(await tableSizeBytes(hdfs, uri, 5)).toBeUndefined();
   });
 });

@@ -135,12 +135,17 @@ interface DeltaAction {
 /**
  * The bytes of a table's data files at a version, from the checksum Delta writes beside each
  * commit (`_delta_log/<version>.crc`, its `tableSizeBytes`): no Spark job. Undefined when that
- * file is missing (Delta may skip it, and does not write it for a commit of an older release).
+ * file is missing or unreadable (Delta may skip it; it is a hint, and the commit stands without it).
  */
 export async function tableSizeBytes(hdfs: WebHdfs, uri: string, version: number): Promise<number | undefined> {
   const checksum = await hdfs.read(`${hdfsPath(uri)}/_delta_log/${String(version).padStart(20, '0')}.crc`);
-  const size = checksum && (JSON.parse(checksum.toString('utf8')) as { tableSizeBytes?: unknown }).tableSizeBytes;
-  return typeof size === 'number' ? size : undefined;
+  if (!checksum) return undefined;
+  try {
+    const { tableSizeBytes: size } = JSON.parse(checksum.toString('utf8')) as { tableSizeBytes?: unknown };
+    return typeof size === 'number' ? size : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A SQL string literal. */

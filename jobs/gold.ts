@@ -138,10 +138,12 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
         });
       };
       const session = stale.length > 0 ? await run.spark() : undefined;
-      const bytes = session ? await bytesRead(stale) : Infinity;
-      if (session && bytes < interpretBelowBytes) {
-        log(`gold: ${(bytes / 1024 ** 2).toFixed(1)} MiB of silver to read, expressions interpreted`);
-        await interpretExpressions(session);
+      if (session) {
+        const bytes = await bytesRead(stale);
+        if (bytes < interpretBelowBytes) {
+          log(`gold: ${(bytes / 1024 ** 2).toFixed(1)} MiB of silver to read, expressions interpreted`);
+          await interpretExpressions(session);
+        }
       }
       const commits = session ? await compute(session) : [];
       const tables: Record<string, PublishedTable> = {
