@@ -69,9 +69,14 @@ export async function commitVersions(hdfs: WebHdfs, uri: string): Promise<number
   });
 }
 
+/** A file of a table's log for a version: its commit (`json`) or the checksum beside it (`crc`). */
+function logFile(uri: string, version: number, kind: 'json' | 'crc'): string {
+  return `${hdfsPath(uri)}/_delta_log/${String(version).padStart(20, '0')}.${kind}`;
+}
+
 /** The text of a commit file: one JSON action a line. */
 export async function commitFile(hdfs: WebHdfs, uri: string, version: number): Promise<string> {
-  const file = await hdfs.read(`${hdfsPath(uri)}/_delta_log/${String(version).padStart(20, '0')}.json`);
+  const file = await hdfs.read(logFile(uri, version, 'json'));
   if (!file) throw new Error(`the commit ${version} of the Delta table ${uri} vanished while it was read`);
   return file.toString('utf8');
 }
@@ -138,7 +143,7 @@ interface DeltaAction {
  * file is missing or unreadable (Delta may skip it; it is a hint, and the commit stands without it).
  */
 export async function tableSizeBytes(hdfs: WebHdfs, uri: string, version: number): Promise<number | undefined> {
-  const checksum = await hdfs.read(`${hdfsPath(uri)}/_delta_log/${String(version).padStart(20, '0')}.crc`);
+  const checksum = await hdfs.read(logFile(uri, version, 'crc'));
   if (!checksum) return undefined;
   try {
     const { tableSizeBytes: size } = JSON.parse(checksum.toString('utf8')) as { tableSizeBytes?: unknown };

@@ -179,6 +179,8 @@ describe('incremental runs on Delta tables', () => {
     // metrics are merged, not recomputed (the full refresh below recomputes them from all of
     // silver, and must give the same table).
     expect(goldLog).toContain('gold campaign_metrics: merged with the 2 silver batches added since');
+    // A small lake's gold reads well under the bound (jobs/gold.ts): its expressions are interpreted.
+    expect(goldLog.filter((line) => /^gold: \d+\.\d MiB of silver to read, expressions interpreted$/.test(line))).toHaveLength(1);
     expect(gold.outcome).toBe('succeeded');
     expect(gold.madeFrom).toEqual([silver.runId]);
     // Only the metrics over a changed silver table are computed; the others keep their version.
@@ -215,7 +217,9 @@ describe('incremental runs on Delta tables', () => {
       ad_events: lake.produced.expected.bronze_records + 2 + 2,
     });
     // Gold over this small silver ran interpreted; now compiled, as over a large one: the same metrics.
-    await runGold(lake.config, { interpretBelowBytes: 0 });
+    const refreshLog: string[] = [];
+    await runGold(lake.config, { interpretBelowBytes: 0, log: (line) => refreshLog.push(line) });
+    expect(refreshLog.join('\n')).not.toContain('interpreted');
     expect({ silver: await fingerprint('silver'), gold: await fingerprint('gold') }).toEqual(incremental);
   });
 
