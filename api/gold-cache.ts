@@ -9,6 +9,7 @@ import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
 import { LayerPointer, tableUri, type PublishedLayer } from '../control/runs/published.js';
 import { SparkSession } from '@lake/spark-connect';
 import type { GoldTable } from '../jobs/gold.js';
+import { logFile } from '../jobs/delta.js';
 import { VersionListeners, servedSnapshot, type GoldSnapshot, type GoldSource, type GoldStatus, type VersionListener } from './gold-source.js';
 import { goldEndpoints, toMetricRow, type MetricRow } from './gold-tables.js';
 
@@ -30,24 +31,40 @@ export interface GoldCacheOptions {
 // A load that takes longer than this is abandoned and retried at the next check.
 const LOAD_TIMEOUT_MS = 120_000;
 
+/**
+ * Loads a gold version through Spark, one table at a time only when it changed: a table whose Delta
+ * version (and commit file) is the one loaded last keeps its rows, so a version the stream
+ * publishes, which moves `campaign_metrics` alone, costs one read, not four. The changed tables
+ * are read side by side. The commit file's time tells a table rebuilt at the same path (a lake
+ * removed and made again) from the one loaded.
+ */
 export function sparkGoldLoader(config: LakeConfig): GoldLoader & { close(): Promise<void> } {
+  const hdfs = new WebHdfs(config.webHdfs);
   let session: Promise<SparkSession> | undefined;
+  let loaded = new Map<GoldTable, { commit: string; rows: MetricRow[] }>();
   const loader = async (version: PublishedLayer) => {
     session ??= SparkSession.connect(config.sparkRemote);
     try {
-      const spark = await session;
-      const tables = {} as Record<GoldTable, MetricRow[]>;
-      for (const endpoint of goldEndpoints) {
-        const table = version.tables[endpoint.table];
-        if (!table) throw new Error(`gold version ${version.runId} has no table ${endpoint.table}`);
-        const rows = await spark.read
-          .format('delta')
-          .option('versionAsOf', table.version)
-          .load(tableUri(config, table))
-          .collect({ signal: AbortSignal.timeout(LOAD_TIMEOUT_MS) });
-        tables[endpoint.table] = rows.map((row) => toMetricRow(endpoint, row));
-      }
-      return tables;
+      const tables = await Promise.all(
+        goldEndpoints.map(async (endpoint) => {
+          const table = version.tables[endpoint.table];
+          if (!table) throw new Error(`gold version ${version.runId} has no table ${endpoint.table}`);
+          const uri = tableUri(config, table);
+          const written = await hdfs.status(hdfsPath(logFile(uri, table.version, 'json')));
+          const commit = `${table.path}@${table.version}@${written?.modificationTime ?? 'unknown'}`;
+          const known = loaded.get(endpoint.table);
+          if (written && known?.commit === commit) return [endpoint.table, known] as const;
+          const spark = await session!;
+          const rows = await spark.read
+            .format('delta')
+            .option('versionAsOf', table.version)
+            .load(uri)
+            .collect({ signal: AbortSignal.timeout(LOAD_TIMEOUT_MS) });
+          return [endpoint.table, { commit, rows: rows.map((row) => toMetricRow(endpoint, row)) }] as const;
+        }),
+      );
+      loaded = new Map(tables);
+      return Object.fromEntries(tables.map(([table, { rows }]) => [table, rows])) as Record<GoldTable, MetricRow[]>;
     } catch (error) {
       // A broken session (server restarted, network cut) is replaced on the next load.
       const broken = session;

@@ -70,7 +70,7 @@ export async function commitVersions(hdfs: WebHdfs, uri: string): Promise<number
 }
 
 /** A file of a table's log for a version: its commit (`json`) or the checksum beside it (`crc`). */
-function logFile(uri: string, version: number, kind: 'json' | 'crc'): string {
+export function logFile(uri: string, version: number, kind: 'json' | 'crc'): string {
   return `${hdfsPath(uri)}/_delta_log/${String(version).padStart(20, '0')}.${kind}`;
 }
 

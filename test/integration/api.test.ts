@@ -13,7 +13,13 @@ import { startApi, type RunningApi } from '../../api/server.js';
 import { UserStore } from '../../api/users.js';
 import { repoRoot } from '../../control/config.js';
 import { apiDocument, expectDocumented } from '../../api/test-support.js';
+import { randomUUID } from 'node:crypto';
+import { sparkGoldLoader } from '../../api/gold-cache.js';
+import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
+import { LayerPointer, registerPublishedViews, type PublishedLayer } from '../../control/runs/published.js';
+import { goldTables, type GoldTable } from '../../jobs/catalog.js';
 import { runGold } from '../../jobs/gold.js';
+import { SparkSession } from '@lake/spark-connect';
 import { collectPageErrors, describeInChromium, launchChromium, type HeadlessChromium } from '../support/chromium.js';
 import { LakeFixture } from './support/lake-fixture.js';
 
@@ -87,6 +93,44 @@ describe('the API on gold made by the pipeline', () => {
     expect(after.headers['x-gold-version']).toBe(run.runId);
     expect(after.headers.etag).not.toBe(before.headers.etag);
     expect(after.body).toEqual(before.body);
+  });
+
+  it('loads a new gold version reading only the tables that changed, and a table made again at the same version anew', async () => {
+    // Copies of the four gold tables at paths of the test's own, each at its Delta version 0.
+    const spark = await SparkSession.connect(lake.config.sparkRemote);
+    const hdfs = new WebHdfs(lake.config.webHdfs);
+    const copy = (table: GoldTable, where = '') =>
+      spark.sql(`CREATE TABLE delta.\`${lake.config.lakeRoot}/loader/${table}\` USING delta AS SELECT * FROM gold_${table} ${where}`);
+    const loader = sparkGoldLoader(lake.config);
+    try {
+      await registerPublishedViews(spark, lake.config, 'gold', (await new LayerPointer(hdfs, hdfsPath(lake.config.lakeRoot), 'gold').current())!);
+      for (const table of goldTables) await copy(table);
+      const layer = (versions: Partial<Record<GoldTable, number>>): PublishedLayer => ({
+        runId: `loader-${randomUUID()}`,
+        publishedAt: new Date().toISOString(),
+        madeFrom: [],
+        tables: Object.fromEntries(goldTables.map((table) => [table, { path: `loader/${table}`, version: versions[table] ?? 0 }])),
+      });
+      const first = await loader(layer({}));
+      expect(first.status_code_counts).toHaveLength(lake.expected.gold.status_code_counts.length);
+
+      // A version that moves one table: its new rows are read, the other three kept as loaded.
+      await spark.sql(`INSERT INTO delta.\`${lake.config.lakeRoot}/loader/status_code_counts\` VALUES (599, 1)`);
+      const second = await loader(layer({ status_code_counts: 1 }));
+      expect(second.status_code_counts).toHaveLength(first.status_code_counts.length + 1);
+      expect(second.status_code_counts).toContainEqual({ status_code: 599, count_requests: 1 });
+      for (const table of goldTables.filter((t) => t !== 'status_code_counts')) expect(second[table]).toBe(first[table]);
+
+      // The same path and version, made again with other rows (a lake removed and rebuilt): read anew.
+      await hdfs.delete(hdfsPath(`${lake.config.lakeRoot}/loader/campaign_metrics`), true);
+      await copy('campaign_metrics', 'LIMIT 1');
+      const third = await loader(layer({ status_code_counts: 1 }));
+      expect(third.campaign_metrics).toHaveLength(1);
+      expect(third.status_code_counts).toBe(second.status_code_counts);
+    } finally {
+      await loader.close();
+      await spark.close();
+    }
   });
 
   describeInChromium('the dashboard in Chromium', () => {
