@@ -7,9 +7,9 @@ import type { LakeConfig } from '../control/config.js';
 import { describeError } from '../control/errors.js';
 import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
 import { LayerPointer, tableUri, type PublishedLayer } from '../control/runs/published.js';
-import { SparkSession } from '@lake/spark-connect';
-import type { GoldTable } from '../jobs/gold.js';
-import { logFile } from '../jobs/delta.js';
+import { SparkSession, type Row } from '@lake/spark-connect';
+import { gold, columnsDdl, type Columns, type GoldTable } from '../jobs/catalog.js';
+import { logFile, snapshotFiles } from '../jobs/delta.js';
 import { VersionListeners, servedSnapshot, type GoldSnapshot, type GoldSource, type GoldStatus, type VersionListener } from './gold-source.js';
 import { goldEndpoints, toMetricRow, type MetricRow } from './gold-tables.js';
 
@@ -54,12 +54,7 @@ export function sparkGoldLoader(config: LakeConfig): GoldLoader & { close(): Pro
           const commit = `${table.path}@${table.version}@${written?.modificationTime ?? 'unknown'}`;
           const known = loaded.get(endpoint.table);
           if (written && known?.commit === commit) return [endpoint.table, known] as const;
-          const spark = await session!;
-          const rows = await spark.read
-            .format('delta')
-            .option('versionAsOf', table.version)
-            .load(uri)
-            .collect({ signal: AbortSignal.timeout(LOAD_TIMEOUT_MS) });
+          const rows = await readVersion(await session!, hdfs, uri, table.version, gold[endpoint.table].columns);
           return [endpoint.table, { commit, rows: rows.map((row) => toMetricRow(endpoint, row)) }] as const;
         }),
       );
@@ -74,6 +69,19 @@ export function sparkGoldLoader(config: LakeConfig): GoldLoader & { close(): Pro
     }
   };
   return Object.assign(loader, { close: async () => (await session?.catch(() => undefined))?.close() });
+}
+
+/**
+ * A gold table at a version: its files as the commit's checksum lists them, read as Parquet with the
+ * catalog's schema (a gold table is one small file, and the checksum spares the Spark jobs that would
+ * rebuild the table's state from its log, each new version again), or through Delta when the
+ * checksum does not list them.
+ */
+async function readVersion(spark: SparkSession, hdfs: WebHdfs, uri: string, version: number, columns: Columns): Promise<Row[]> {
+  const files = await snapshotFiles(hdfs, uri, version);
+  if (files?.length === 0) return [];
+  const table = files ? spark.read.format('parquet').schema(columnsDdl(columns)).load(...files) : spark.read.format('delta').option('versionAsOf', version).load(uri);
+  return table.collect({ signal: AbortSignal.timeout(LOAD_TIMEOUT_MS) });
 }
 
 export class GoldCache implements GoldSource {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryWebHdfs } from '../control/hdfs/testing/memory-webhdfs.js';
 import { WebHdfs } from '../control/hdfs/webhdfs.js';
-import { appendedBatches, commitOf, tableSizeBytes } from './delta.js';
+import { appendedBatches, commitOf, filesOfChecksum, tableSizeBytes } from './delta.js';
 
 // The first lines of a commit file as Delta 4.4 wrote it for a REPLACE WHERE of silver (the
 // `add` action cut short): one JSON action a line, the commitInfo first.
@@ -105,5 +105,31 @@ describe("a table's size at a version, from the checksum beside its commit", () 
     expect(await tableSizeBytes(hdfs, uri, 2)).toBeUndefined();
     expect(await tableSizeBytes(hdfs, uri, 4)).toBeUndefined();
     expect(await tableSizeBytes(hdfs, uri, 5)).toBeUndefined();
+  });
+});
+
+describe("a table's files at a version, from the checksum beside its commit", () => {
+  const uri = 'hdfs://127.0.0.1:8020/lake/gold/campaign_metrics';
+  // An entry of `allFiles` as Delta 4.4 wrote it for a gold table.
+  const file = (path: string, extra: object = {}) => ({ path, partitionValues: {}, size: 1598, modificationTime: 1796405358981, dataChange: false, ...extra });
+  const checksum = (allFiles: object[] | undefined, numFiles = allFiles?.length) => JSON.stringify({ txnId: '6ab79b9b', tableSizeBytes: 3196, numFiles, allFiles });
+  const part = 'part-00000-82ca967a-73e9-4c6f-bf38-ec8180d73258-c000.snappy.parquet';
+
+  it('names every file the version holds, under the table', () => {
+    expect(filesOfChecksum(uri, checksum([file(part), file(part.replace('00000', '00001'))]))).toEqual([`${uri}/${part}`, `${uri}/${part.replace('00000', '00001')}`]);
+    expect(filesOfChecksum(uri, checksum([]))).toEqual([]);
+  });
+
+  it('gives nothing when the checksum does not list them all, or cannot be parsed', () => {
+    expect(filesOfChecksum(uri, checksum(undefined, 60))).toBeUndefined();
+    expect(filesOfChecksum(uri, checksum([file(part)], 2))).toBeUndefined();
+    expect(filesOfChecksum(uri, '{"txnId":"b2c3d4e5","allFiles":[')).toBeUndefined();
+  });
+
+  it('gives nothing for a file a plain Parquet read would get wrong', () => {
+    expect(filesOfChecksum(uri, checksum([file(part, { deletionVector: { storageType: 'u', pathOrInlineDv: 'x', sizeInBytes: 34, cardinality: 1 } })]))).toBeUndefined();
+    expect(filesOfChecksum(uri, checksum([file(`batch_id=20261204T171343Z-ab12cd/${part}`, { partitionValues: { batch_id: '20261204T171343Z-ab12cd' } })]))).toBeUndefined();
+    expect(filesOfChecksum(uri, checksum([file(`hdfs://elsewhere/${part}`)]))).toBeUndefined();
+    expect(filesOfChecksum(uri, checksum([file('part%20one.parquet')]))).toBeUndefined();
   });
 });

@@ -153,6 +153,37 @@ export async function tableSizeBytes(hdfs: WebHdfs, uri: string, version: number
   }
 }
 
+/**
+ * The data files of a table at a version, from the checksum beside its commit: while a table has
+ * few files (50 by default), Delta lists them all there (`allFiles`), so a reader can take them as
+ * plain Parquet without the Spark jobs that rebuild the table's state from its log. Undefined when
+ * the checksum is missing or does not list them, or lists a file that a plain Parquet read would
+ * get wrong (deletion vectors, partition values, a path other than a file name in the table).
+ */
+export async function snapshotFiles(hdfs: WebHdfs, uri: string, version: number): Promise<string[] | undefined> {
+  const checksum = await hdfs.read(logFile(uri, version, 'crc'));
+  return checksum && filesOfChecksum(uri, checksum.toString('utf8'));
+}
+
+/** The files a checksum's `allFiles` lists, as paths under the table `uri` (see snapshotFiles). */
+export function filesOfChecksum(uri: string, checksum: string): string[] | undefined {
+  let parsed: { numFiles?: unknown; allFiles?: unknown };
+  try {
+    parsed = JSON.parse(checksum) as typeof parsed;
+  } catch {
+    return undefined;
+  }
+  const { numFiles, allFiles } = parsed;
+  if (!Array.isArray(allFiles) || allFiles.length !== numFiles) return undefined;
+  const paths: string[] = [];
+  for (const file of allFiles as { path?: unknown; deletionVector?: unknown; partitionValues?: object }[]) {
+    const plain = typeof file.path === 'string' && /^[\w.-]+$/.test(file.path) && !file.deletionVector && Object.keys(file.partitionValues ?? {}).length === 0;
+    if (!plain) return undefined;
+    paths.push(`${uri}/${file.path as string}`);
+  }
+  return paths;
+}
+
 /** A SQL string literal. */
 export function sqlString(text: string): string {
   return `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
