@@ -349,7 +349,14 @@ const kafkaCheckAfterMs = 10_000;
 async function landingEnds(query: StreamingQuery, config: LakeConfig, signal: AbortSignal | undefined, log: (line: string) => void): Promise<void> {
   let nextCheck = Date.now() + kafkaCheckAfterMs;
   let waitingForKafka = false;
-  while (await query.isActive()) {
+  // The server answers the moment the landing ends. A landing that failed has ended too: the
+  // cycle publishes what it landed before, then `exception()` tells why.
+  const ended = () =>
+    query.awaitTermination(landingWaitMs).catch((error: unknown) => {
+      if (error instanceof SparkUnreachableError) throw error;
+      return true;
+    });
+  while (!(await ended())) {
     if (signal?.aborted) {
       await query.stop();
       return;
@@ -361,11 +368,13 @@ async function landingEnds(query: StreamingQuery, config: LakeConfig, signal: Ab
       waitingForKafka = unreachable !== undefined;
       nextCheck = Date.now() + kafkaCheckAfterMs;
     }
-    await sleep(200, undefined, { signal }).catch(() => undefined);
   }
   // The landing may end (what came back landed) before the next check.
   if (waitingForKafka && !(await kafkaUnreachable(config))) log(kafkaBack);
 }
+
+/** How long one wait for the landing's end lasts before Ctrl-C and Kafka are looked at again. */
+const landingWaitMs = 250;
 
 const kafkaBack = 'Kafka answers again: landing';
 
