@@ -137,43 +137,47 @@ interface DeltaAction {
   remove?: unknown;
 }
 
+/** What the lake reads of the checksum Delta writes beside a commit (`_delta_log/<version>.crc`). */
+interface Checksum {
+  tableSizeBytes?: unknown;
+  numFiles?: unknown;
+  allFiles?: unknown;
+}
+
 /**
- * The bytes of a table's data files at a version, from the checksum Delta writes beside each
- * commit (`_delta_log/<version>.crc`, its `tableSizeBytes`): no Spark job. Undefined when that
- * file is missing or unreadable (Delta may skip it; it is a hint, and the commit stands without it).
+ * The checksum of a table's version: undefined when it is missing or cannot be parsed. Delta may
+ * skip it; it is a hint, and the commit stands without it.
  */
-export async function tableSizeBytes(hdfs: WebHdfs, uri: string, version: number): Promise<number | undefined> {
-  const checksum = await hdfs.read(logFile(uri, version, 'crc'));
-  if (!checksum) return undefined;
+async function checksumOf(hdfs: WebHdfs, uri: string, version: number): Promise<Checksum | undefined> {
+  const file = await hdfs.read(logFile(uri, version, 'crc'));
+  if (!file) return undefined;
   try {
-    const { tableSizeBytes: size } = JSON.parse(checksum.toString('utf8')) as { tableSizeBytes?: unknown };
-    return typeof size === 'number' ? size : undefined;
+    return JSON.parse(file.toString('utf8')) as Checksum;
   } catch {
     return undefined;
   }
 }
 
+/** The bytes of a table's data files at a version, from its checksum (`tableSizeBytes`): no Spark job. */
+export async function tableSizeBytes(hdfs: WebHdfs, uri: string, version: number): Promise<number | undefined> {
+  const size = (await checksumOf(hdfs, uri, version))?.tableSizeBytes;
+  return typeof size === 'number' ? size : undefined;
+}
+
 /**
- * The data files of a table at a version, from the checksum beside its commit: while a table has
- * few files (50 by default), Delta lists them all there (`allFiles`), so a reader can take them as
- * plain Parquet without the Spark jobs that rebuild the table's state from its log. Undefined when
- * the checksum is missing or does not list them, or lists a file that a plain Parquet read would
- * get wrong (deletion vectors, partition values, a path other than a file name in the table).
+ * The data files of a table at a version, from its checksum: while a table has few files (50 by
+ * default), Delta lists them all there (`allFiles`), so a reader can take them as plain Parquet
+ * without the Spark jobs that rebuild the table's state from its log. Undefined when the checksum
+ * is missing or does not list them, or lists a file that a plain Parquet read would get wrong
+ * (deletion vectors, partition values, a path other than a file name in the table).
  */
 export async function snapshotFiles(hdfs: WebHdfs, uri: string, version: number): Promise<string[] | undefined> {
-  const checksum = await hdfs.read(logFile(uri, version, 'crc'));
-  return checksum && filesOfChecksum(uri, checksum.toString('utf8'));
+  const checksum = await checksumOf(hdfs, uri, version);
+  return checksum && filesOfChecksum(uri, checksum);
 }
 
 /** The files a checksum's `allFiles` lists, as paths under the table `uri` (see snapshotFiles). */
-export function filesOfChecksum(uri: string, checksum: string): string[] | undefined {
-  let parsed: { numFiles?: unknown; allFiles?: unknown };
-  try {
-    parsed = JSON.parse(checksum) as typeof parsed;
-  } catch {
-    return undefined;
-  }
-  const { numFiles, allFiles } = parsed;
+export function filesOfChecksum(uri: string, { numFiles, allFiles }: Checksum): string[] | undefined {
   if (!Array.isArray(allFiles) || allFiles.length !== numFiles) return undefined;
   const paths: string[] = [];
   for (const file of allFiles as { path?: unknown; deletionVector?: unknown; partitionValues?: object }[]) {

@@ -1,6 +1,7 @@
 // The API end to end on the real stack: gold made by the real pipeline, loaded through Spark
 // Connect, served over HTTP with real tokens; then a new gold version published while it runs.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -13,11 +14,11 @@ import { startApi, type RunningApi } from '../../api/server.js';
 import { UserStore } from '../../api/users.js';
 import { repoRoot } from '../../control/config.js';
 import { apiDocument, expectDocumented } from '../../api/test-support.js';
-import { randomUUID } from 'node:crypto';
 import { sparkGoldLoader } from '../../api/gold-cache.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import { LayerPointer, registerPublishedViews, type PublishedLayer } from '../../control/runs/published.js';
 import { goldTables, type GoldTable } from '../../jobs/catalog.js';
+import { snapshotFiles } from '../../jobs/delta.js';
 import { runGold } from '../../jobs/gold.js';
 import { SparkSession } from '@lake/spark-connect';
 import { collectPageErrors, describeInChromium, launchChromium, type HeadlessChromium } from '../support/chromium.js';
@@ -114,8 +115,10 @@ describe('the API on gold made by the pipeline', () => {
       const first = await loader(layer({}));
       expect(first.status_code_counts).toHaveLength(lake.expected.gold.status_code_counts.length);
 
-      // A version that moves one table: its new rows are read, the other three kept as loaded.
+      // A version that moves one table: its new rows are read, the other three kept as loaded. Delta
+      // lists the version's two files in its checksum, so they are read as Parquet, not through Delta.
       await spark.sql(`INSERT INTO delta.\`${lake.config.lakeRoot}/loader/status_code_counts\` VALUES (599, 1)`);
+      expect(await snapshotFiles(hdfs, `${lake.config.lakeRoot}/loader/status_code_counts`, 1)).toHaveLength(2);
       const second = await loader(layer({ status_code_counts: 1 }));
       expect(second.status_code_counts).toHaveLength(first.status_code_counts.length + 1);
       expect(second.status_code_counts).toContainEqual({ status_code: 599, count_requests: 1 });
