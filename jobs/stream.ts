@@ -29,6 +29,7 @@ import { runGold } from './gold.js';
 import { runSilver } from './silver.js';
 import { LandingCheckpoint, type PartitionOffsets } from './stream/checkpoint.js';
 import { landingRecord, recordLandedEpochs } from './stream/landed-epochs.js';
+import { topicHoldsMore } from './stream/new-events.js';
 
 export const landingQueryName = 'lake_bronze_ad_events';
 
@@ -63,6 +64,8 @@ export interface StreamReport {
   /** Events this session recorded in bronze. */
   landed: number;
   bronzeRuns: number;
+  /** Landing queries this session started: the first, then one for each cycle that found new events. */
+  landings: number;
   ended: 'stopped' | 'idle';
 }
 
@@ -232,7 +235,8 @@ export const streamKeepBytes = 256 * 1024 ** 2;
 /**
  * The stream's cycles: the landing query lands what the topic holds (Spark's available-now trigger,
  * from its checkpoint), then the landed epochs are recorded, cleaned and published, and the query
- * lands again, `triggerMs` after it last started at the earliest. The query does not trigger on
+ * lands again, `triggerMs` after it last started at the earliest, once Kafka holds new events (an
+ * idle topic starts no query: the Connect server keeps each for an hour). The query does not trigger on
  * its own while the layers work: on a small cluster its epochs would compete for the cores with the
  * cleaning of the epochs before them, and every epoch costs a Delta commit and a snapshot of the
  * table whatever it holds (docs/benchmarks.md measures both ways). Ends after one cycle with
@@ -249,7 +253,7 @@ async function landInCycles(
   options: StreamOptions,
   waitForLocks: <T>(attempt: () => Promise<T>) => Promise<T>,
 ): Promise<StreamReport> {
-  const report: StreamReport = { queryId: first.id, landed: 0, bronzeRuns: 0, ended: 'stopped' };
+  const report: StreamReport = { queryId: first.id, landed: 0, bronzeRuns: 0, landings: 1, ended: 'stopped' };
   const status: StreamStatus = { streamId, pid: process.pid, since: new Date().toISOString(), queryId: first.id, updatedAt: '', landed: 0 };
   const saveStatus = async () => {
     status.updatedAt = new Date().toISOString();
@@ -293,6 +297,7 @@ async function landInCycles(
     options.onCycle?.(turn);
   };
 
+  const triggerMs = options.triggerMs ?? 3000;
   let query = first;
   try {
     for (;;) {
@@ -305,9 +310,13 @@ async function landInCycles(
       const failure = await query.exception();
       if (failure) throw landingFailed(config, failure.message);
       if (ending) break;
-      await sleep(started + (options.triggerMs ?? 3000) - Date.now(), undefined, { signal: options.signal }).catch(() => undefined);
+      await sleep(started + triggerMs - Date.now(), undefined, { signal: options.signal }).catch(() => undefined);
+      await untilNewEvents(config, checkpoint, triggerMs, options.signal, options.log ?? (() => undefined));
       // Stopped while waiting: no new landing; the next turn is the last cycle, on the ended one.
-      if (!options.signal?.aborted) query = await landAgain();
+      if (!options.signal?.aborted) {
+        query = await landAgain();
+        report.landings += 1;
+      }
     }
   } catch (error) {
     await query.stop().catch(() => undefined);
@@ -319,6 +328,21 @@ async function landInCycles(
   status.ended = { at: new Date().toISOString(), how: report.ended };
   await saveStatus();
   return report;
+}
+
+/**
+ * Until Kafka holds events past what the landing committed (stream/new-events.ts), looking every
+ * `triggerMs`, or the signal. Says so once when the topic is idle.
+ */
+async function untilNewEvents(config: LakeConfig, checkpoint: LandingCheckpoint, triggerMs: number, signal: AbortSignal | undefined, log: (line: string) => void): Promise<void> {
+  const landedUpTo = await checkpoint.committedEnd();
+  if (!landedUpTo) return;
+  let said = false;
+  while (!signal?.aborted && !(await topicHoldsMore(config, landedUpTo))) {
+    if (!said) log(`no new events in ${config.kafkaTopic}: the next landing starts when there are (a look every ${triggerMs / 1000} s)`);
+    said = true;
+    await sleep(triggerMs, undefined, { signal }).catch(() => undefined);
+  }
 }
 
 /** The error a failed landing ends the stream with, once what it landed before is published. */

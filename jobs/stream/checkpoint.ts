@@ -52,6 +52,17 @@ export class LandingCheckpoint {
     return landedEpoch === undefined ? this.start() : this.endOf(landedEpoch);
   }
 
+  /**
+   * The offsets the newest committed epoch read up to: where the query's next landing starts.
+   * Spark writes `commits/<epoch>` once the epoch's Delta commit is done (and keeps the last hundred
+   * or so); undefined before the first.
+   */
+  async committedEnd(): Promise<PartitionOffsets | undefined> {
+    const epochs = (await this.hdfs.list(`${this.path}/commits`)).map((entry) => entry.pathSuffix).filter((name) => /^\d+$/.test(name));
+    if (epochs.length === 0) return undefined;
+    return this.endOf(Math.max(...epochs.map(Number)));
+  }
+
   async remove(): Promise<void> {
     await this.hdfs.delete(this.path, true);
   }

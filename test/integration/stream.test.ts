@@ -19,7 +19,7 @@ import { SparkSession } from '@lake/spark-connect';
 import { runBronze } from '../../jobs/bronze.js';
 import { runGold } from '../../jobs/gold.js';
 import { runSilver } from '../../jobs/silver.js';
-import { readStreamStatus, runStream, type StreamCycle } from '../../jobs/stream.js';
+import { readStreamStatus, runStream, type StreamCycle, type StreamReport } from '../../jobs/stream.js';
 import { expectLakeHoldsWhatWasProduced, type AdEventTally } from './support/ad-event-truth.js';
 import { LakeFixture } from './support/lake-fixture.js';
 
@@ -159,6 +159,30 @@ describe('lake stream', () => {
     const bronzeRuns = await new RunStore(new WebHdfs(lake.config.webHdfs), hdfsPath(lake.config.lakeRoot)).succeeded('bronze');
     const silver = await new LayerPointer(new WebHdfs(lake.config.webHdfs), hdfsPath(lake.config.lakeRoot), 'silver').current();
     expect(new Set(silver?.madeFrom)).toEqual(new Set(bronzeRuns.map((run) => run.runId)));
+  });
+
+  it('starts no landing query while the topic is idle, and lands the events that come after', async () => {
+    const controller = new AbortController();
+    const lines: string[] = [];
+    let landed = 0;
+    const running = runStream(lake.config, { triggerMs: 250, signal: controller.signal, log: (line) => lines.push(line), onCycle: (cycle) => (landed += cycle.bronze?.kafka?.records ?? 0) });
+    let report: StreamReport;
+    try {
+      // The lake holds every event: the first landing finds nothing, and the stream says it waits.
+      await waitUntil(() => lines.some((line) => line.startsWith(`no new events in ${lake.config.kafkaTopic}: `)), 'the stream to find the topic idle');
+      // Idle for six seconds: a landing every 250 ms at the earliest would have started several queries.
+      await new Promise((resolve) => setTimeout(resolve, 6000));
+      const sixth = await produce(300, 26);
+      await waitUntil(() => landed >= sixth.bronze_records, 'the events sent after the idle spell');
+    } finally {
+      controller.abort();
+      report = await running;
+    }
+    // The first landing, then one (or two, if the events came in two looks) for the new events.
+    expect(report.landings).toBeGreaterThanOrEqual(2);
+    expect(report.landings).toBeLessThanOrEqual(3);
+    expect(report.landed).toBe(landed);
+    await expectLakeEqualsProducers();
   });
 
   it('stops with a message naming the topic when the topic is deleted under it; what it landed stays', async () => {
