@@ -98,9 +98,14 @@ function hadoopJvm(ctx: StackContext, mainClass: string, heap: string, node = 1)
   };
 }
 
+/** infra/spark/logging: the Spark JVMs' log4j2.properties (quiet per job, task and commit). */
+const sparkLogging = (ctx: StackContext) => path.join(path.dirname(ctx.layout.infraConf('spark')), 'logging');
+
 function sparkEnv(ctx: StackContext): NodeJS.ProcessEnv {
   return {
     SPARK_HOME: ctx.layout.sparkHome,
+    // A Worker puts this folder on its executors' classpath, where log4j2 finds log4j2.properties.
+    SPARK_CONF_DIR: sparkLogging(ctx),
     // Without it the launcher of a Worker probes a source-tree folder and every executor dies.
     SPARK_SCALA_VERSION: '2.13',
     SPARK_LOCAL_IP: '127.0.0.1',
@@ -114,7 +119,7 @@ function sparkJvm(ctx: StackContext, mainClass: string, heap: string, args: stri
     classpath: [path.join(ctx.layout.jars('spark'), '*')],
     mainClass,
     args,
-    props: [...sparkModuleOptions, ...props],
+    props: [...sparkModuleOptions, ...props, `-Dlog4j2.configurationFile=${path.join(sparkLogging(ctx), 'log4j2.properties')}`],
     env: sparkEnv(ctx),
   };
 }
