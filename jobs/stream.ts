@@ -235,8 +235,9 @@ export const streamKeepBytes = 256 * 1024 ** 2;
 /**
  * The stream's cycles: the landing query lands what the topic holds (Spark's available-now trigger,
  * from its checkpoint), then the landed epochs are recorded, cleaned and published, and the query
- * lands again, `triggerMs` after it last started at the earliest, once Kafka holds new events (an
- * idle topic starts no query: the Connect server keeps each for an hour). The query does not trigger on
+ * lands again, `triggerMs` after it last started at the earliest; after a landing that found
+ * nothing, only once Kafka holds new events (an idle topic starts no query: the Connect server
+ * keeps each for an hour). The query does not trigger on
  * its own while the layers work: on a small cluster its epochs would compete for the cores with the
  * cleaning of the epochs before them, and every epoch costs a Delta commit and a snapshot of the
  * table whatever it holds (docs/benchmarks.md measures both ways). Ends after one cycle with
@@ -306,12 +307,14 @@ async function landInCycles(
       const ending = options.untilIdle || options.signal?.aborted;
       // The last cycle leaves nothing behind: batches a `job:bronze` landed meanwhile are cleaned too.
       if (ending) owed ||= await layersBehind(hdfs, hdfsPath(config.lakeRoot));
+      const landedBefore = report.landed;
       await waitForLocks(() => cycle(query));
       const failure = await query.exception();
       if (failure) throw landingFailed(config, failure.message);
       if (ending) break;
       await sleep(started + triggerMs - Date.now(), undefined, { signal: options.signal }).catch(() => undefined);
-      await untilNewEvents(config, checkpoint, triggerMs, options.signal, options.log ?? (() => undefined));
+      // After a landing that found events the next one starts without asking Kafka: more are likely.
+      if (report.landed === landedBefore) await untilNewEvents(config, checkpoint, triggerMs, options.signal, options.log ?? (() => undefined));
       // Stopped while waiting: no new landing; the next turn is the last cycle, on the ended one.
       if (!options.signal?.aborted) {
         query = await landAgain();
