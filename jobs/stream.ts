@@ -64,7 +64,7 @@ export interface StreamReport {
   /** Events this session recorded in bronze. */
   landed: number;
   bronzeRuns: number;
-  /** Landing queries this session started: the first, then one for each cycle that found new events. */
+  /** Landing queries this session started: the first, then one a cycle, except while the topic was idle. */
   landings: number;
   ended: 'stopped' | 'idle';
 }

@@ -17,25 +17,44 @@ export interface OffsetPlan {
   lost: Record<string, number>;
 }
 
-/** Where to read from and to, per partition; undefined when the topic does not exist yet. */
-export async function planOffsets(config: LakeConfig, committed: Record<string, number>): Promise<OffsetPlan | undefined> {
-  const admin = createKafka(config, 'lake-bronze').admin();
-  await connectOrExplain(admin, config.kafkaBrokers);
+/** A partition's earliest offset still in Kafka and the next one to be written. */
+export interface PartitionEnds {
+  partition: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * Each partition's ends, asked of Kafka (no Spark); undefined when the topic does not exist.
+ * `quick`: one attempt that gives up after `quickDeadlineMs`, for a look that has a fallback;
+ * otherwise kafkajs's few retries and the usual connection deadline, with an error that says why.
+ */
+export async function topicEnds(config: Pick<LakeConfig, 'kafkaBrokers' | 'kafkaTopic'>, { quick = false } = {}): Promise<PartitionEnds[] | undefined> {
+  const admin = (quick ? createKafka(config, 'lake-look', { retries: 0 }) : createKafka(config, 'lake-bronze')).admin();
+  await connectOrExplain(admin, config.kafkaBrokers, quick ? quickDeadlineMs : undefined);
   try {
     if (!(await admin.listTopics()).includes(config.kafkaTopic)) return undefined;
-    const offsets = await admin.fetchTopicOffsets(config.kafkaTopic);
-    const ranges: OffsetPlan['ranges'] = {};
-    const lost: OffsetPlan['lost'] = {};
-    for (const { partition, low, high } of offsets) {
-      const landed = committed[partition] ?? 0;
-      const from = Math.max(landed, Number(low));
-      if (from > landed) lost[partition] = from - landed;
-      ranges[partition] = { from, until: Number(high) };
-    }
-    return { topic: config.kafkaTopic, ranges, lost };
+    return (await admin.fetchTopicOffsets(config.kafkaTopic)).map(({ partition, low, high }) => ({ partition, low: Number(low), high: Number(high) }));
   } finally {
-    await admin.disconnect();
+    await admin.disconnect().catch(() => undefined);
   }
+}
+
+const quickDeadlineMs = 3_000;
+
+/** Where to read from and to, per partition; undefined when the topic does not exist yet. */
+export async function planOffsets(config: LakeConfig, committed: Record<string, number>): Promise<OffsetPlan | undefined> {
+  const ends = await topicEnds(config);
+  if (!ends) return undefined;
+  const ranges: OffsetPlan['ranges'] = {};
+  const lost: OffsetPlan['lost'] = {};
+  for (const { partition, low, high } of ends) {
+    const landed = committed[partition] ?? 0;
+    const from = Math.max(landed, low);
+    if (from > landed) lost[partition] = from - landed;
+    ranges[partition] = { from, until: high };
+  }
+  return { topic: config.kafkaTopic, ranges, lost };
 }
 
 export function hasNewRecords(plan: OffsetPlan): boolean {
