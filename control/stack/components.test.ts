@@ -2,8 +2,9 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
-import { readFile } from 'node:fs/promises';
-import { componentNamed, kafkaProperties, kraftClusterId, launchCommand, stackComponents } from './components.js';
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { componentNamed, kafkaClusterId, kafkaProperties, kraftClusterId, launchCommand, stackComponents } from './components.js';
 import { readConnectToken } from './connect-token.js';
 import { stackLayout } from './layout.js';
 
@@ -160,5 +161,16 @@ describe('KRaft cluster id', () => {
     expect(calls).toBe(2);
     expect(id).toBe(Buffer.alloc(16, 1).toString('base64url'));
     expect(id).toHaveLength(22);
+  });
+
+  it('is one id for brokers prepared side by side, made once and read back after', async () => {
+    const layout = stackLayout(loadConfig({ LAKE_HOME: await mkdtemp(path.join(tmpdir(), 'lake-kraft-')) }));
+    await mkdir(layout.conf(), { recursive: true });
+    const ids = await Promise.all([1, 2, 3].map(() => kafkaClusterId({ layout })));
+    expect(new Set(ids).size).toBe(1);
+    expect(ids[0]).toHaveLength(22);
+    expect((await readFile(layout.conf('kafka-cluster-id'), 'utf8')).trim()).toBe(ids[0]);
+    expect(await kafkaClusterId({ layout })).toBe(ids[0]);
+    await rm(layout.root, { recursive: true, force: true });
   });
 });

@@ -241,12 +241,27 @@ export function kafkaProperties(base: string, node: number, nodes: number, logDi
 }
 
 /** The KRaft cluster id every node of the stack is formatted with: made once, kept with the stack's config. */
-async function kafkaClusterId(ctx: StackContext): Promise<string> {
+/** Ids being written, by file: a cluster's brokers are prepared side by side. */
+const clusterIdsMade = new Map<string, Promise<string>>();
+
+/**
+ * The stack's KRaft cluster id, made once and kept in `.lake/conf`. Brokers prepared side by side
+ * all wait for the one being made: each making its own formatted the brokers of one cluster with
+ * different ids, and they refused each other's votes (INCONSISTENT_CLUSTER_ID).
+ */
+export function kafkaClusterId(ctx: Pick<StackContext, 'layout'>): Promise<string> {
   const file = ctx.layout.conf('kafka-cluster-id');
-  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
-  const id = kraftClusterId();
-  await writeFile(file, `${id}\n`);
-  return id;
+  // Checked before the file: it exists, still empty, while it is being written.
+  const making = clusterIdsMade.get(file);
+  if (making) return making;
+  if (existsSync(file)) return readFile(file, 'utf8').then((text) => text.trim());
+  const made = (async () => {
+    const id = kraftClusterId();
+    await writeFile(file, `${id}\n`);
+    return id;
+  })().finally(() => clusterIdsMade.delete(file));
+  clusterIdsMade.set(file, made);
+  return made;
 }
 
 function kafkaNode(node: number, nodes: number): Component {
