@@ -28,6 +28,46 @@ describe('sideBySide', () => {
   });
 });
 
+describe('sideBySide, a few at a time', () => {
+  it('never has more than `atOnce` items under way, and keeps the order of the items', async () => {
+    let underWay = 0;
+    let most = 0;
+    const items = Array.from({ length: 20 }, (_, i) => i);
+    const results = await sideBySide(
+      items,
+      async (n) => {
+        most = Math.max(most, ++underWay);
+        await later((n % 3) * 3, undefined);
+        underWay -= 1;
+        return n * 2;
+      },
+      { atOnce: 4 },
+    );
+    expect(most).toBe(4);
+    expect(results).toEqual(items.map((n) => n * 2));
+  });
+
+  it('starts no new item after a failure, waits for those under way, and throws the first failure', async () => {
+    const started: number[] = [];
+    const ended: number[] = [];
+    const run = sideBySide(
+      Array.from({ length: 10 }, (_, i) => i),
+      async (n) => {
+        started.push(n);
+        await later(n === 1 ? 1 : 10, undefined);
+        ended.push(n);
+        if (n === 1) throw new Error('item 1');
+        return n;
+      },
+      { atOnce: 2 },
+    );
+    await expect(run).rejects.toThrow('item 1');
+    // Item 1 failed while item 0 was under way: its lane started item 2 no more.
+    expect(started).toEqual([0, 1]);
+    expect(ended.sort()).toEqual([0, 1]);
+  });
+});
+
 describe('allEnded', () => {
   it('gives the results of different steps in their order, each with its own type', async () => {
     const [text, count] = await allEnded([later(10, 'a'), later(1, 2)]);

@@ -2,12 +2,29 @@
 // side: while one waits on the driver (planning, the Delta log, a commit), another's tasks run.
 
 /**
- * Starts `work` for every item at once and waits until all have ended, so nothing is still running
+ * Starts `work` for every item at once (or `atOnce` at a time) and waits until all have ended, so nothing is still running
  * when the caller goes on (to clean up after a failure, or to report). Resolves to the results in
  * the order of `items`; rejects with the first failure in that order.
  */
-export async function sideBySide<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
-  return allEnded(items.map((item) => work(item)));
+export async function sideBySide<T, R>(items: readonly T[], work: (item: T) => Promise<R>, options: { atOnce?: number } = {}): Promise<R[]> {
+  const atOnce = options.atOnce ?? items.length;
+  if (atOnce >= items.length) return allEnded(items.map((item) => work(item)));
+  // A pool of `atOnce` lanes, each taking the next item when its last one ended; a lane stops
+  // taking items once one has failed.
+  const results = new Array<Promise<R>>(items.length);
+  let next = 0;
+  let failed = false;
+  const lane = async (): Promise<void> => {
+    while (next < items.length && !failed) {
+      const index = next++;
+      results[index] = work(items[index]!);
+      await results[index].catch(() => {
+        failed = true;
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: atOnce }, lane));
+  return allEnded(results.filter((result) => result !== undefined));
 }
 
 /**

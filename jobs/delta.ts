@@ -55,23 +55,52 @@ export async function commitWrite(
  * DESCRIBE HISTORY is a round trip of 0.3–2 s on a busy cluster, this a few milliseconds.
  */
 export async function lastCommit(hdfs: WebHdfs, uri: string): Promise<DeltaCommit & { runId: string | null }> {
-  const versions = await commitVersions(hdfs, uri);
-  if (versions.length === 0) throw new Error(`the Delta table ${uri} has no commit`);
-  const version = Math.max(...versions);
+  const versions = await commitVersions(hdfs, uri, await lastCheckpoint(hdfs, uri));
+  const version = versions.at(-1) ?? (await commitVersions(hdfs, uri)).at(-1);
+  if (version === undefined) throw new Error(`the Delta table ${uri} has no commit`);
   return commitOf(version, await commitFile(hdfs, uri, version));
 }
 
-/** The versions of a table's commit files (`_delta_log/<version>.json`), in no particular order. */
-export async function commitVersions(hdfs: WebHdfs, uri: string): Promise<number[]> {
-  return (await hdfs.list(`${hdfsPath(uri)}/_delta_log`)).flatMap((file) => {
-    const version = /^(\d{20})\.json$/.exec(file.pathSuffix)?.[1];
-    return version === undefined ? [] : [Number(version)];
-  });
+/**
+ * The versions of a table's commit files (`_delta_log/<version>.json`), oldest first; with `from`,
+ * those from that version on only, listing just the log's tail. A table's log grows by a commit a
+ * run (a stream commits every few seconds) until Delta cleans up its old entries (30 days by
+ * default): the whole listing would grow with the history.
+ */
+export async function commitVersions(hdfs: WebHdfs, uri: string, from = 0): Promise<number[]> {
+  const log = `${hdfsPath(uri)}/_delta_log`;
+  const entries = from > 0 ? await hdfs.listAfter(log, `${logName(from - 1)}.json`) : await hdfs.list(log);
+  return entries
+    .flatMap((file) => {
+      const version = /^(\d{20})\.json$/.exec(file.pathSuffix)?.[1];
+      return version === undefined ? [] : [Number(version)];
+    })
+    .sort((a, b) => a - b);
+}
+
+/**
+ * The version of the table's latest checkpoint (`_delta_log/_last_checkpoint`), which Delta writes
+ * every few commits: its newest commit is at or after it. 0 when it has none yet.
+ */
+async function lastCheckpoint(hdfs: WebHdfs, uri: string): Promise<number> {
+  const file = await hdfs.read(`${hdfsPath(uri)}/_delta_log/_last_checkpoint`);
+  try {
+    const version = file && (JSON.parse(file.toString('utf8')) as { version?: unknown }).version;
+    return typeof version === 'number' && Number.isSafeInteger(version) ? version : 0;
+  } catch {
+    // Not what Delta writes: the whole log is listed instead.
+    return 0;
+  }
+}
+
+/** A version as the log names its files: twenty digits. */
+function logName(version: number): string {
+  return String(version).padStart(20, '0');
 }
 
 /** A file of a table's log for a version: its commit (`json`) or the checksum beside it (`crc`). */
 export function logFile(uri: string, version: number, kind: 'json' | 'crc'): string {
-  return `${hdfsPath(uri)}/_delta_log/${String(version).padStart(20, '0')}.${kind}`;
+  return `${hdfsPath(uri)}/_delta_log/${logName(version)}.${kind}`;
 }
 
 /** The text of a commit file: one JSON action a line. */

@@ -149,6 +149,27 @@ export class WebHdfs {
     return ((await response.json()) as { FileStatuses: { FileStatus: HdfsFileStatus[] } }).FileStatuses.FileStatus;
   }
 
+  /**
+   * The entries of a folder whose names sort after `startAfter` (HDFS lists in byte order), page
+   * by page (LISTSTATUS_BATCH, the NameNode's `dfs.ls.limit` entries each): the tail of a folder
+   * that only grows, such as a Delta log, without listing all of it. Empty when the folder does
+   * not exist.
+   */
+  async listAfter(path: string, startAfter: string): Promise<HdfsFileStatus[]> {
+    const entries: HdfsFileStatus[] = [];
+    for (let after = startAfter; ; ) {
+      // The parameter's name is `startafter`: WebHDFS ignores `startAfter` and lists from the start.
+      const response = await this.call('GET', path, 'LISTSTATUS_BATCH', { startafter: after }, { missing: 'absent' });
+      if (response.status === 404) return entries;
+      const { partialListing, remainingEntries } = ((await response.json()) as { DirectoryListing: { partialListing: { FileStatuses: { FileStatus: HdfsFileStatus[] } }; remainingEntries: number } })
+        .DirectoryListing;
+      const page = partialListing.FileStatuses.FileStatus;
+      entries.push(...page);
+      if (remainingEntries === 0 || page.length === 0) return entries;
+      after = page.at(-1)!.pathSuffix;
+    }
+  }
+
   async mkdirs(path: string): Promise<void> {
     await this.call('PUT', path, 'MKDIRS');
   }

@@ -2,6 +2,7 @@
 // A bronze batch counts as landed only when its run's manifest says `succeeded`: the manifest is
 // the commit. It is written once, at the end, atomically (WebHDFS upload + rename).
 import { LakeError } from '../errors.js';
+import { sideBySide } from '../side-by-side.js';
 import type { WebHdfs } from '../hdfs/webhdfs.js';
 import type { RecordedLayer } from './published.js';
 import { runIdPattern } from './run-id.js';
@@ -175,8 +176,9 @@ export class RunStore {
       .sort((a, b) => (a.pathSuffix < b.pathSuffix ? -1 : 1));
     const known = readManifests.get(folder);
     const listed = new Map<string, ReadManifest>();
-    const manifests = await Promise.all(
-      files.map(async ({ pathSuffix: name, modificationTime, length }) => {
+    const manifests = await sideBySide(
+      files,
+      async ({ pathSuffix: name, modificationTime, length }) => {
         const path = `${folder}/${name}`;
         const stamp = `${modificationTime}/${length}`;
         const cached = known?.get(name);
@@ -194,7 +196,8 @@ export class RunStore {
         }
         listed.set(name, { stamp, manifest: structuredClone(manifest) });
         return manifest;
-      }),
+      },
+      { atOnce: 16 },
     );
     readManifests.delete(folder);
     readManifests.set(folder, listed);

@@ -35,7 +35,7 @@ interface CommitAction {
 
 /** The commits the query `queryId` made to `uri` after version `after`, oldest first. */
 export async function streamedCommits(hdfs: WebHdfs, uri: string, queryId: string, after: number): Promise<StreamedCommit[]> {
-  const versions = (await commitVersions(hdfs, uri)).filter((version) => version > after).sort((a, b) => a - b);
+  const versions = await commitVersions(hdfs, uri, after + 1);
   const commits: StreamedCommit[] = [];
   for (const version of versions) {
     const actions = (await commitFile(hdfs, uri, version))

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../control/config.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
+import { sideBySide } from '../../control/side-by-side.js';
 
 const config = loadConfig();
 const hdfs = new WebHdfs(config.webHdfs);
@@ -43,6 +44,19 @@ describe('WebHDFS client', () => {
     expect(await hdfs.status(`${root}/missing`)).toBeUndefined();
     expect(await hdfs.read(`${root}/missing`)).toBeUndefined();
     expect(await hdfs.list(`${root}/missing`)).toEqual([]);
+  });
+
+  it('lists the tail of a folder after a name, across the NameNode\'s pages of 1 000 entries', async () => {
+    // Folders, not files: an entry is an entry to a listing, and a folder costs no DataNode write.
+    const names = Array.from({ length: 1_234 }, (_, i) => String(i).padStart(6, '0'));
+    await sideBySide(names, (name) => hdfs.mkdirs(`${root}/tail/${name}`), { atOnce: 16 });
+    const after = async (name: string) => (await hdfs.listAfter(`${root}/tail`, name)).map((f) => f.pathSuffix);
+    expect(await after('000099')).toEqual(names.slice(100));
+    expect(await after('')).toEqual(names);
+    // A name between two entries, and one past the last.
+    expect(await after('001200x')).toEqual(names.slice(1_201));
+    expect(await after('999999')).toEqual([]);
+    expect(await hdfs.listAfter(`${root}/missing`, '')).toEqual([]);
   });
 
   it('gives a clear error when WebHDFS is unreachable', async () => {
