@@ -114,6 +114,9 @@ export async function runLayer<L extends Layer>(config: LakeConfig, layer: L, { 
   } finally {
     await session?.then((opened) => opened.close()).catch(() => undefined);
     await lock.release().catch(() => undefined);
+    // Housekeeping of the run record, once its loose manifests are many (manifest.ts): what fails
+    // here leaves the record as it was, and a later run seals it.
+    await runs.sealIfDue(newRunId()).catch(() => undefined);
   }
 }
 

@@ -1,10 +1,13 @@
 // Run manifests: one JSON document per run of a layer, in the lake at `_runs/<runId>.json`.
 // A bronze batch counts as landed only when its run's manifest says `succeeded`: the manifest is
-// the commit. It is written once, at the end, atomically (WebHDFS upload + rename).
+// the commit. It is written once, at the end, atomically (WebHDFS upload + rename). Once a thousand
+// are loose, a run seals them into one file of `_runs/_sealed/` (`<first>_<last>.jsonl`, one
+// manifest a line): the record of a stream that ran for days stays a few hundred files.
 import { LakeError } from '../errors.js';
 import { sideBySide } from '../side-by-side.js';
 import type { WebHdfs } from '../hdfs/webhdfs.js';
 import type { RecordedLayer } from './published.js';
+import { LayerLock, LockHeldError } from './lock.js';
 import { runIdPattern } from './run-id.js';
 
 export type Layer = 'bronze' | 'silver' | 'gold';
@@ -125,19 +128,35 @@ export function runDuration(run: Pick<RunManifest, 'startedAt' | 'endedAt'>): st
   return `${((Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s`;
 }
 
-interface ReadManifest {
-  /** The listing's stamp of the file it was read from. */
+/** A file of the run record as this process read it: its manifests, and the listing's stamp of it. */
+interface ReadFile {
   stamp: string;
-  manifest: RunManifest;
+  manifests: readonly RunManifest[];
+}
+
+/** What this process keeps of a lake's run record (a `_runs` folder). */
+interface ReadRecord {
+  /** Each file read, by its path under `_runs`, as long as listings show it with the same stamp. */
+  files: Map<string, ReadFile>;
+  /** The whole record as the last listing made it (oldest first), and what that listing showed. */
+  merged?: { listing: string; runs: readonly RunManifest[] };
+  /** Loose manifests at the last listing: when there are `sealFrom`, the next run seals them. */
+  loose: number;
 }
 
 /**
- * Manifests already read, by `_runs` folder and file name, the folder listed last at the end. Each
- * listing replaces its folder's entries (a pruned run leaves), and only the lakes listed last are
- * kept: a process that works on many lakes in turn (the tests, a benchmark) does not hold them all.
+ * The run records already read, by `_runs` folder, the folder listed last at the end. Each listing
+ * replaces its folder's files (a sealed manifest leaves), and only the lakes listed last are kept:
+ * a process that works on many lakes in turn (the tests, a benchmark) does not hold them all.
  */
-const readManifests = new Map<string, Map<string, ReadManifest>>();
+const readRecords = new Map<string, ReadRecord>();
 const cachedLakes = 8;
+
+/** Loose manifests at which a run seals them into one file: a stream writes about 2 000 an hour. */
+export const sealFrom = 1_000;
+
+/** Files of the record read from HDFS at once by a process that has not read them yet. */
+const readsAtOnce = 16;
 
 export class RunStore {
   constructor(
@@ -146,8 +165,12 @@ export class RunStore {
     private readonly root: string,
   ) {}
 
+  private get folder(): string {
+    return `${this.root}/_runs`;
+  }
+
   private path(runId: string): string {
-    return `${this.root}/_runs/${runId}.json`;
+    return `${this.folder}/${runId}.json`;
   }
 
   /**
@@ -161,52 +184,110 @@ export class RunStore {
   /** The manifest of one run as the lake holds it now, or undefined when there is none. */
   async read(runId: string): Promise<RunManifest | undefined> {
     const text = (await this.hdfs.read(this.path(runId)))?.toString('utf8');
-    return text === undefined ? undefined : (JSON.parse(text) as RunManifest);
+    if (text !== undefined) return JSON.parse(text) as RunManifest;
+    const sealed = (await this.list()).find((run) => run.runId === runId);
+    return sealed && structuredClone(sealed);
   }
 
   /**
-   * Every run, oldest first (run ids sort by start time). A manifest is read once per process and
-   * kept while the listing shows the same file (modification time and length): a stream adds
-   * three runs a trigger, and every run reads the history.
+   * Every run, oldest first (run ids sort by start time). Manifests are shared and frozen: a caller
+   * that builds on one copies it. Each file is read once per process and kept while the listings
+   * show it with the same stamp (modification time and length): a stream adds three runs a
+   * trigger, and every run reads the history.
    */
   async list(): Promise<RunManifest[]> {
-    const folder = `${this.root}/_runs`;
-    const files = (await this.hdfs.list(folder))
-      .filter((status) => status.pathSuffix.endsWith('.json') && runIdPattern.test(status.pathSuffix.slice(0, -5)))
-      .sort((a, b) => (a.pathSuffix < b.pathSuffix ? -1 : 1));
-    const known = readManifests.get(folder);
-    const listed = new Map<string, ReadManifest>();
-    const manifests = await sideBySide(
+    const [loose, sealed] = await Promise.all([this.hdfs.list(this.folder), this.hdfs.list(`${this.folder}/${sealedFolder}`)]);
+    const sealedFiles = sealed.filter((status) => status.type === 'FILE' && status.pathSuffix.endsWith(sealedSuffix));
+    const looseFiles = loose.filter((status) => status.pathSuffix.endsWith('.json') && runIdPattern.test(status.pathSuffix.slice(0, -5)));
+    const files = [
+      ...sealedFiles.map((status) => ({ ...status, name: `${sealedFolder}/${status.pathSuffix}` })),
+      ...looseFiles.map((status) => ({ ...status, name: status.pathSuffix })),
+    ];
+    const known = readRecords.get(this.folder);
+    const record: ReadRecord = { files: new Map(), loose: looseFiles.length };
+    await sideBySide(
       files,
-      async ({ pathSuffix: name, modificationTime, length }) => {
-        const path = `${folder}/${name}`;
+      async ({ name, modificationTime, length }) => {
         const stamp = `${modificationTime}/${length}`;
-        const cached = known?.get(name);
-        if (cached?.stamp === stamp) {
-          listed.set(name, cached);
-          // A copy: callers may change what they get (a rerun's manifest is built from an earlier one).
-          return structuredClone(cached.manifest);
-        }
-        const text = (await this.hdfs.read(path))?.toString('utf8') ?? '';
-        let manifest: RunManifest;
-        try {
-          manifest = JSON.parse(text) as RunManifest;
-        } catch {
-          throw new LakeError(`run manifest ${path} is not valid JSON`, 'the lake was modified by hand: restore or remove that file');
-        }
-        listed.set(name, { stamp, manifest: structuredClone(manifest) });
-        return manifest;
+        const cached = known?.files.get(name);
+        record.files.set(name, cached?.stamp === stamp ? cached : { stamp, manifests: parseRecordFile(`${this.folder}/${name}`, (await this.hdfs.read(`${this.folder}/${name}`))?.toString('utf8') ?? '') });
       },
-      { atOnce: 16 },
+      { atOnce: readsAtOnce },
     );
-    readManifests.delete(folder);
-    readManifests.set(folder, listed);
-    for (const lake of readManifests.keys()) if (readManifests.size > cachedLakes) readManifests.delete(lake);
-    return manifests;
+    const listing = files.map(({ name, modificationTime, length }) => `${name}@${modificationTime}/${length}`).join('\n');
+    record.merged = known?.merged?.listing === listing ? known.merged : { listing, runs: merged(files.map(({ name }) => record.files.get(name)!.manifests)) };
+    readRecords.delete(this.folder);
+    readRecords.set(this.folder, record);
+    for (const lake of readRecords.keys()) if (readRecords.size > cachedLakes) readRecords.delete(lake);
+    return [...record.merged.runs];
   }
 
   /** The committed runs of a layer, oldest first. */
   async succeeded<L extends Layer>(layer: L): Promise<RunOf<L>[]> {
     return (await this.list()).filter((run): run is RunOf<L> => run.layer === layer && run.outcome === 'succeeded');
   }
+
+  /**
+   * Seals the loose manifests into one file of `_runs/_sealed` once the last listing of this
+   * process counted `sealFrom` of them: a long stream writes three a cycle, and a listing (and a
+   * process's first reading) of tens of thousands of files took minutes. Under the three layer locks,
+   * so that no run is under way whose manifest could still be replaced; when any is held, the
+   * sealing waits for a later run. The sealed file appears whole (an atomic rename), then the loose
+   * copies go: a reader in between sees each run twice, the same, and keeps one. Returns the
+   * manifests sealed.
+   */
+  async sealIfDue(sealer: string): Promise<number> {
+    if ((readRecords.get(this.folder)?.loose ?? 0) < sealFrom) return 0;
+    const locks: LayerLock[] = [];
+    let loose: string[];
+    let sealing: RunManifest[];
+    try {
+      for (const layer of ['bronze', 'silver', 'gold'] as const) locks.push(await LayerLock.acquire(this.hdfs, this.root, layer, sealer));
+      const runs = await this.list();
+      const record = readRecords.get(this.folder)!;
+      const isSealed = new Set([...record.files].filter(([name]) => name.startsWith(`${sealedFolder}/`)).flatMap(([, file]) => file.manifests.map((run) => run.runId)));
+      loose = [...record.files.keys()].filter((name) => !name.startsWith(`${sealedFolder}/`));
+      const looseIds = new Set(loose.map((name) => name.slice(0, -5)));
+      // Loose manifests a sealing that stopped before it removed them left behind are sealed already.
+      sealing = runs.filter((run) => looseIds.has(run.runId) && !isSealed.has(run.runId));
+      const [first, last] = [sealing[0], sealing.at(-1)];
+      if (first && last) await this.hdfs.write(`${this.folder}/${sealedFolder}/${first.runId}_${last.runId}${sealedSuffix}`, sealing.map((run) => `${JSON.stringify(run)}\n`).join(''));
+    } catch (error) {
+      if (error instanceof LockHeldError) return 0;
+      throw error;
+    } finally {
+      for (const lock of locks.reverse()) await lock.release().catch(() => undefined);
+    }
+    await sideBySide(loose, (name) => this.hdfs.delete(`${this.folder}/${name}`), { atOnce: readsAtOnce });
+    return sealing.length;
+  }
+}
+
+/** The folder of `_runs` that holds sealed manifests, and the ending of its files (one manifest a line). */
+const sealedFolder = '_sealed';
+const sealedSuffix = '.jsonl';
+
+/** The manifests of a file of the record: a run's own (`.json`), or sealed ones (`.jsonl`, one a line). */
+function parseRecordFile(path: string, text: string): RunManifest[] {
+  try {
+    const manifests = path.endsWith(sealedSuffix) ? text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as RunManifest) : [JSON.parse(text) as RunManifest];
+    return manifests.map(deepFreeze);
+  } catch {
+    throw new LakeError(`run manifest file ${path} is not valid JSON`, 'the lake was modified by hand: restore or remove that file');
+  }
+}
+
+/** One run each, oldest first: a run both sealed and loose (a sealing under way) is the same in both. */
+function merged(files: readonly (readonly RunManifest[])[]): readonly RunManifest[] {
+  const byId = new Map<string, RunManifest>();
+  for (const manifests of files) for (const run of manifests) byId.set(run.runId, run);
+  return [...byId.values()].sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
 }
