@@ -72,7 +72,7 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
       manifest.fullRefresh = fullRefresh;
       manifest.madeFrom = [silver.runId];
       const previous = fullRefresh ? undefined : await new LayerPointer(hdfs, root, 'gold').current();
-      if (previous?.madeFrom[0] === silver.runId) {
+      if (previous?.madeFrom?.[0] === silver.runId) {
         log(`gold: already computed from silver ${silver.runId}`);
         return 'nothing new';
       }

@@ -13,6 +13,7 @@ import { LakeError } from '../control/errors.js';
 import { runLayer, type LayerRunContext } from '../control/runs/layer-run.js';
 import type { BronzeRun, SilverCounts, SilverRun } from '../control/runs/manifest.js';
 import { LayerPointer, registerPublishedViews, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
+import { heldBatches } from '../control/runs/silver-batches.js';
 import { SparkError, type ExecuteOptions, type SparkSession } from '@lake/spark-connect';
 import { layerTables, silver, silverColumns, silverTables, type SilverTable } from './catalog.js';
 import { allEnded, sideBySide } from '../control/side-by-side.js';
@@ -67,13 +68,14 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
     work: async (run) => {
       const { hdfs, runs, runId, manifest } = run;
       const published = fullRefresh ? undefined : await pointer(run).current();
-      const bronzeRuns = await runs.succeeded('bronze');
+      const record = await runs.list();
+      const bronzeRuns = record.filter((entry): entry is BronzeRun => entry.layer === 'bronze' && entry.outcome === 'succeeded');
       if (bronzeRuns.length === 0) throw new LakeError(`no bronze batch in ${config.lakeRoot} yet`, 'land the inputs first: `npm run job:bronze`');
-      const held = new Set(published?.madeFrom ?? []);
+      const held = new Set(heldBatches(record, published));
       const batches = bronzeRuns.filter((bronze) => !held.has(bronze.runId));
       manifest.fullRefresh = fullRefresh;
-      // The manifest names only this run's batches, and the version it adds them to: what a past
-      // version held is derived from those (control/runs/silver-batches.ts); the pointer holds it all.
+      // The manifest names only this run's batches, and the version it adds them to: what a version
+      // holds is derived from those (control/runs/silver-batches.ts), the current one's too.
       manifest.madeFrom = batches.map((bronze) => bronze.runId);
       if (published) manifest.builtOn = published.runId;
       if (batches.length === 0) {
@@ -169,7 +171,7 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
       };
       const version = { runId, publishedAt: new Date().toISOString(), tables: committed };
       manifest.published = version;
-      publishing = { ...version, madeFrom: [...(published?.madeFrom ?? []), ...manifest.madeFrom] };
+      publishing = version;
       return 'succeeded';
     },
   });

@@ -22,6 +22,7 @@ import { defaultTopicPartitions, ensureTopic } from '../control/kafka/topics.js'
 import { LayerLock, LockHeldError, describeOwner } from '../control/runs/lock.js';
 import { RunStore, type BronzeRun, type GoldRun, type SilverRun } from '../control/runs/manifest.js';
 import { LayerPointer } from '../control/runs/published.js';
+import { heldBatches } from '../control/runs/silver-batches.js';
 import { newRunId } from '../control/runs/run-id.js';
 import { SparkSession, SparkUnreachableError, col, expr, fn, type StreamingQuery, type StreamingQueryProgress } from '@lake/spark-connect';
 import { adEventsTable, ensureAdEventsTable, planOffsets } from './bronze/kafka-source.js';
@@ -420,14 +421,15 @@ async function refuseResetWhileHeld(hdfs: WebHdfs, root: string): Promise<void> 
 
 /** Whether silver lacks a committed bronze batch, or gold was computed from an older silver. */
 async function layersBehind(hdfs: WebHdfs, root: string): Promise<boolean> {
-  const [bronze, silver, gold] = await Promise.all([
-    new RunStore(hdfs, root).succeeded('bronze'),
+  const [runs, silver, gold] = await Promise.all([
+    new RunStore(hdfs, root).list(),
     new LayerPointer(hdfs, root, 'silver').current(),
     new LayerPointer(hdfs, root, 'gold').current(),
   ]);
+  const bronze = runs.filter((run) => run.layer === 'bronze' && run.outcome === 'succeeded');
   if (bronze.length === 0) return false;
-  const held = new Set(silver?.madeFrom);
-  return bronze.some((run) => !held.has(run.runId)) || gold?.madeFrom[0] !== silver?.runId;
+  const held = new Set(heldBatches(runs, silver));
+  return bronze.some((run) => !held.has(run.runId)) || gold?.madeFrom?.[0] !== silver?.runId;
 }
 
 /**

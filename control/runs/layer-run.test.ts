@@ -31,13 +31,13 @@ function silverLike(options: { cleanUp?: boolean } = {}) {
   const undone: string[] = [];
   const work = async ({ hdfs: client, root, runId, manifest }: LayerRunContext<SilverRun>) => {
     await client.write(`${root}/silver/t/part-${runId}`, 'rows');
-    // As silver does: the manifest names the run's own batch and its base, the pointer them all.
+    // As silver does: the manifest names the run's own batch and its base.
     Object.assign(manifest, { madeFrom: ['b1'], builtOn: earlier.runId });
     manifest.published = { runId, publishedAt: '2026-12-02T00:00:00Z', tables: { t: { path: 'silver/t', version: 4 } } };
     return 'succeeded' as const;
   };
   const publish = async ({ hdfs: client, root, manifest }: LayerRunContext<SilverRun>) => {
-    await new LayerPointer(client, root, 'silver').publish({ ...manifest.published!, madeFrom: [...earlier.madeFrom, ...manifest.madeFrom!] });
+    await new LayerPointer(client, root, 'silver').publish(manifest.published!);
     if (options.cleanUp) await client.delete(`${root}/silver/_versions`, true);
   };
   const undo = async ({ hdfs: client, root, runId }: LayerRunContext<SilverRun>) => {

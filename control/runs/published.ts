@@ -26,17 +26,21 @@ export interface PublishedLayer {
   runId: string;
   publishedAt: string;
   tables: Record<string, PublishedTable>;
-  /** Silver: the bronze batches it holds. Gold: the silver run it was computed from. */
-  madeFrom: string[];
+  /**
+   * Gold: the silver run it was computed from. Silver: absent — the bronze batches it holds follow
+   * from the run manifests (`heldBatches`, silver-batches.ts); a pointer that listed them all grew
+   * by a batch a stream cycle and was rewritten every cycle. Pointers written before list them.
+   */
+  madeFrom?: string[];
 }
 
 /**
- * A layer version as a run's manifest records it. A silver run's names no batches: the pointer
- * holds the whole list for the current version, and `silverBatchesOf` (silver-batches.ts) derives
- * it for any other from the runs' own `madeFrom` — a copy in every manifest made `_runs` grow with
- * the square of the runs. Lakes written before that have it here, every batch the version held.
+ * A layer version as a run's manifest records it. A silver run's names no batches: `silverBatchesOf`
+ * (silver-batches.ts) derives them from the runs' own `madeFrom` — a copy in every manifest made
+ * `_runs` grow with the square of the runs. Lakes written before that have it here, every batch
+ * the version held.
  */
-export type RecordedLayer = Omit<PublishedLayer, 'madeFrom'> & { madeFrom?: string[] };
+export type RecordedLayer = PublishedLayer;
 
 /** The lake was made by a version of the lake before Delta: its layers must be rebuilt from bronze. */
 export class OldLayoutError extends LakeError {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LakeError } from '../errors.js';
 import type { BronzeRun, RunManifest, SilverRun } from './manifest.js';
-import { silverBatchesOf } from './silver-batches.js';
+import { heldBatches, silverBatchesOf } from './silver-batches.js';
 
 const at = '2026-12-01T00:00:00Z';
 const bronze = (runId: string): BronzeRun => ({ runId, layer: 'bronze', outcome: 'succeeded', startedAt: at, endedAt: at });
@@ -126,5 +126,19 @@ describe('the bronze batches a silver version holds', () => {
     expect((error as LakeError).message).toBe('silver run s4 (the base of s6) has no manifest in the lake: the bronze batches silver held then cannot be told');
     expect(() => silverBatchesOf(runs, 'nope')).toThrow('silver run nope (asked for) has no manifest in the lake');
     expect(() => silverBatchesOf(runs, 'b1')).toThrow('silver run b1 (asked for) is a bronze run');
+  });
+});
+
+describe('the bronze batches the silver pointer names', () => {
+  const pointer = (runId: string, madeFrom?: string[]) => ({ runId, publishedAt: at, tables: {}, ...(madeFrom ? { madeFrom } : {}) });
+
+  it('follow from the runs, for a pointer that lists none: the version it names, as its chain of runs says', () => {
+    expect(heldBatches(runs, pointer('s10'))).toEqual(silverBatchesOf(runs, 's10'));
+    expect(heldBatches(new Map(runs.map((run) => [run.runId, run])), pointer('s4'))).toEqual(['b1', 'b2', 'b3']);
+  });
+
+  it('are the list of a pointer written before, and none before the first publication', () => {
+    expect(heldBatches(runs, pointer('s4', ['b1', 'b2', 'b3', 'bx']))).toEqual(['b1', 'b2', 'b3', 'bx']);
+    expect(heldBatches(runs, undefined)).toEqual([]);
   });
 });

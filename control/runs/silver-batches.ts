@@ -17,6 +17,7 @@
 // everything the version holds: the walk stops at the first such run.
 import { LakeError } from '../errors.js';
 import type { RunManifest, SilverRun } from './manifest.js';
+import type { PublishedLayer } from './published.js';
 
 /**
  * The bronze batches (run ids) that silver run `runId`'s version holds, in the order they were
@@ -48,4 +49,13 @@ export function silverBatchesOf(runs: readonly RunManifest[] | ReadonlyMap<strin
     if (chain.length > byId.size) throw new LakeError(`the silver runs' bases go round in a circle at ${runId}`, 'the run manifests were changed by hand');
   }
   return [...new Set(chain.reverse().flat())];
+}
+
+/**
+ * The bronze batches (run ids) of the silver version the pointer names: derived from the runs, or
+ * as a pointer written before that lists them; none before the first publication.
+ */
+export function heldBatches(runs: readonly RunManifest[] | ReadonlyMap<string, RunManifest>, published: PublishedLayer | undefined): string[] {
+  if (!published) return [];
+  return published.madeFrom ?? silverBatchesOf(runs, published.runId);
 }
