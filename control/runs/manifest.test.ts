@@ -167,6 +167,26 @@ describe('sealing the run record', () => {
     expect(await store.list()).toEqual([...runs, ...more]);
   });
 
+  it('reads the record again when another process sealed it between the listing and the reading', async () => {
+    const lake = lakeInMemory();
+    const runs = manyRuns(lake, '/lake-x', 5);
+    const read = lake.hdfs.read.bind(lake.hdfs);
+    let sealedMeanwhile = false;
+    // The first manifest read: before it, the other process writes the sealed file and removes the loose ones.
+    Object.assign(lake.hdfs, {
+      read: async (path: string) => {
+        if (!sealedMeanwhile && path.endsWith('.json')) {
+          sealedMeanwhile = true;
+          lake.files.set('/lake-x/_runs/_sealed/a_b.jsonl', { text: runs.map((run) => `${JSON.stringify(run)}\n`).join(''), modificationTime: 9 });
+          for (const run of runs) lake.files.delete(`/lake-x/_runs/${run.runId}.json`);
+        }
+        return read(path);
+      },
+    });
+    expect(await new RunStore(lake.hdfs, '/lake-x').list()).toEqual(runs);
+    expect(sealedMeanwhile).toBe(true);
+  });
+
   it('says which file of the record is not valid JSON', async () => {
     const lake = lakeInMemory();
     lake.files.set('/lake-j/_runs/_sealed/a_b.jsonl', { text: '{"runId":\n', modificationTime: 1 });

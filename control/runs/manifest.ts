@@ -196,7 +196,22 @@ export class RunStore {
    * trigger, and every run reads the history.
    */
   async list(): Promise<RunManifest[]> {
-    const [loose, sealed] = await Promise.all([this.hdfs.list(this.folder), this.hdfs.list(`${this.folder}/${sealedFolder}`)]);
+    // A sealing under way in another process removes loose manifests once their sealed file is
+    // there: the record read again then shows that file.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.listOnce();
+      } catch (error) {
+        if (!(error instanceof RecordChanged) || attempt === 5) throw error;
+      }
+    }
+  }
+
+  private async listOnce(): Promise<RunManifest[]> {
+    // The loose manifests first: one a sealing removed before this listing is in a sealed file
+    // written before it, which the listing of the sealed files after it shows.
+    const loose = await this.hdfs.list(this.folder);
+    const sealed = await this.hdfs.list(`${this.folder}/${sealedFolder}`);
     const sealedFiles = sealed.filter((status) => status.type === 'FILE' && status.pathSuffix.endsWith(sealedSuffix));
     const looseFiles = loose.filter((status) => status.pathSuffix.endsWith('.json') && runIdPattern.test(status.pathSuffix.slice(0, -5)));
     const files = [
@@ -210,7 +225,13 @@ export class RunStore {
       async ({ name, modificationTime, length }) => {
         const stamp = `${modificationTime}/${length}`;
         const cached = known?.files.get(name);
-        record.files.set(name, cached?.stamp === stamp ? cached : { stamp, manifests: parseRecordFile(`${this.folder}/${name}`, (await this.hdfs.read(`${this.folder}/${name}`))?.toString('utf8') ?? '') });
+        if (cached?.stamp === stamp) {
+          record.files.set(name, cached);
+          return;
+        }
+        const text = (await this.hdfs.read(`${this.folder}/${name}`))?.toString('utf8');
+        if (text === undefined) throw new RecordChanged();
+        record.files.set(name, { stamp, manifests: parseRecordFile(`${this.folder}/${name}`, text) });
       },
       { atOnce: readsAtOnce },
     );
@@ -262,6 +283,9 @@ export class RunStore {
     return sealing.length;
   }
 }
+
+/** A file listed in the record was gone when read: a sealing removed it meanwhile. */
+class RecordChanged extends Error {}
 
 /** The folder of `_runs` that holds sealed manifests, and the ending of its files (one manifest a line). */
 const sealedFolder = '_sealed';
