@@ -211,7 +211,8 @@ export class RunStore {
     // The loose manifests first: one a sealing removed before this listing is in a sealed file
     // written before it, which the listing of the sealed files after it shows.
     const loose = await this.hdfs.list(this.folder);
-    const sealed = await this.hdfs.list(`${this.folder}/${sealedFolder}`);
+    // No sealed folder yet (a lake of under a thousand runs): no second listing.
+    const sealed = loose.some((status) => status.pathSuffix === sealedFolder) ? await this.hdfs.list(`${this.folder}/${sealedFolder}`) : [];
     const sealedFiles = sealed.filter((status) => status.type === 'FILE' && status.pathSuffix.endsWith(sealedSuffix));
     const looseFiles = loose.filter((status) => status.pathSuffix.endsWith('.json') && runIdPattern.test(status.pathSuffix.slice(0, -5)));
     const files = [
