@@ -240,7 +240,6 @@ export function kafkaProperties(base: string, node: number, nodes: number, logDi
     .join('\n')}\n`;
 }
 
-/** The KRaft cluster id every node of the stack is formatted with: made once, kept with the stack's config. */
 /** Ids being written, by file: a cluster's brokers are prepared side by side. */
 const clusterIdsMade = new Map<string, Promise<string>>();
 

@@ -1,7 +1,7 @@
 // Whether the topic holds events the landing has not read yet, asked of Kafka directly (a metadata
 // request, no Spark). The stream lands in cycles, one available-now query each, and the Spark
 // Connect server keeps every query it started, stopped ones included, for an hour (Spark's fixed
-// bound, about 1.5 MB of driver heap each): a stream that started a landing every few seconds on
+// bound, with their share of the driver's heap): a stream that started a landing every few seconds on
 // an idle topic filled the driver's heap within the hour. So after a landing that found nothing,
 // the next starts only when there is something to land.
 import type { LakeConfig } from '../../control/config.js';
