@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryWebHdfs } from '../control/hdfs/testing/memory-webhdfs.js';
 import { WebHdfs } from '../control/hdfs/webhdfs.js';
-import { appendedBatches, commitOf, filesOfChecksum, tableSizeBytes } from './delta.js';
+import { appendedBatches, changesRows, commitOf, filesOfChecksum, rowsUnchangedSince, tableSizeBytes } from './delta.js';
 
 // The first lines of a commit file as Delta 4.4 wrote it for a REPLACE WHERE of silver (the
 // `add` action cut short): one JSON action a line, the commitInfo first.
@@ -52,6 +52,22 @@ describe('the batches a table appended between two versions, from its log', () =
     ...batches.map((batch) => ({ add: { path: `batch_id=${batch}/part-0.parquet`, partitionValues: { batch_id: batch }, size: 1000 + Number(batch.slice(1)), dataChange: true } })),
   ];
 
+  // An unpartitioned table's append by a run, and the compaction after it (as Delta's auto compaction writes it).
+  const runAppend = (runId: string, size: number) => [
+    { commitInfo: { operation: 'WRITE', operationParameters: { mode: 'Append', partitionBy: '[]' }, userMetadata: runId } },
+    { add: { path: `part-${runId}.parquet`, partitionValues: {}, size, dataChange: true } },
+  ];
+  const compaction = (runId: string) => [
+    { commitInfo: { operation: 'OPTIMIZE', operationParameters: { auto: true }, userMetadata: runId } },
+    { add: { path: 'part-compacted.parquet', partitionValues: {}, size: 9000, dataChange: false } },
+    { remove: { path: 'part-r1.parquet', dataChange: false } },
+  ];
+  const vacuum = [{ commitInfo: { operation: 'VACUUM END', operationParameters: { status: 'COMPLETED' } } }];
+  // What the silver run manifests say each run cleaned.
+  const cleanedBy: Record<string, string[]> = { r1: ['b6', 'b7'], r2: ['b8'] };
+  const batchesOfRun = async (runId: string) => cleanedBy[runId];
+  const noRun = async () => undefined;
+
   beforeAll(async () => {
     stub = await MemoryWebHdfs.start();
     hdfs = new WebHdfs(stub.url);
@@ -60,20 +76,56 @@ describe('the batches a table appended between two versions, from its log', () =
     commit(5, [{ commitInfo: { operation: 'RESTORE', operationParameters: { version: '3' } } }, { remove: { path: 'batch_id=b3/part-0.parquet' } }]);
     commit(6, append('b4'));
     commit(7, [{ commitInfo: { operation: 'WRITE', operationParameters: { mode: 'Overwrite' } } }, ...append('b5').slice(1)]);
+    commit(8, runAppend('r1', 300));
+    commit(9, compaction('r1'));
+    commit(10, vacuum);
+    commit(11, runAppend('r2', 40));
+    commit(12, runAppend('r3', 50));
   });
 
   afterAll(() => stub.stop());
 
   it('lists the partitions of plain appends, and the bytes of the files they added', async () => {
-    expect(await appendedBatches(hdfs, uri, 2, 4)).toEqual({ batches: ['b1', 'b2', 'b3'], bytes: 1001 + 1002 + 1003 });
-    expect(await appendedBatches(hdfs, uri, 5, 6)).toEqual({ batches: ['b4'], bytes: 1004 });
-    expect(await appendedBatches(hdfs, uri, 6, 6)).toEqual({ batches: [], bytes: 0 });
+    expect(await appendedBatches(hdfs, uri, 2, 4, noRun)).toEqual({ batches: ['b1', 'b2', 'b3'], bytes: 1001 + 1002 + 1003 });
+    expect(await appendedBatches(hdfs, uri, 5, 6, noRun)).toEqual({ batches: ['b4'], bytes: 1004 });
+    expect(await appendedBatches(hdfs, uri, 6, 6, noRun)).toEqual({ batches: [], bytes: 0 });
   });
 
   it('gives nothing when a commit did more than append (a restore, an overwrite) or is gone', async () => {
-    expect(await appendedBatches(hdfs, uri, 3, 6)).toBeUndefined();
-    expect(await appendedBatches(hdfs, uri, 6, 7)).toBeUndefined();
-    expect(await appendedBatches(hdfs, uri, 1, 3)).toBeUndefined();
+    expect(await appendedBatches(hdfs, uri, 3, 6, noRun)).toBeUndefined();
+    expect(await appendedBatches(hdfs, uri, 6, 7, noRun)).toBeUndefined();
+    expect(await appendedBatches(hdfs, uri, 1, 3, noRun)).toBeUndefined();
+  });
+
+  it("takes an unpartitioned append's batches from the run that committed it, and passes over compactions and vacuums", async () => {
+    expect(await appendedBatches(hdfs, uri, 7, 11, batchesOfRun)).toEqual({ batches: ['b6', 'b7', 'b8'], bytes: 300 + 40 });
+    expect(await appendedBatches(hdfs, uri, 8, 10, batchesOfRun)).toEqual({ batches: [], bytes: 0 });
+  });
+
+  it('gives nothing for an unpartitioned append whose run is unknown', async () => {
+    expect(await appendedBatches(hdfs, uri, 10, 12, batchesOfRun)).toBeUndefined();
+    expect(await appendedBatches(hdfs, uri, 7, 8, noRun)).toBeUndefined();
+  });
+
+  it('tells whether the rows changed after a version: compactions and vacuums leave them as they were', async () => {
+    expect(await rowsUnchangedSince(hdfs, uri, 8)).toBe(false);
+    expect(await rowsUnchangedSince(hdfs, uri, 12)).toBe(true);
+    commit(13, compaction('r3'));
+    commit(14, vacuum);
+    expect(await rowsUnchangedSince(hdfs, uri, 12)).toBe(true);
+    expect(await rowsUnchangedSince(hdfs, uri, 11)).toBe(false);
+  });
+});
+
+describe('whether a commit may change rows', () => {
+  it('says no for a compaction or a vacuum, yes for a write, a restore, or a change of schema', () => {
+    const info = { commitInfo: { operation: 'X' } };
+    expect(changesRows([info, { add: { dataChange: false } }, { remove: { dataChange: false } }])).toBe(false);
+    expect(changesRows([info])).toBe(false);
+    expect(changesRows([info, { add: { dataChange: true } }])).toBe(true);
+    expect(changesRows([info, { remove: {} }])).toBe(true);
+    expect(changesRows([info, { metaData: {} }])).toBe(true);
+    expect(changesRows([info, { protocol: {} }])).toBe(true);
   });
 });
 

@@ -15,10 +15,10 @@ export async function ensureDeltaTable(
   session: SparkSession,
   uri: string,
   columns: Columns,
-  options: { partitionedBy?: string; execution?: ExecuteOptions } = {},
+  options: { autoCompact?: boolean; execution?: ExecuteOptions } = {},
 ): Promise<void> {
-  const partitioning = options.partitionedBy ? ` PARTITIONED BY (${options.partitionedBy})` : '';
-  await session.sql(`CREATE TABLE IF NOT EXISTS ${deltaTable(uri)} (${columnsDdl(columns)}) USING delta${partitioning}`, undefined, options.execution);
+  const properties = options.autoCompact ? ` TBLPROPERTIES ('delta.autoOptimize.autoCompact' = 'true')` : '';
+  await session.sql(`CREATE TABLE IF NOT EXISTS ${deltaTable(uri)} (${columnsDdl(columns)}) USING delta${properties}`, undefined, options.execution);
 }
 
 export interface DeltaCommit {
@@ -32,8 +32,11 @@ export interface DeltaCommit {
  * Runs a write statement (INSERT, INSERT OVERWRITE, REPLACE WHERE: a Delta `WRITE`) of run `runId`
  * on a table and tells what it committed: the newest commit is the statement's when it is a WRITE
  * carrying the run's id (every commit of a run's session carries it, see control/runs/layer-run.ts,
- * and a run writes each table once). Delta makes no commit for a write that changes nothing (an
- * empty insert with nothing to replace): the table's version then stays, and the write wrote no row.
+ * and a run writes each table once). On a table with auto compaction the statement may commit a
+ * compaction of the table's small files right after its write (an OPTIMIZE with the run's id that
+ * changes no row): the version is then the compaction's, the rows the write's. Delta makes no
+ * commit for a write that changes nothing (an empty insert with nothing to replace): the table's
+ * version then stays, and the write wrote no row.
  */
 export async function commitWrite(
   session: SparkSession,
@@ -44,8 +47,43 @@ export async function commitWrite(
   execution: ExecuteOptions = {},
 ): Promise<DeltaCommit> {
   await session.sql(statement, undefined, execution);
-  const commit = await lastCommit(hdfs, uri);
-  return commit.operation === 'WRITE' && commit.runId === runId ? commit : { ...commit, rowsWritten: 0 };
+  const newest = await lastCommit(hdfs, uri);
+  const write = newest.operation === 'OPTIMIZE' && newest.runId === runId && newest.version > 0 ? await commitAt(hdfs, uri, newest.version - 1) : newest;
+  return write.operation === 'WRITE' && write.runId === runId ? { ...write, version: newest.version } : { ...newest, rowsWritten: 0 };
+}
+
+/** The commit of a table at a version, from its commit file. */
+async function commitAt(hdfs: WebHdfs, uri: string, version: number): Promise<DeltaCommit & { runId: string | null }> {
+  return commitOf(version, await commitFile(hdfs, uri, version));
+}
+
+/**
+ * Whether the commits after `version` up to the newest left the table's rows as they were at
+ * `version`: each only compacted files or vacuumed (every file it added or removed says
+ * `dataChange: false`, and it changed neither schema nor protocol), as `lake maintain` and Delta's
+ * auto compaction do. A table with no commit after `version` is trivially as it was.
+ */
+export async function rowsUnchangedSince(hdfs: WebHdfs, uri: string, version: number): Promise<boolean> {
+  for (const later of await commitVersions(hdfs, uri, version + 1)) {
+    if (changesRows(actionsOf(await commitFile(hdfs, uri, later)))) return false;
+  }
+  return true;
+}
+
+/** Whether a commit's actions may change the table's rows (see rowsUnchangedSince). */
+export function changesRows(actions: readonly DeltaAction[]): boolean {
+  return actions.some((action) => {
+    const file = action.add ?? action.remove;
+    return action.metaData !== undefined || action.protocol !== undefined || action.cdc !== undefined || (file !== undefined && file.dataChange !== false);
+  });
+}
+
+/** The actions of a commit file, one JSON object a line. */
+function actionsOf(commitFile: string): DeltaAction[] {
+  return commitFile
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as DeltaAction);
 }
 
 /**
@@ -127,43 +165,59 @@ export function commitOf(version: number, commitFile: string): DeltaCommit & { r
   };
 }
 
-/** What a run of plain appends added to a table: the `batch_id` partitions, and the bytes of their files. */
+/** What a run of plain appends added to a table: the bronze batches of its rows, and the bytes of the files the appends wrote. */
 export interface Appended {
   batches: string[];
   bytes: number;
 }
 
 /**
- * The `batch_id` partitions that the commits after `since` up to `until` added to a table, when
- * every one of them is a plain append (a `WRITE` in mode `Append`): then the table at `until` holds
- * the rows it held at `since` plus exactly the rows of those partitions (each appended batch is
- * new: a batch written again goes through a RESTORE first, see jobs/silver.ts). Undefined when any
- * commit did more than append (an overwrite, a restore, a delete), or its file is gone.
+ * The bronze batches whose rows the commits after `since` up to `until` appended to a table, when
+ * every one of them is a plain append (a `WRITE` in mode `Append`) or changes no row (a compaction,
+ * a vacuum: see rowsUnchangedSince): then the table at `until` holds the rows it held at `since`
+ * plus exactly the rows of those batches (each appended batch is new: a batch written again goes
+ * through a RESTORE first, see jobs/silver.ts). An append's batches are its `batch_id` partitions
+ * in a table partitioned by batch (the layout before auto compaction), else the batches of the run
+ * that committed it, which `batchesOfRun` gives from the run's id in the commit. Undefined when any
+ * commit did more than append (an overwrite, a restore, a delete), its file is gone, or its run is
+ * unknown.
  */
-export async function appendedBatches(hdfs: WebHdfs, uri: string, since: number, until: number): Promise<Appended | undefined> {
+export async function appendedBatches(
+  hdfs: WebHdfs,
+  uri: string,
+  since: number,
+  until: number,
+  batchesOfRun: (runId: string) => Promise<readonly string[] | undefined>,
+): Promise<Appended | undefined> {
   const batches = new Set<string>();
   let bytes = 0;
   for (let version = since + 1; version <= until; version++) {
-    const actions = await commitFile(hdfs, uri, version).then(
-      (text) => text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as DeltaAction),
-      () => undefined,
-    );
-    const info = actions?.find((action) => action.commitInfo)?.commitInfo;
-    if (!actions || info?.operation !== 'WRITE' || info.operationParameters?.mode !== 'Append' || actions.some((action) => action.remove)) return undefined;
-    for (const action of actions) {
-      const batch = action.add?.partitionValues?.batch_id;
-      if (batch) batches.add(batch);
-      bytes += action.add?.size ?? 0;
+    const actions = await commitFile(hdfs, uri, version).then(actionsOf, () => undefined);
+    if (!actions) return undefined;
+    if (!changesRows(actions)) continue;
+    const info = actions.find((action) => action.commitInfo)?.commitInfo;
+    if (info?.operation !== 'WRITE' || info.operationParameters?.mode !== 'Append' || actions.some((action) => action.remove)) return undefined;
+    const added = actions.flatMap((action) => (action.add ? [action.add] : []));
+    if (added.every((file) => file.partitionValues?.batch_id)) {
+      for (const file of added) batches.add(file.partitionValues!.batch_id!);
+    } else {
+      const ofRun = info.userMetadata ? await batchesOfRun(info.userMetadata) : undefined;
+      if (!ofRun) return undefined;
+      for (const batch of ofRun) batches.add(batch);
     }
+    bytes += added.reduce((sum, file) => sum + (file.size ?? 0), 0);
   }
   return { batches: [...batches], bytes };
 }
 
-/** The actions of a commit file that appendedBatches reads. */
+/** The actions of a commit file that the lake reads. */
 interface DeltaAction {
-  commitInfo?: { operation?: string; operationParameters?: Record<string, string> };
-  add?: { partitionValues?: Record<string, string>; size?: number };
-  remove?: unknown;
+  commitInfo?: { operation?: string; operationParameters?: Record<string, string>; userMetadata?: string };
+  add?: { partitionValues?: Record<string, string>; size?: number; dataChange?: boolean };
+  remove?: { dataChange?: boolean };
+  metaData?: unknown;
+  protocol?: unknown;
+  cdc?: unknown;
 }
 
 /** What the lake reads of the checksum Delta writes beside a commit (`_delta_log/<version>.crc`). */

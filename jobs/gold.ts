@@ -81,6 +81,12 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
       const stale = goldTables.filter((table) => fullRefresh || !sameInputs(previous?.tables[table]?.inputs, inputs(table)));
       log(`gold: computing ${stale.join(', ') || 'nothing (no metric reads a changed silver table)'}`);
 
+      // The bronze batches a silver run cleaned, from its manifest (a sealed one too).
+      const batchesOfRun = async (id: string) => {
+        const cleaned = await run.runs.read(id);
+        return cleaned?.layer === 'silver' ? cleaned.madeFrom : undefined;
+      };
+
       /**
        * A metric's merge, when it can be: its merge query, and the batches each silver table it
        * reads appended since the metric was computed (none of them overwritten or restored).
@@ -92,7 +98,7 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
         const added: Record<string, Appended> = {};
         for (const [input, version] of Object.entries(inputs(table))) {
           const since = computedFrom[input];
-          const appended = since === undefined || since > version ? undefined : await appendedBatches(hdfs, tableUri(config, silver.tables[input]!), since, version);
+          const appended = since === undefined || since > version ? undefined : await appendedBatches(hdfs, tableUri(config, silver.tables[input]!), since, version, batchesOfRun);
           if (!appended) return undefined;
           added[input] = appended;
         }

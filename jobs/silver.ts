@@ -17,7 +17,7 @@ import { heldBatches } from '../control/runs/silver-batches.js';
 import { SparkError, type ExecuteOptions, type SparkSession } from '@lake/spark-connect';
 import { layerTables, silver, silverColumns, silverTables, type SilverTable } from './catalog.js';
 import { allEnded, sideBySide } from '../control/side-by-side.js';
-import { commitWrite, lastCommit, deltaTable, ensureDeltaTable, type DeltaCommit } from './delta.js';
+import { commitWrite, lastCommit, deltaTable, ensureDeltaTable, rowsUnchangedSince, type DeltaCommit } from './delta.js';
 import { landedRecords } from './silver/landed-records.js';
 import { isSmallDay, registerBronzeViews } from './silver/bronze-views.js';
 import { classify } from './silver/classify.js';
@@ -45,6 +45,8 @@ export interface SilverOptions {
   fullRefresh?: boolean;
   /** Below this many bytes of new records a source's lines and verdicts are kept on the executors, not in scratch Parquet (bronze-views.ts). */
   materializeFromBytes?: number;
+  /** How many small files a silver table gathers before a write compacts them (Delta's auto compaction; 50 unless given). */
+  compactFromFiles?: number;
 }
 
 export async function runSilver(config: LakeConfig, options: SilverOptions = {}): Promise<SilverRun> {
@@ -92,12 +94,16 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
       const cleanBatches = async () => {
         const session = await run.spark();
         if (smallDay.size === sources.length) await interpretExpressions(session);
+        if (options.compactFromFiles !== undefined) await session.config.set({ 'spark.databricks.delta.autoCompact.minNumFiles': options.compactFromFiles });
         // Three independent set-ups, side by side. The numbered lines of the new bronze files are
         // computed once, into the run's scratch space (a small day's onto the executors), and every
         // view silver reads takes them from there. Published silver is read for the keys it holds.
-        // The tables are partitioned by bronze batch: replacing a run's batches is then a matter of
-        // the Delta log, never a rewrite of the files that hold earlier batches; a table published
-        // silver names exists already (no round trip to make sure).
+        // A table published silver names exists already (no round trip to make sure). New tables
+        // are not partitioned and compact their small files as they accumulate (Delta's auto
+        // compaction): a stream appends a few small files a cycle, and a partition per batch would
+        // leave every later scan of the table (the keys silver holds) opening thousands of files
+        // that nothing could merge. A batch's rows are found by `batch_id` through the files'
+        // statistics; tables made before keep their `batch_id` partitions, and both layouts work.
         const keyed = new Set(sources.filter((table) => silver[table].key).map((table) => `silver_${table}`));
         await allEnded([
           registerBronzeViews(session, config, batches, {
@@ -109,24 +115,29 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
           published ? registerPublishedViews(session, config, 'silver', published, keyed) : Promise.resolve([]),
           sideBySide(
             Object.entries(layerTables('silver')).filter(([table]) => !published?.tables[table]),
-            ([table, columns]) => ensureDeltaTable(session, `${config.lakeRoot}/silver/${table}`, columns, { partitionedBy: 'batch_id', execution }),
+            ([table, columns]) => ensureDeltaTable(session, `${config.lakeRoot}/silver/${table}`, columns, { autoCompact: true, execution }),
           ),
         ]);
 
         // Every batch of this run is a blind append (one Spark job: Delta reads none of the table's
-        // state) onto the table as published silver left it. When its newest commit is not the
-        // version the pointer names (or its creation, before any publication), a run that died
-        // wrote after it: an attempt at these batches, or a late commit of a killed run, whose
+        // state) onto the table as published silver left it. When a commit after the version the
+        // pointer names (or after its creation, before any publication) changed rows, a run that
+        // died wrote after it: an attempt at these batches, or a late commit of a killed run, whose
         // statement was still running on the Connect server when its process died and may land
         // after a rerun published the same batches. Whatever it was, the table is first restored to
         // the published version (RESTORE: a commit that drops every file added since), so nothing
-        // a dead run wrote reaches the version this run publishes.
+        // a dead run wrote reaches the version this run publishes. Commits that changed no row
+        // (`lake maintain`'s compaction and vacuum) are built on, not undone.
         const incremental = !fullRefresh;
-        const asPublished = (table: string, newest: DeltaCommit) =>
-          published?.tables[table] ? newest.version === published.tables[table].version : newest.operation === 'CREATE TABLE';
+        const asPublished = async (table: string, uri: string) => {
+          const newest = await lastCommit(hdfs, uri);
+          const version = published?.tables[table]?.version;
+          if (version === undefined) return newest.operation === 'CREATE TABLE';
+          return newest.version === version || rowsUnchangedSince(hdfs, uri, version);
+        };
         const commit = async (table: string, select: string): Promise<DeltaCommit> => {
           const uri = `${config.lakeRoot}/silver/${table}`;
-          if (incremental && !asPublished(table, await lastCommit(hdfs, uri))) {
+          if (incremental && !(await asPublished(table, uri))) {
             // Before any publication, the version that created the table empty (CREATE TABLE IF NOT EXISTS: 0).
             const version = published?.tables[table]?.version ?? 0;
             await session.sql(`RESTORE TABLE ${deltaTable(uri)} TO VERSION AS OF ${version}`, undefined, execution);

@@ -1,5 +1,5 @@
 // A stand-in NameNode and DataNode for unit tests: the WebHDFS operations the lake's client uses
-// (CREATE, the DataNode's PUT and GET, RENAME with and without OVERWRITE, OPEN, GETFILESTATUS, LISTSTATUS,
+// (CREATE, the DataNode's PUT and GET, RENAME with and without OVERWRITE, OPEN, GETFILESTATUS, LISTSTATUS(_BATCH),
 // MKDIRS, DELETE) over files kept in memory, on a local port, and faults injected by operation
 // and path: refused before it is done, or done and then answered with an error (the answer lost,
 // as when the NameNode applied a rename but the connection broke), or the whole service down.
@@ -124,7 +124,8 @@ export class MemoryWebHdfs {
         if (file) return { status: 200, body: { FileStatus: { pathSuffix: '', type: 'FILE', length: file.content.length, modificationTime: file.modificationTime } } };
         return this.isFolder(path) ? { status: 200, body: { FileStatus: { pathSuffix: '', type: 'DIRECTORY', length: 0, modificationTime: 0 } } } : notFound;
       }
-      case 'GET LISTSTATUS': {
+      case 'GET LISTSTATUS':
+      case 'GET LISTSTATUS_BATCH': {
         if (!this.isFolder(path)) return notFound;
         const names = new Map<string, { type: 'FILE' | 'DIRECTORY'; length: number; modificationTime: number }>();
         for (const [file, { content, modificationTime }] of this.files) {
@@ -132,7 +133,12 @@ export class MemoryWebHdfs {
           const [name, ...deeper] = file.slice(path.length + 1).split('/');
           names.set(name!, deeper.length > 0 ? { type: 'DIRECTORY', length: 0, modificationTime: 0 } : { type: 'FILE', length: content.length, modificationTime });
         }
-        return { status: 200, body: { FileStatuses: { FileStatus: [...names].map(([pathSuffix, status]) => ({ pathSuffix, ...status })) } } };
+        const statuses = [...names].map(([pathSuffix, status]) => ({ pathSuffix, ...status }));
+        if (op === 'LISTSTATUS') return { status: 200, body: { FileStatuses: { FileStatus: statuses } } };
+        // One page holding every entry after `startafter`, in the NameNode's order (by name).
+        const after = params.get('startafter') ?? '';
+        const page = statuses.filter((status) => status.pathSuffix > after).sort((a, b) => (a.pathSuffix < b.pathSuffix ? -1 : 1));
+        return { status: 200, body: { DirectoryListing: { partialListing: { FileStatuses: { FileStatus: page } }, remainingEntries: 0 } } };
       }
       case 'DELETE DELETE': {
         const doomed = [...this.files.keys()].filter((file) => file === path || (params.get('recursive') === 'true' && file.startsWith(`${path}/`)));
