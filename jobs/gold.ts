@@ -12,7 +12,8 @@
 import type { LakeConfig } from '../control/config.js';
 import { LakeError } from '../control/errors.js';
 import { runLayer } from '../control/runs/layer-run.js';
-import type { GoldRun } from '../control/runs/manifest.js';
+import type { GoldRun, RunManifest } from '../control/runs/manifest.js';
+import { rowBatchesOf } from '../control/runs/silver-batches.js';
 import { LayerPointer, publishedTableSql, registerPublishedViews, tableUri, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
 import type { ExecuteOptions, SparkSession } from '@lake/spark-connect';
 import { gold, goldTables, type GoldTable } from './catalog.js';
@@ -81,10 +82,11 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
       const stale = goldTables.filter((table) => fullRefresh || !sameInputs(previous?.tables[table]?.inputs, inputs(table)));
       log(`gold: computing ${stale.join(', ') || 'nothing (no metric reads a changed silver table)'}`);
 
-      // The bronze batches a silver run cleaned, from its manifest (a sealed one too).
+      // The `batch_id` values of the rows a silver run wrote, from the run manifests.
+      let manifests: Map<string, RunManifest> | undefined;
       const batchesOfRun = async (id: string) => {
-        const cleaned = await run.runs.read(id);
-        return cleaned?.layer === 'silver' ? cleaned.madeFrom : undefined;
+        manifests ??= new Map((await run.runs.list()).map((entry) => [entry.runId, entry]));
+        return rowBatchesOf(manifests, id);
       };
 
       /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LakeError } from '../errors.js';
 import type { BronzeRun, RunManifest, SilverRun } from './manifest.js';
-import { heldBatches, silverBatchesOf } from './silver-batches.js';
+import { heldBatches, rowBatchesOf, silverBatchesOf } from './silver-batches.js';
 
 const at = '2026-12-01T00:00:00Z';
 const bronze = (runId: string): BronzeRun => ({ runId, layer: 'bronze', outcome: 'succeeded', startedAt: at, endedAt: at });
@@ -140,5 +140,29 @@ describe('the bronze batches the silver pointer names', () => {
   it('are the list of a pointer written before, and none before the first publication', () => {
     expect(heldBatches(runs, pointer('s4', ['b1', 'b2', 'b3', 'bx']))).toEqual(['b1', 'b2', 'b3', 'bx']);
     expect(heldBatches(runs, undefined)).toEqual([]);
+  });
+});
+
+describe('the batch_id values of the rows a silver run wrote', () => {
+  const landed = { landed: [{ path: 'ventes.csv', landedAt: 'bronze/transactions/batch_id=f1/ventes.csv', bytes: 10, lines: 2, blankLines: 0 }] };
+  const manifests = new Map<string, RunManifest>(
+    [
+      // A job:bronze of files and events: both kinds of rows carry its id.
+      { ...bronze('f1'), files: { transactions: landed }, kafka: { records: 5 } },
+      // Streamed events: the rows carry the micro-batches' values, never the run's id.
+      { ...bronze('st1'), kafka: { records: 9, batches: ['e1', 'e2'] } },
+      silver('s1', 'succeeded', ['f1', 'st1']),
+      silver('s2', 'succeeded', ['gone']),
+    ].map((run) => [run.runId, run as RunManifest]),
+  );
+
+  it("gives each batch's run id where files or batch-landed events carry it, and the stream's micro-batches", () => {
+    expect(rowBatchesOf(manifests, 's1')).toEqual(['f1', 'e1', 'e2']);
+  });
+
+  it('gives nothing for a run, or a batch it names, that the record does not hold', () => {
+    expect(rowBatchesOf(manifests, 'missing')).toBeUndefined();
+    expect(rowBatchesOf(manifests, 's2')).toBeUndefined();
+    expect(rowBatchesOf(manifests, 'f1')).toBeUndefined();
   });
 });

@@ -16,7 +16,7 @@
 // Lakes written before manifests had `builtOn` recorded, in each silver run's `published.madeFrom`,
 // everything the version holds: the walk stops at the first such run.
 import { LakeError } from '../errors.js';
-import type { RunManifest, SilverRun } from './manifest.js';
+import { adEventBatches, type RunManifest, type SilverRun } from './manifest.js';
 import type { PublishedLayer } from './published.js';
 
 /**
@@ -58,4 +58,23 @@ export function silverBatchesOf(runs: readonly RunManifest[] | ReadonlyMap<strin
 export function heldBatches(runs: readonly RunManifest[] | ReadonlyMap<string, RunManifest>, published: PublishedLayer | undefined): string[] {
   if (!published) return [];
   return published.madeFrom ?? silverBatchesOf(runs, published.runId);
+}
+
+/**
+ * The `batch_id` values of the rows silver run `runId` wrote: each bronze batch it classified is
+ * its run id in the file sources' rows, and in the ad events' rows too unless the stream landed
+ * them, one value a micro-batch (adEventBatches). Undefined when the run, or a batch it names, is
+ * not in `runs`.
+ */
+export function rowBatchesOf(runs: ReadonlyMap<string, RunManifest>, runId: string): string[] | undefined {
+  const cleaned = runs.get(runId);
+  if (cleaned?.layer !== 'silver' || !cleaned.madeFrom) return undefined;
+  const values = new Set<string>();
+  for (const batch of cleaned.madeFrom) {
+    const bronze = runs.get(batch);
+    if (bronze?.layer !== 'bronze') return undefined;
+    if (Object.values(bronze.files ?? {}).some((source) => source.landed.length > 0)) values.add(batch);
+    for (const value of adEventBatches(bronze)) values.add(value);
+  }
+  return [...values];
 }
