@@ -113,6 +113,10 @@ export async function startApiCluster(lake: LakeConfig, config: ApiConfig, log: 
       workers.add(worker);
       let listening = false;
       giveHashTurns(worker, hashTurns);
+      // A worker killed outright still looks connected until the primary hears of its exit: a
+      // message sent meanwhile (a gold check, a turn to hash) fails with an 'error' event on the
+      // worker, which would end the primary if nobody listened. Its exit replaces it.
+      worker.on('error', (error: Error) => log(`worker ${worker.process.pid}: ${error.message}`));
       worker.on('message', (message: FromWorker | undefined) => {
         // A message sent before the worker's module has loaded would be lost: it asks when ready.
         if (message?.lake === 'ready') {

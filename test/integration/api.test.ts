@@ -203,6 +203,8 @@ describe('the API on gold made by the pipeline', () => {
     let primary: ChildProcess;
     let url: string;
     let token: string;
+    /** What the primary wrote to stderr: shown when a request finds it gone. */
+    let log = '';
 
     /** The primary's worker processes, from /proc (its children running api/worker). */
     const workerPids = async () => {
@@ -225,7 +227,10 @@ describe('the API on gold made by the pipeline', () => {
           res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
           res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
         });
-        req.on('error', reject);
+        req.on('error', (error) => {
+          const ended = primary.exitCode ?? primary.signalCode;
+          reject(ended === null ? error : new Error(`${error.message}: lake api ended (${ended}); it wrote:\n${log}`));
+        });
         req.setTimeout(10_000, () => req.destroy(new Error(`no answer to ${endpoint} in 10 s`)));
         req.end(payload);
       });
@@ -240,7 +245,6 @@ describe('the API on gold made by the pipeline', () => {
         env: { ...process.env, LAKE_ROOT: lake.config.lakeRoot, LAKE_USERS_DB: usersDb, API_WORKERS: '2', API_GOLD_POLL_MS: '300', API_LOGIN_HASHES: '1', API_LOGIN_QUEUE: '1' },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
-      let log = '';
       url = await new Promise<string>((resolve, reject) => {
         primary.stderr!.on('data', (chunk: Buffer) => {
           log += chunk.toString('utf8');
