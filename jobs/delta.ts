@@ -96,7 +96,7 @@ export async function lastCommit(hdfs: WebHdfs, uri: string): Promise<DeltaCommi
   const versions = await commitVersions(hdfs, uri, await lastCheckpoint(hdfs, uri));
   const version = versions.at(-1) ?? (await commitVersions(hdfs, uri)).at(-1);
   if (version === undefined) throw new Error(`the Delta table ${uri} has no commit`);
-  return commitOf(version, await commitFile(hdfs, uri, version));
+  return commitAt(hdfs, uri, version);
 }
 
 /**
