@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryWebHdfs } from '../control/hdfs/testing/memory-webhdfs.js';
 import { WebHdfs } from '../control/hdfs/webhdfs.js';
-import { appendedBatches, changesRows, commitOf, filesOfChecksum, rowsUnchangedSince, tableSizeBytes } from './delta.js';
+import { appendedBatches, changesRows, commitOf, filesOfChecksum, lastRowsCommit, tableSizeBytes } from './delta.js';
 
 // The first lines of a commit file as Delta 4.4 wrote it for a REPLACE WHERE of silver (the
 // `add` action cut short): one JSON action a line, the commitInfo first.
@@ -107,13 +107,23 @@ describe('the batches a table appended between two versions, from its log', () =
     expect(await appendedBatches(hdfs, uri, 7, 8, noRun)).toBeUndefined();
   });
 
-  it('tells whether the rows changed after a version: compactions and vacuums leave them as they were', async () => {
-    expect(await rowsUnchangedSince(hdfs, uri, 8)).toBe(false);
-    expect(await rowsUnchangedSince(hdfs, uri, 12)).toBe(true);
+  it('finds the newest commit that changed rows, passing over compactions and vacuums', async () => {
+    expect(await lastRowsCommit(hdfs, uri)).toEqual({ commit: { version: 12, operation: 'WRITE', rowsWritten: 0, runId: 'r3' }, newest: 12 });
     commit(13, compaction('r3'));
     commit(14, vacuum);
-    expect(await rowsUnchangedSince(hdfs, uri, 12)).toBe(true);
-    expect(await rowsUnchangedSince(hdfs, uri, 11)).toBe(false);
+    expect(await lastRowsCommit(hdfs, uri)).toEqual({ commit: { version: 12, operation: 'WRITE', rowsWritten: 0, runId: 'r3' }, newest: 14 });
+  });
+
+  it('ends the walk back at the first commit of the log, whatever it did', async () => {
+    const bare = 'hdfs://127.0.0.1:8020/lake/silver/bare';
+    const at = (version: number, actions: object[]) =>
+      stub.files.set(`/lake/silver/bare/_delta_log/${String(version).padStart(20, '0')}.json`, {
+        content: Buffer.from(actions.map((action) => JSON.stringify(action)).join('\n') + '\n'),
+        modificationTime: 0,
+      });
+    at(0, [{ commitInfo: { operation: 'CREATE TABLE' } }]);
+    at(1, vacuum);
+    expect((await lastRowsCommit(hdfs, bare)).commit).toMatchObject({ version: 0, operation: 'CREATE TABLE' });
   });
 });
 

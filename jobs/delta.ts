@@ -30,13 +30,13 @@ export interface DeltaCommit {
 
 /**
  * Runs a write statement (INSERT, INSERT OVERWRITE, REPLACE WHERE: a Delta `WRITE`) of run `runId`
- * on a table and tells what it committed: the newest commit is the statement's when it is a WRITE
- * carrying the run's id (every commit of a run's session carries it, see control/runs/layer-run.ts,
- * and a run writes each table once). On a table with auto compaction the statement may commit a
- * compaction of the table's small files right after its write (an OPTIMIZE with the run's id that
- * changes no row): the version is then the compaction's, the rows the write's. Delta makes no
- * commit for a write that changes nothing (an empty insert with nothing to replace): the table's
- * version then stays, and the write wrote no row.
+ * on a table and tells what it committed: the newest commit that changed rows is the statement's
+ * when it is a WRITE carrying the run's id (every commit of a run's session carries it, see
+ * control/runs/layer-run.ts, and a run writes each table once). On a table with auto compaction
+ * the statement may commit a compaction of the table's small files right after its write (an
+ * OPTIMIZE that changes no row): the version is then the compaction's, the rows the write's. Delta
+ * makes no commit for a write that changes nothing (an empty insert with nothing to replace): the
+ * table's version then stays, and the write wrote no row.
  */
 export async function commitWrite(
   session: SparkSession,
@@ -47,9 +47,9 @@ export async function commitWrite(
   execution: ExecuteOptions = {},
 ): Promise<DeltaCommit> {
   await session.sql(statement, undefined, execution);
-  const newest = await lastCommit(hdfs, uri);
-  const write = newest.operation === 'OPTIMIZE' && newest.runId === runId && newest.version > 0 ? await commitAt(hdfs, uri, newest.version - 1) : newest;
-  return write.operation === 'WRITE' && write.runId === runId ? { ...write, version: newest.version } : { ...newest, rowsWritten: 0 };
+  const { commit, newest } = await lastRowsCommit(hdfs, uri);
+  const wrote = commit.operation === 'WRITE' && commit.runId === runId;
+  return { version: newest, operation: commit.operation, rowsWritten: wrote ? commit.rowsWritten : 0 };
 }
 
 /** The commit of a table at a version, from its commit file. */
@@ -58,19 +58,21 @@ async function commitAt(hdfs: WebHdfs, uri: string, version: number): Promise<De
 }
 
 /**
- * Whether the commits after `version` up to the newest left the table's rows as they were at
- * `version`: each only compacted files or vacuumed (every file it added or removed says
- * `dataChange: false`, and it changed neither schema nor protocol), as `lake maintain` and Delta's
- * auto compaction do. A table with no commit after `version` is trivially as it was.
+ * The newest commit of a table that changed its rows, and the table's newest version. The commits
+ * after it only compacted files or vacuumed (`lake maintain`, Delta's auto compaction): every file
+ * they added or removed says `dataChange: false`, and they changed neither schema nor protocol, so
+ * the table holds the rows that commit left. The walk back ends at the table's creation at the
+ * latest (a commit with the table's metadata).
  */
-export async function rowsUnchangedSince(hdfs: WebHdfs, uri: string, version: number): Promise<boolean> {
-  for (const later of await commitVersions(hdfs, uri, version + 1)) {
-    if (changesRows(actionsOf(await commitFile(hdfs, uri, later)))) return false;
+export async function lastRowsCommit(hdfs: WebHdfs, uri: string): Promise<{ commit: DeltaCommit & { runId: string | null }; newest: number }> {
+  const newest = await newestVersion(hdfs, uri);
+  for (let version = newest; ; version -= 1) {
+    const text = await commitFile(hdfs, uri, version);
+    if (version === 0 || changesRows(actionsOf(text))) return { commit: commitOf(version, text), newest };
   }
-  return true;
 }
 
-/** Whether a commit's actions may change the table's rows (see rowsUnchangedSince). */
+/** Whether a commit's actions may change the table's rows (see lastRowsCommit). */
 export function changesRows(actions: readonly DeltaAction[]): boolean {
   return actions.some((action) => {
     const file = action.add ?? action.remove;
@@ -93,10 +95,15 @@ function actionsOf(commitFile: string): DeltaAction[] {
  * DESCRIBE HISTORY is a round trip of 0.3–2 s on a busy cluster, this a few milliseconds.
  */
 export async function lastCommit(hdfs: WebHdfs, uri: string): Promise<DeltaCommit & { runId: string | null }> {
+  return commitAt(hdfs, uri, await newestVersion(hdfs, uri));
+}
+
+/** The version of a table's newest commit, listing its log from the latest checkpoint on. */
+async function newestVersion(hdfs: WebHdfs, uri: string): Promise<number> {
   const versions = await commitVersions(hdfs, uri, await lastCheckpoint(hdfs, uri));
   const version = versions.at(-1) ?? (await commitVersions(hdfs, uri)).at(-1);
   if (version === undefined) throw new Error(`the Delta table ${uri} has no commit`);
-  return commitAt(hdfs, uri, version);
+  return version;
 }
 
 /**
@@ -174,7 +181,7 @@ export interface Appended {
 /**
  * The bronze batches whose rows the commits after `since` up to `until` appended to a table, when
  * every one of them is a plain append (a `WRITE` in mode `Append`) or changes no row (a compaction,
- * a vacuum: see rowsUnchangedSince): then the table at `until` holds the rows it held at `since`
+ * a vacuum: see lastRowsCommit): then the table at `until` holds the rows it held at `since`
  * plus exactly the rows of those batches (each appended batch is new: a batch written again goes
  * through a RESTORE first, see jobs/silver.ts). An append's batches are its `batch_id` partitions
  * in a table partitioned by batch (the layout before auto compaction), else the batches of the run

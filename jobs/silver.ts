@@ -17,7 +17,7 @@ import { heldBatches } from '../control/runs/silver-batches.js';
 import { SparkError, type ExecuteOptions, type SparkSession } from '@lake/spark-connect';
 import { layerTables, silver, silverColumns, silverTables, type SilverTable } from './catalog.js';
 import { allEnded, sideBySide } from '../control/side-by-side.js';
-import { commitWrite, lastCommit, deltaTable, ensureDeltaTable, rowsUnchangedSince, type DeltaCommit } from './delta.js';
+import { commitWrite, lastCommit, lastRowsCommit, deltaTable, ensureDeltaTable, type DeltaCommit } from './delta.js';
 import { landedRecords } from './silver/landed-records.js';
 import { isSmallDay, registerBronzeViews } from './silver/bronze-views.js';
 import { classify } from './silver/classify.js';
@@ -130,10 +130,9 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
         // (`lake maintain`'s compaction and vacuum) are built on, not undone.
         const incremental = !fullRefresh;
         const asPublished = async (table: string, uri: string) => {
-          const newest = await lastCommit(hdfs, uri);
+          const { commit } = await lastRowsCommit(hdfs, uri);
           const version = published?.tables[table]?.version;
-          if (version === undefined) return newest.operation === 'CREATE TABLE';
-          return newest.version === version || rowsUnchangedSince(hdfs, uri, version);
+          return version === undefined ? commit.operation === 'CREATE TABLE' : commit.version <= version;
         };
         const commit = async (table: string, select: string): Promise<DeltaCommit> => {
           const uri = `${config.lakeRoot}/silver/${table}`;

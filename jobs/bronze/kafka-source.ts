@@ -8,7 +8,7 @@ import type { WebHdfs } from '../../control/hdfs/webhdfs.js';
 import { adEventBatches, type BronzeRun, type KafkaManifest } from '../../control/runs/manifest.js';
 import { BATCH_PREFIX } from './batches.js';
 import { col, lit, type DataFrame, type ExecuteOptions, type SparkSession } from '@lake/spark-connect';
-import { commitWrite, deltaTable, lastCommit, sqlString } from '../delta.js';
+import { commitWrite, deltaTable, lastRowsCommit, sqlString } from '../delta.js';
 
 export interface OffsetPlan {
   topic: string;
@@ -133,15 +133,16 @@ export async function landKafka(
 ): Promise<KafkaManifest> {
   const table = adEventsTable(config);
   await ensureAdEventsTable(session, config, execution);
-  // Rows of uncommitted batches can only be there when the newest commit is not a committed
-  // run's (or the table's creation): every run that found them removed them before it wrote. A
-  // streamed micro-batch's commit carries no run id; its version is in the run that recorded it.
-  // Otherwise the batch is a blind append, one Spark job; the removal and the replacing write
-  // each rebuild the table's state first.
-  const newest = await lastCommit(hdfs, table);
+  // Rows of uncommitted batches can only be there when the newest commit that changed rows is not
+  // a committed run's (or the table's creation): every run that found them removed them before it
+  // wrote, and `lake maintain`'s compactions after it change no row. A streamed micro-batch's
+  // commit carries no run id; its version is in the run that recorded it. Otherwise the batch is a
+  // blind append, one Spark job; the removal and the replacing write each rebuild the table's
+  // state first.
+  const { commit: last } = await lastRowsCommit(hdfs, table);
   const clean =
-    newest.operation === 'CREATE TABLE' ||
-    committedRuns.some((run) => run.runId === newest.runId || run.kafka?.deltaVersion === newest.version);
+    last.operation === 'CREATE TABLE' ||
+    committedRuns.some((run) => run.runId === last.runId || run.kafka?.deltaVersion === last.version);
   if (!clean) {
     const keep = [...committedRuns.flatMap(adEventBatches), runId].map(sqlString).join(', ');
     await session.sql(`DELETE FROM ${deltaTable(table)} WHERE batch_id NOT IN (${keep})`, undefined, execution);

@@ -323,5 +323,17 @@ describe('lake history, lake sql --as-of and lake maintain over two days of runs
         expect((error as LakeError).message).toMatch(new RegExp(`^version ${version} of gold_total_sales_per_product \\(published by run ${one.gold.runId}\\) was removed by \`lake maintain\``));
       });
     }, maintainTimeout);
+
+    it("lands the next day's events after maintain as a blind append: its compaction and vacuum are no dead run's rows to remove", async () => {
+      const events = await produceAdEvents(lake.config, { count: 100, partitions: 3, dirtyRate: 0, seed: 9 });
+      const bronze = await runBronze(lake.config);
+      expect(bronze.outcome).toBe('succeeded');
+      expect(bronze.kafka?.records).toBe(events.acknowledged);
+      // Straight from Delta's history: a removal of uncommitted batches would be a DELETE and a REPLACE WHERE, neither a blind append.
+      const uri = `${lake.config.lakeRoot}/bronze/ad_events`;
+      const history = await (await session.sql(`DESCRIBE HISTORY delta.\`${uri}\` LIMIT 2`)).collect();
+      expect(history[0]).toMatchObject({ operation: 'WRITE', isBlindAppend: true, userMetadata: bronze.runId });
+      expect(history[1]).toMatchObject({ operation: 'VACUUM END' });
+    }, maintainTimeout);
   });
 });
