@@ -25,7 +25,7 @@ import { LayerPointer } from '../control/runs/published.js';
 import { heldBatches } from '../control/runs/silver-batches.js';
 import { newRunId } from '../control/runs/run-id.js';
 import { SparkSession, SparkUnreachableError, col, expr, fn, type StreamingQuery, type StreamingQueryProgress } from '@lake/spark-connect';
-import { adEventsTable, ensureAdEventsTable, planOffsets } from './bronze/kafka-source.js';
+import { adEventsTable, ensureAdEventsTable, kafkaReadOptions, planOffsets } from './bronze/kafka-source.js';
 import { runGold } from './gold.js';
 import { runSilver } from './silver.js';
 import { LandingCheckpoint, type PartitionOffsets } from './stream/checkpoint.js';
@@ -207,7 +207,7 @@ async function landingQuery(session: SparkSession, config: LakeConfig, start: Pa
   );
   return session.readStream
     .format('kafka')
-    .option('kafka.bootstrap.servers', config.sparkKafkaBrokers.join(','))
+    .options(kafkaReadOptions(config))
     .option('subscribe', config.kafkaTopic)
     .option('startingOffsets', JSON.stringify({ [config.kafkaTopic]: start }))
     // An offset that expired before it was landed stops the query with Spark's message: the lake

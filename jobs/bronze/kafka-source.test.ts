@@ -10,7 +10,7 @@ const config = loadConfig({ KAFKA_BROKERS: 'localhost:9094', LAKE_SPARK_KAFKA_BR
 const plan: OffsetPlan = { topic: 'ad-events', ranges: { 0: { from: 10, until: 25 }, 1: { from: 0, until: 0 }, 2: { from: 7, until: 9 } }, lost: {} };
 
 describe('the Kafka batch of bronze', () => {
-  it('reads between pinned offsets naming every partition, from the brokers as Spark sees them', () => {
+  it('reads between pinned offsets naming every partition, from the brokers as Spark sees them, without waiting at the log\'s end', () => {
     const relation = kafkaBatch(session, config, plan, '20261128T070000Z-abcdef').relation;
     expect(relation.relType.case).toBe('project');
     const project = relation.relType.value as { input: { relType: { case: string; value: { readType: { value: { format: string; options: Record<string, string> } } } } } };
@@ -18,6 +18,7 @@ describe('the Kafka batch of bronze', () => {
     expect(read.format).toBe('kafka');
     expect(read.options).toEqual({
       'kafka.bootstrap.servers': 'kafka:9092',
+      'kafka.fetch.max.wait.ms': '10',
       subscribe: 'ad-events',
       startingOffsets: JSON.stringify({ 'ad-events': { 0: 10, 1: 0, 2: 7 } }),
       endingOffsets: JSON.stringify({ 'ad-events': { 0: 25, 1: 0, 2: 9 } }),

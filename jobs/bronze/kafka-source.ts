@@ -61,13 +61,25 @@ export function hasNewRecords(plan: OffsetPlan): boolean {
   return Object.values(plan.ranges).some(({ from, until }) => until > from);
 }
 
+/**
+ * The options of every Spark read of the topic (job:bronze's batch, the stream's landing). A fetch
+ * that finds no record past the log's end waits at the broker for up to `fetch.max.wait.ms` (500 ms
+ * by default) before it answers, and a landing reads up to the log's end: each of Spark's tasks
+ * then idled about half a second (a task of 1 000 events: 0.68 s, 80 ms of it on the CPU), and a
+ * read of 3 000 events in 3 partitions took 1.1–1.2 s on two cores. With a 10 ms wait it takes
+ * 0.13–0.2 s (docs/benchmarks.md, "The Kafka fetch's wait").
+ */
+export function kafkaReadOptions(config: Pick<LakeConfig, 'sparkKafkaBrokers'>): Record<string, string> {
+  return { 'kafka.bootstrap.servers': config.sparkKafkaBrokers.join(','), 'kafka.fetch.max.wait.ms': '10' };
+}
+
 /** The records of the planned range, as bronze keeps them, tagged with the batch id. */
 export function kafkaBatch(session: SparkSession, config: LakeConfig, plan: OffsetPlan, runId: string): DataFrame {
   const offsets = (pick: 'from' | 'until') =>
     JSON.stringify({ [plan.topic]: Object.fromEntries(Object.entries(plan.ranges).map(([p, range]) => [p, range[pick]])) });
   return session.read
     .format('kafka')
-    .option('kafka.bootstrap.servers', config.sparkKafkaBrokers.join(','))
+    .options(kafkaReadOptions(config))
     .option('subscribe', plan.topic)
     .option('startingOffsets', offsets('from'))
     .option('endingOffsets', offsets('until'))
