@@ -64,10 +64,12 @@ export function hasNewRecords(plan: OffsetPlan): boolean {
 /**
  * The options of every Spark read of the topic (job:bronze's batch, the stream's landing). A fetch
  * that finds no record past the log's end waits at the broker for up to `fetch.max.wait.ms` (500 ms
- * by default) before it answers, and a landing reads up to the log's end: each of Spark's tasks
- * then idled about half a second (a task of 1 000 events: 0.68 s, 80 ms of it on the CPU), and a
- * read of 3 000 events in 3 partitions took 1.1–1.2 s on two cores. With a 10 ms wait it takes
- * 0.13–0.2 s (docs/benchmarks.md, "The Kafka fetch's wait").
+ * by default) before it answers. A read that ends at the log's end (the topic quiet meanwhile: a
+ * `job:bronze` after the producer stopped, a stream between bursts) made each of Spark's tasks
+ * idle about half a second: a task of 1 000 events ran 0.68 s for 80 ms of CPU, and a read of
+ * 3 000 events in 3 partitions took 1.1–1.2 s on two cores. With a 10 ms wait it takes 0.13–0.2 s
+ * (docs/benchmarks.md, "The Kafka fetch's wait"). Under a steady flow the log grows past the read's
+ * end and no fetch waits.
  */
 export function kafkaReadOptions(config: Pick<LakeConfig, 'sparkKafkaBrokers'>): Record<string, string> {
   return { 'kafka.bootstrap.servers': config.sparkKafkaBrokers.join(','), 'kafka.fetch.max.wait.ms': '10' };
