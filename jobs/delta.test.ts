@@ -88,7 +88,7 @@ describe('the batches a table appended between two versions, from its log', () =
   it('lists the partitions of plain appends, and the bytes of the files they added', async () => {
     expect(await appendedBatches(hdfs, uri, 2, 4, noRun)).toEqual({ batches: ['b1', 'b2', 'b3'], bytes: 1001 + 1002 + 1003 });
     expect(await appendedBatches(hdfs, uri, 5, 6, noRun)).toEqual({ batches: ['b4'], bytes: 1004 });
-    expect(await appendedBatches(hdfs, uri, 6, 6, noRun)).toEqual({ batches: [], bytes: 0 });
+    expect(await appendedBatches(hdfs, uri, 6, 6, noRun)).toEqual({ batches: [], bytes: 0, files: [] });
   });
 
   it('gives nothing when a commit did more than append (a restore, an overwrite) or is gone', async () => {
@@ -100,6 +100,13 @@ describe('the batches a table appended between two versions, from its log', () =
   it("takes an unpartitioned append's batches from the run that committed it, and passes over compactions and vacuums", async () => {
     expect(await appendedBatches(hdfs, uri, 7, 11, batchesOfRun)).toEqual({ batches: ['b6', 'b7', 'b8'], bytes: 300 + 40 });
     expect(await appendedBatches(hdfs, uri, 8, 10, batchesOfRun)).toEqual({ batches: [], bytes: 0 });
+  });
+
+  it("names the files of unpartitioned appends, to be read as plain Parquet, unless a compaction between moved rows", async () => {
+    expect(await appendedBatches(hdfs, uri, 10, 11, batchesOfRun)).toEqual({ batches: ['b8'], bytes: 40, files: [`${uri}/part-r2.parquet`] });
+    expect((await appendedBatches(hdfs, uri, 7, 11, batchesOfRun))?.files).toBeUndefined();
+    // Files in partitions hold no batch_id column: a plain read would lose it.
+    expect((await appendedBatches(hdfs, uri, 2, 4, noRun))?.files).toBeUndefined();
   });
 
   it('gives nothing for an unpartitioned append whose run is unknown', async () => {

@@ -176,6 +176,12 @@ export function commitOf(version: number, commitFile: string): DeltaCommit & { r
 export interface Appended {
   batches: string[];
   bytes: number;
+  /**
+   * The files the appends wrote, which hold exactly the rows of `batches`, as paths to read as plain
+   * Parquet (see plainFile); undefined when a commit between removed files (a compaction moved rows
+   * into files that hold other rows too) or a file is not plain.
+   */
+  files?: string[];
 }
 
 /**
@@ -198,9 +204,11 @@ export async function appendedBatches(
 ): Promise<Appended | undefined> {
   const batches = new Set<string>();
   let bytes = 0;
+  let files: string[] | undefined = [];
   for (let version = since + 1; version <= until; version++) {
     const actions = await commitFile(hdfs, uri, version).then(actionsOf, () => undefined);
     if (!actions) return undefined;
+    if (actions.some((action) => action.remove)) files = undefined;
     if (!changesRows(actions)) continue;
     const info = actions.find((action) => action.commitInfo)?.commitInfo;
     if (info?.operation !== 'WRITE' || info.operationParameters?.mode !== 'Append' || actions.some((action) => action.remove)) return undefined;
@@ -213,14 +221,16 @@ export async function appendedBatches(
       for (const batch of ofRun) batches.add(batch);
     }
     bytes += added.reduce((sum, file) => sum + (file.size ?? 0), 0);
+    const paths = added.map((file) => plainFile(uri, file));
+    files = files && paths.every((path): path is string => path !== undefined) ? [...files, ...paths] : undefined;
   }
-  return { batches: [...batches], bytes };
+  return { batches: [...batches], bytes, ...(files && { files }) };
 }
 
 /** The actions of a commit file that the lake reads. */
 interface DeltaAction {
   commitInfo?: { operation?: string; operationParameters?: Record<string, string>; userMetadata?: string };
-  add?: { partitionValues?: Record<string, string>; size?: number; dataChange?: boolean };
+  add?: DeltaFile & { size?: number; dataChange?: boolean };
   remove?: { dataChange?: boolean };
   metaData?: unknown;
   protocol?: unknown;
@@ -270,12 +280,29 @@ export async function snapshotFiles(hdfs: WebHdfs, uri: string, version: number)
 export function filesOfChecksum(uri: string, { numFiles, allFiles }: Checksum): string[] | undefined {
   if (!Array.isArray(allFiles) || allFiles.length !== numFiles) return undefined;
   const paths: string[] = [];
-  for (const file of allFiles as { path?: unknown; deletionVector?: unknown; partitionValues?: object }[]) {
-    const plain = typeof file.path === 'string' && /^[\w.-]+$/.test(file.path) && !file.deletionVector && Object.keys(file.partitionValues ?? {}).length === 0;
-    if (!plain) return undefined;
-    paths.push(`${uri}/${file.path as string}`);
+  for (const file of allFiles as DeltaFile[]) {
+    const path = plainFile(uri, file);
+    if (!path) return undefined;
+    paths.push(path);
   }
   return paths;
+}
+
+/** A data file as a table's log names it (an `add` action, an entry of a checksum's `allFiles`). */
+interface DeltaFile {
+  path?: unknown;
+  deletionVector?: unknown;
+  partitionValues?: Record<string, string>;
+}
+
+/**
+ * The path of a data file that a plain Parquet read gets right, under the table `uri`: a file name
+ * in the table's folder, without deletion vector or partition values (which live in the log, not
+ * in the file). Undefined for any other.
+ */
+function plainFile(uri: string, file: DeltaFile): string | undefined {
+  const plain = typeof file.path === 'string' && /^[\w.-]+$/.test(file.path) && !file.deletionVector && Object.keys(file.partitionValues ?? {}).length === 0;
+  return plain ? `${uri}/${file.path as string}` : undefined;
 }
 
 /** A SQL string literal. */

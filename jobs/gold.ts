@@ -16,11 +16,11 @@ import type { GoldRun, RunManifest } from '../control/runs/manifest.js';
 import { rowBatchesOf } from '../control/runs/silver-batches.js';
 import { LayerPointer, publishedTableSql, registerPublishedViews, tableUri, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
 import type { ExecuteOptions, SparkSession } from '@lake/spark-connect';
-import { gold, goldTables, type GoldTable } from './catalog.js';
+import { columnsDdl, gold, goldTables, layerTables, type Columns, type GoldTable } from './catalog.js';
 import { lakeViewsNamedIn } from './lake-views.js';
 import { sideBySide } from '../control/side-by-side.js';
 import { layerSql, mergeSql } from './sql-files.js';
-import { appendedBatches, commitWrite, deltaTable, ensureDeltaTable, sqlString, tableSizeBytes, type Appended } from './delta.js';
+import { appendedBatches, commitWrite, deltaTable, ensureDeltaTable, snapshotFiles, sqlString, tableSizeBytes, type Appended } from './delta.js';
 import { interpretExpressions } from './interpreted.js';
 
 export { goldTables, type GoldTable } from './catalog.js';
@@ -120,6 +120,18 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
         return [...sizes, ...merged].reduce<number>((sum, bytes) => sum + (bytes ?? Infinity), 0);
       };
 
+      /** The CTEs of a merge: the metric as gold published it, and each silver input's added rows. */
+      const mergeCtes = async (session: SparkSession, table: GoldTable, added: Record<string, Appended>): Promise<string[]> => {
+        const published = previous!.tables[table]!;
+        const metric = parquetOr(session, `merged_gold_${table}`, await snapshotFiles(hdfs, tableUri(config, published), published.version), gold[table].columns, publishedTableSql(config, previous!, table));
+        const inputs = Object.entries(added).map(async ([input, { batches, files }]) => {
+          const owned = batches.length > 0 ? `batch_id IN (${batches.map(sqlString).join(', ')})` : 'false';
+          const rows = await parquetOr(session, `merged_${table}_silver_${input}_added`, files, layerTables('silver')[input]!, publishedTableSql(config, silver, input));
+          return `silver_${input}_added AS (SELECT * FROM ${rows} WHERE ${owned})`;
+        });
+        return Promise.all([metric.then((rows) => `gold_${table} AS (SELECT * FROM ${rows})`), ...inputs]);
+      };
+
       const compute = async (session: SparkSession) => {
         // Only the silver tables the recomputed metrics read.
         const recomputed = stale.filter((table) => !merges.get(table));
@@ -133,13 +145,7 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
           // A table that published gold names exists already (no round trip to make sure).
           if (!previous?.tables[table]) await ensureDeltaTable(session, uri, gold[table].columns, { execution });
           // A merge names the published metric and the added silver rows as the CTEs its query reads.
-          const mergeInputs = merge && [
-            `gold_${table} AS (SELECT * FROM ${publishedTableSql(config, previous!, table)})`,
-            ...Object.entries(merge.added).map(([input, { batches }]) => {
-              const owned = batches.length > 0 ? `batch_id IN (${batches.map(sqlString).join(', ')})` : 'false';
-              return `silver_${input}_added AS (SELECT * FROM ${publishedTableSql(config, silver, input)} WHERE ${owned})`;
-            }),
-          ];
+          const mergeInputs = merge && (await mergeCtes(session, table, merge.added));
           // Gold tables are small: coalescing the sorted result into one file keeps the key order.
           const statement = `INSERT OVERWRITE ${deltaTable(uri)}\n${mergeInputs ? `WITH ${mergeInputs.join(',\n')}\n` : ''}SELECT /*+ COALESCE(1) */ * FROM (\n${merge?.query ?? queries[table]}\n) AS metric`;
           return [table, await commitWrite(session, hdfs, uri, statement, runId, execution)] as const;
@@ -164,4 +170,17 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
       return 'succeeded';
     },
   });
+}
+
+/**
+ * What a merge reads of a published table: its files as plain Parquet with the catalog's columns,
+ * registered as the temporary view `view`, when the table's log names them (the added files of
+ * silver's appends, a gold table's files in its checksum), else the table through Delta. Each
+ * Delta read of a new version first rebuilds the table's state from its log and filters its file
+ * list, a few Spark jobs whatever the table holds: most of a small merge.
+ */
+async function parquetOr(session: SparkSession, view: string, files: string[] | undefined, columns: Columns, delta: string): Promise<string> {
+  if (!files || files.length === 0) return delta;
+  await session.read.format('parquet').schema(columnsDdl(columns)).load(...files).createOrReplaceTempView(view);
+  return view;
 }
