@@ -10,7 +10,7 @@ import { produceAdEvents } from '../control/kafka/produce-ad-events.js';
 import { runBronze } from '../jobs/bronze.js';
 import { runGold } from '../jobs/gold.js';
 import { runSilver } from '../jobs/silver.js';
-import { streamKeepBytes } from '../jobs/stream.js';
+import { streamCompactFromFiles, streamKeepBytes } from '../jobs/stream.js';
 import { createBenchLake } from './bench-lake.js';
 import { recordSparkCalls } from './spark-plan.js';
 
@@ -30,7 +30,7 @@ async function newestJob(): Promise<number> {
 
 const layers: [string, (config: LakeConfig) => Promise<unknown>][] = [
   ['bronze', (config) => runBronze(config)],
-  ['silver', (config) => runSilver(config, { materializeFromBytes: streamKeepBytes })],
+  ['silver', (config) => runSilver(config, { materializeFromBytes: streamKeepBytes, compactFromFiles: streamCompactFromFiles })],
   ['gold', (config) => runGold(config)],
 ];
 

@@ -45,7 +45,14 @@ export interface SilverOptions {
   fullRefresh?: boolean;
   /** Below this many bytes of new records a source's lines and verdicts are kept on the executors, not in scratch Parquet (bronze-views.ts). */
   materializeFromBytes?: number;
-  /** How many small files a silver table gathers before a write compacts them (Delta's auto compaction; 50 unless given). */
+  /**
+   * Compact a silver table's small files once it holds this many (Delta's auto compaction, in the
+   * write's own statement): what the many small appends of a stream need. Without it the run
+   * leaves the files as written, for `lake maintain` to compact: auto compaction rewrites every
+   * file under 64 MB, and a table the Connect server has not compacted yet is compacted at its
+   * next write whatever it holds, so a day's files were rewritten right after they were written
+   * (a third of a first day's silver at scale s), or at the next small day's run (docs/benchmarks.md).
+   */
   compactFromFiles?: number;
 }
 
@@ -94,7 +101,13 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
       const cleanBatches = async () => {
         const session = await run.spark();
         if (smallDay.size === sources.length) await interpretExpressions(session);
-        if (options.compactFromFiles !== undefined) await session.config.set({ 'spark.databricks.delta.autoCompact.minNumFiles': options.compactFromFiles });
+        // Delta's auto compaction (the session's setting overrides the tables' property) only
+        // where asked: see SilverOptions.compactFromFiles.
+        await session.config.set(
+          options.compactFromFiles === undefined
+            ? { 'spark.databricks.delta.autoCompact.enabled': false }
+            : { 'spark.databricks.delta.autoCompact.enabled': true, 'spark.databricks.delta.autoCompact.minNumFiles': options.compactFromFiles },
+        );
         // Three independent set-ups, side by side. The numbered lines of the new bronze files are
         // computed once, into the run's scratch space (a small day's onto the executors), and every
         // view silver reads takes them from there. Published silver is read for the keys it holds.

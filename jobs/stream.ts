@@ -234,6 +234,14 @@ async function landingQuery(session: SparkSession, config: LakeConfig, start: Pa
 export const streamKeepBytes = 256 * 1024 ** 2;
 
 /**
+ * A stream's silver runs compact a table's small files once it holds this many (Delta's own
+ * default): a busy stream appends a file or two a table every cycle, about 700 cycles an hour, and
+ * every cycle's duplicate check reads all of silver's event ids (docs/benchmarks.md, "Silver's
+ * tables under a long stream").
+ */
+export const streamCompactFromFiles = 50;
+
+/**
  * The stream's cycles: the landing query lands what the topic holds (Spark's available-now trigger,
  * from its checkpoint), then the landed epochs are recorded, cleaned and published, and the query
  * lands again, `triggerMs` after it last started at the earliest; after a landing that found
@@ -286,7 +294,7 @@ async function landInCycles(
     }
     // A landing that found nothing new: nothing to say.
     if (!owed) return;
-    turn.silver = await runSilver(config, { log: options.runLog, materializeFromBytes: streamKeepBytes });
+    turn.silver = await runSilver(config, { log: options.runLog, materializeFromBytes: streamKeepBytes, compactFromFiles: streamCompactFromFiles });
     turn.gold = await runGold(config, { log: options.runLog });
     owed = false;
     if (turn.gold.outcome === 'succeeded' && newestRecorded !== undefined) turn.newestEventAgeMs = Date.now() - newestRecorded;

@@ -166,6 +166,13 @@ describe('lake history, lake sql --as-of and lake maintain over two days of runs
     expect(two.goldRows.avg_likes_per_product).toEqual(byKey('avg_likes_per_product', [...(one.goldRows.avg_likes_per_product ?? []), ...dayTwoLikes]));
   });
 
+  it("leaves a batch run's silver files as written: no auto compaction before `lake maintain`", async () => {
+    for (const table of ['transactions', 'ad_events', 'ad_events_quarantine']) {
+      const history = await (await session.sql(`DESCRIBE HISTORY delta.\`${lake.config.lakeRoot}/silver/${table}\``)).collect();
+      expect(history.map((commit) => commit.operation).filter((operation) => operation !== 'CREATE TABLE'), table).toEqual(['WRITE', 'WRITE']);
+    }
+  });
+
   describe('lake history', () => {
     it("shows every table's commits with the id of the run that made them, and which version is published", async () => {
       const { commits, missing } = await lakeHistory(session, lake.config);
