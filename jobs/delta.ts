@@ -15,10 +15,9 @@ export async function ensureDeltaTable(
   session: SparkSession,
   uri: string,
   columns: Columns,
-  options: { autoCompact?: boolean; execution?: ExecuteOptions } = {},
+  options: { execution?: ExecuteOptions } = {},
 ): Promise<void> {
-  const properties = options.autoCompact ? ` TBLPROPERTIES ('delta.autoOptimize.autoCompact' = 'true')` : '';
-  await session.sql(`CREATE TABLE IF NOT EXISTS ${deltaTable(uri)} (${columnsDdl(columns)}) USING delta${properties}`, undefined, options.execution);
+  await session.sql(`CREATE TABLE IF NOT EXISTS ${deltaTable(uri)} (${columnsDdl(columns)}) USING delta`, undefined, options.execution);
 }
 
 export interface DeltaCommit {

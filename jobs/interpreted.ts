@@ -7,10 +7,13 @@
 import type { SparkSession } from '@lake/spark-connect';
 
 /**
- * Sets the session (one run's) to evaluate expressions interpreted rather than compiled.
- * (`factoryMode` is an internal setting: NO_CODEGEN selects the interpreted implementations Spark
- * falls back on when compiling fails; `wholeStage` is public.)
+ * The settings of a session (one run's) that evaluates expressions interpreted rather than
+ * compiled. (`factoryMode` is an internal setting: NO_CODEGEN selects the interpreted
+ * implementations Spark falls back on when compiling fails; `wholeStage` is public.)
  */
+export const interpretedExpressions = { 'spark.sql.codegen.wholeStage': false, 'spark.sql.codegen.factoryMode': 'NO_CODEGEN' } as const;
+
+/** Sets the session (one run's) to evaluate expressions interpreted rather than compiled. */
 export async function interpretExpressions(session: SparkSession): Promise<void> {
-  await session.config.set({ 'spark.sql.codegen.wholeStage': false, 'spark.sql.codegen.factoryMode': 'NO_CODEGEN' });
+  await session.config.set(interpretedExpressions);
 }

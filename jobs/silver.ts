@@ -22,7 +22,7 @@ import { landedRecords } from './silver/landed-records.js';
 import { isSmallDay, registerBronzeViews } from './silver/bronze-views.js';
 import { classify } from './silver/classify.js';
 import { positionColumns } from './silver/duplicates.js';
-import { interpretExpressions } from './interpreted.js';
+import { interpretedExpressions } from './interpreted.js';
 
 /**
  * The quarantine rows of a source's verdicts, with `raw_record_bytes`: the size of a record whose
@@ -100,22 +100,23 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
       const smallDay = new Set(sources.filter((table) => isSmallDay(table, batches, options.materializeFromBytes)));
       const cleanBatches = async () => {
         const session = await run.spark();
-        if (smallDay.size === sources.length) await interpretExpressions(session);
-        // Delta's auto compaction (the session's setting overrides the tables' property) only
-        // where asked: see SilverOptions.compactFromFiles.
-        await session.config.set(
-          options.compactFromFiles === undefined
+        // Delta's auto compaction only where asked (see SilverOptions.compactFromFiles): the
+        // session's setting decides, whatever a table's properties say (tables made on
+        // 2026-12-05 have `delta.autoOptimize.autoCompact`). One round trip for every setting.
+        await session.config.set({
+          ...(smallDay.size === sources.length ? interpretedExpressions : {}),
+          ...(options.compactFromFiles === undefined
             ? { 'spark.databricks.delta.autoCompact.enabled': false }
-            : { 'spark.databricks.delta.autoCompact.enabled': true, 'spark.databricks.delta.autoCompact.minNumFiles': options.compactFromFiles },
-        );
+            : { 'spark.databricks.delta.autoCompact.enabled': true, 'spark.databricks.delta.autoCompact.minNumFiles': options.compactFromFiles }),
+        });
         // Three independent set-ups, side by side. The numbered lines of the new bronze files are
         // computed once, into the run's scratch space (a small day's onto the executors), and every
         // view silver reads takes them from there. Published silver is read for the keys it holds.
         // A table published silver names exists already (no round trip to make sure). New tables
-        // are not partitioned and compact their small files as they accumulate (Delta's auto
-        // compaction): a stream appends a few small files a cycle, and a partition per batch would
-        // leave every later scan of the table (the keys silver holds) opening thousands of files
-        // that nothing could merge. A batch's rows are found by `batch_id` through the files'
+        // are not partitioned, so that their small files can be compacted (by a stream's runs as
+        // they accumulate, by `lake maintain`): a stream appends a few small files a cycle, and a
+        // partition per batch would leave every later scan of the table (the keys silver holds)
+        // opening thousands of files that nothing could merge. A batch's rows are found by `batch_id` through the files'
         // statistics; tables made before keep their `batch_id` partitions, and both layouts work.
         const keyed = new Set(sources.filter((table) => silver[table].key).map((table) => `silver_${table}`));
         await allEnded([
@@ -128,7 +129,7 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
           published ? registerPublishedViews(session, config, 'silver', published, keyed) : Promise.resolve([]),
           sideBySide(
             Object.entries(layerTables('silver')).filter(([table]) => !published?.tables[table]),
-            ([table, columns]) => ensureDeltaTable(session, `${config.lakeRoot}/silver/${table}`, columns, { autoCompact: true, execution }),
+            ([table, columns]) => ensureDeltaTable(session, `${config.lakeRoot}/silver/${table}`, columns, { execution }),
           ),
         ]);
 
