@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryWebHdfs } from '../control/hdfs/testing/memory-webhdfs.js';
 import { WebHdfs } from '../control/hdfs/webhdfs.js';
-import { appendedBatches, changesRows, commitOf, filesOfChecksum, lastRowsCommit, tableSizeBytes } from './delta.js';
+import { appendedBatches, batchPartitionFiles, changesRows, commitOf, filesOfChecksum, lastRowsCommit, tableSizeBytes } from './delta.js';
 
 // The first lines of a commit file as Delta 4.4 wrote it for a REPLACE WHERE of silver (the
 // `add` action cut short): one JSON action a line, the commitInfo first.
@@ -199,5 +199,63 @@ describe("a table's files at a version, from the checksum beside its commit", ()
     expect(filesOfChecksum(uri, checksum([file(`batch_id=20261204T171343Z-ab12cd/${part}`, { partitionValues: { batch_id: '20261204T171343Z-ab12cd' } })]))).toBeUndefined();
     expect(filesOfChecksum(uri, checksum([file(`hdfs://elsewhere/${part}`)]))).toBeUndefined();
     expect(filesOfChecksum(uri, checksum([file('part%20one.parquet')]))).toBeUndefined();
+  });
+});
+
+describe('the files of batches of a table partitioned by batch, from the commits that added them', () => {
+  let stub: MemoryWebHdfs;
+  let hdfs: WebHdfs;
+  const uri = 'hdfs://127.0.0.1:8020/lake/bronze/ad_events';
+  const commit = (version: number, actions: object[]) =>
+    stub.files.set(`/lake/bronze/ad_events/_delta_log/${String(version).padStart(20, '0')}.json`, {
+      content: Buffer.from(actions.map((action) => JSON.stringify(action)).join('\n') + '\n'),
+      modificationTime: 0,
+    });
+  // A streamed epoch's commit as Delta's streaming sink writes it: one file a Kafka partition read.
+  const epoch = (batch: string, files: number, extra: object = {}) => [
+    { commitInfo: { operation: 'STREAMING UPDATE', operationParameters: { outputMode: 'Append' } } },
+    { txn: { appId: 'q1', version: 1 } },
+    ...Array.from({ length: files }, (_, i) => ({ add: { path: `batch_id=${batch}/part-0000${i}.snappy.parquet`, partitionValues: { batch_id: batch }, dataChange: true, ...extra } })),
+  ];
+  const b = (n: number) => `20261205T0900${String(n).padStart(2, '0')}Z-ab12cd`;
+
+  beforeAll(async () => {
+    stub = await MemoryWebHdfs.start();
+    hdfs = new WebHdfs(stub.url);
+    commit(0, [{ commitInfo: { operation: 'CREATE TABLE' } }, { metaData: { partitionColumns: ['batch_id'] } }]);
+    commit(1, epoch(b(1), 3));
+    commit(2, epoch(b(2), 1));
+    commit(3, epoch('20261205 09:00', 1));
+    commit(4, epoch(b(4), 1, { deletionVector: { storageType: 'u' } }));
+  });
+
+  afterAll(() => stub.stop());
+
+  it('names every file of the batches, under the table, with the batch in the path Spark takes the partition from', async () => {
+    expect(await batchPartitionFiles(hdfs, uri, [b(1), b(2)], 1)).toEqual([
+      ...[0, 1, 2].map((i) => `${uri}/batch_id=${b(1)}/part-0000${i}.snappy.parquet`),
+      `${uri}/batch_id=${b(2)}/part-00000.snappy.parquet`,
+    ]);
+    expect(await batchPartitionFiles(hdfs, uri, [b(2)], 0)).toEqual([`${uri}/batch_id=${b(2)}/part-00000.snappy.parquet`]);
+  });
+
+  it('gives nothing when a batch has no file in the commits read, or they are more than asked', async () => {
+    expect(await batchPartitionFiles(hdfs, uri, [b(1), b(2)], 2)).toBeUndefined();
+    expect(await batchPartitionFiles(hdfs, uri, [b(2)], 1, 3)).toBeUndefined();
+    expect(await batchPartitionFiles(hdfs, uri, [b(2)], 9)).toBeUndefined();
+  });
+
+  it('gives nothing for a file a Parquet read would get wrong: an escaped partition value, a deletion vector', async () => {
+    expect(await batchPartitionFiles(hdfs, uri, ['20261205 09:00'], 3)).toBeUndefined();
+    expect(await batchPartitionFiles(hdfs, uri, [b(4)], 4)).toBeUndefined();
+  });
+
+  it('gives nothing once a commit since removed files: a compaction may have moved the rows', async () => {
+    commit(5, [
+      { commitInfo: { operation: 'OPTIMIZE' } },
+      { add: { path: `batch_id=${b(1)}/part-big.snappy.parquet`, partitionValues: { batch_id: b(1) }, dataChange: false } },
+      { remove: { path: `batch_id=${b(1)}/part-00000.snappy.parquet`, dataChange: false } },
+    ]);
+    expect(await batchPartitionFiles(hdfs, uri, [b(2)], 2)).toBeUndefined();
   });
 });

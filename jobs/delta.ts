@@ -4,6 +4,7 @@
 // log — no second scan of what was just written).
 import { columnsDdl, type Columns } from './catalog.js';
 import { hdfsPath, type WebHdfs } from '../control/hdfs/webhdfs.js';
+import { sideBySide } from '../control/side-by-side.js';
 import type { ExecuteOptions, SparkSession } from '@lake/spark-connect';
 
 /** The SQL name of a path table: delta.`hdfs://…`. */
@@ -226,6 +227,39 @@ export async function appendedBatches(
   return { batches: [...batches], bytes, ...(files && { files }) };
 }
 
+/**
+ * The data files of the `batch_id` partitions `batches` of a table partitioned by batch
+ * (`bronze/ad_events`), from the `add` actions of its commits from version `from` on: what a
+ * reader of those batches takes as plain Parquet instead of rebuilding the table's state from its
+ * log (a few Spark jobs, whatever the batches hold). A batch is written by one commit (a
+ * `job:bronze` run's, or a streamed epoch's); `from` is at or before each batch's commit.
+ * Undefined, and the reader goes through Delta, unless those commits name every file of the
+ * batches: when a commit since `from` removed a file (a compaction, the removal of a dead run's
+ * rows), a batch has no file there, a file is not a plain one of its partition (see
+ * partitionFile), or the commits are more than `atMost` (a long backlog: Delta's own read is no
+ * slower then).
+ */
+export async function batchPartitionFiles(hdfs: WebHdfs, uri: string, batches: readonly string[], from: number, atMost = 100): Promise<string[] | undefined> {
+  const versions = await commitVersions(hdfs, uri, from);
+  if (versions[0] !== from || versions.length > atMost) return undefined;
+  const wanted = new Set(batches);
+  const found = new Set<string>();
+  const files: string[] = [];
+  for (const text of await sideBySide(versions, (version) => commitFile(hdfs, uri, version), { atOnce: 8 })) {
+    const actions = actionsOf(text);
+    if (actions.some((action) => action.remove)) return undefined;
+    for (const add of actions.flatMap((action) => (action.add ? [action.add] : []))) {
+      const batch = add.partitionValues?.batch_id;
+      if (batch === undefined || !wanted.has(batch)) continue;
+      const path = partitionFile(uri, add);
+      if (!path) return undefined;
+      files.push(path);
+      found.add(batch);
+    }
+  }
+  return found.size === wanted.size ? files : undefined;
+}
+
 /** The actions of a commit file that the lake reads. */
 interface DeltaAction {
   commitInfo?: { operation?: string; operationParameters?: Record<string, string>; userMetadata?: string };
@@ -275,6 +309,24 @@ export async function snapshotFiles(hdfs: WebHdfs, uri: string, version: number)
   return checksum && filesOfChecksum(uri, checksum);
 }
 
+/**
+ * Registers a table at a version as the temporary view `view`: as the plain Parquet files `files`
+ * with the catalog's `columns` (by default the files its checksum lists, see snapshotFiles), else,
+ * when no list is known, through Delta at that version. Each Delta read of a version nobody read
+ * yet first rebuilds the table's state from its log and filters its file list: a few Spark jobs
+ * whatever the table holds, most of a small run's reads, and each run makes new versions.
+ */
+export async function registerTableAt(
+  session: SparkSession,
+  hdfs: WebHdfs,
+  view: string,
+  { uri, version, columns, files }: { uri: string; version: number; columns: Columns; files?: string[] },
+): Promise<void> {
+  const listed = files ?? (await snapshotFiles(hdfs, uri, version));
+  const reader = listed && listed.length > 0 ? session.read.format('parquet').schema(columnsDdl(columns)).load(...listed) : session.read.format('delta').option('versionAsOf', version).load(uri);
+  await reader.createOrReplaceTempView(view);
+}
+
 /** The files a checksum's `allFiles` lists, as paths under the table `uri` (see snapshotFiles). */
 export function filesOfChecksum(uri: string, { numFiles, allFiles }: Checksum): string[] | undefined {
   if (!Array.isArray(allFiles) || allFiles.length !== numFiles) return undefined;
@@ -301,6 +353,25 @@ interface DeltaFile {
  */
 function plainFile(uri: string, file: DeltaFile): string | undefined {
   const plain = typeof file.path === 'string' && /^[\w.-]+$/.test(file.path) && !file.deletionVector && Object.keys(file.partitionValues ?? {}).length === 0;
+  return plain ? `${uri}/${file.path as string}` : undefined;
+}
+
+/**
+ * The path of a data file of a table partitioned by `batch_id` alone that a Parquet read with the
+ * table as its base path gets right: `batch_id=<value>/<file name>`, where the value is its
+ * partition value and needs no escaping in a path, without deletion vector. Undefined for any
+ * other.
+ */
+function partitionFile(uri: string, file: DeltaFile): string | undefined {
+  const batch = file.partitionValues?.batch_id;
+  const plain =
+    typeof file.path === 'string' &&
+    typeof batch === 'string' &&
+    /^[\w-]+$/.test(batch) &&
+    Object.keys(file.partitionValues ?? {}).length === 1 &&
+    file.path.startsWith(`batch_id=${batch}/`) &&
+    /^[\w.-]+$/.test(file.path.slice(`batch_id=${batch}/`.length)) &&
+    !file.deletionVector;
   return plain ? `${uri}/${file.path as string}` : undefined;
 }
 

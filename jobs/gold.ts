@@ -14,13 +14,13 @@ import { LakeError } from '../control/errors.js';
 import { runLayer } from '../control/runs/layer-run.js';
 import type { GoldRun, RunManifest } from '../control/runs/manifest.js';
 import { rowBatchesOf } from '../control/runs/silver-batches.js';
-import { LayerPointer, publishedTableSql, registerPublishedViews, tableUri, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
+import { LayerPointer, registerPublishedViews, tableUri, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
 import type { ExecuteOptions, SparkSession } from '@lake/spark-connect';
-import { columnsDdl, gold, goldTables, layerTables, type Columns, type GoldTable } from './catalog.js';
+import { gold, goldTables, layerTables, type GoldTable } from './catalog.js';
 import { lakeViewsNamedIn } from './lake-views.js';
 import { sideBySide } from '../control/side-by-side.js';
 import { layerSql, mergeSql } from './sql-files.js';
-import { appendedBatches, commitWrite, deltaTable, ensureDeltaTable, snapshotFiles, sqlString, tableSizeBytes, type Appended } from './delta.js';
+import { appendedBatches, commitWrite, deltaTable, ensureDeltaTable, registerTableAt, sqlString, tableSizeBytes, type Appended } from './delta.js';
 import { interpretExpressions } from './interpreted.js';
 
 export { goldTables, type GoldTable } from './catalog.js';
@@ -123,13 +123,14 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
       /** The CTEs of a merge: the metric as gold published it, and each silver input's added rows. */
       const mergeCtes = async (session: SparkSession, table: GoldTable, added: Record<string, Appended>): Promise<string[]> => {
         const published = previous!.tables[table]!;
-        const metric = parquetOr(session, `merged_gold_${table}`, await snapshotFiles(hdfs, tableUri(config, published), published.version), gold[table].columns, publishedTableSql(config, previous!, table));
+        const metric = registerTableAt(session, hdfs, `merged_gold_${table}`, { uri: tableUri(config, published), version: published.version, columns: gold[table].columns });
         const inputs = Object.entries(added).map(async ([input, { batches, files }]) => {
           const owned = batches.length > 0 ? `batch_id IN (${batches.map(sqlString).join(', ')})` : 'false';
-          const rows = await parquetOr(session, `merged_${table}_silver_${input}_added`, files, layerTables('silver')[input]!, publishedTableSql(config, silver, input));
-          return `silver_${input}_added AS (SELECT * FROM ${rows} WHERE ${owned})`;
+          const view = `merged_${table}_silver_${input}_added`;
+          await registerTableAt(session, hdfs, view, { uri: tableUri(config, silver.tables[input]!), version: silver.tables[input]!.version, columns: layerTables('silver')[input]!, files });
+          return `silver_${input}_added AS (SELECT * FROM ${view} WHERE ${owned})`;
         });
-        return Promise.all([metric.then((rows) => `gold_${table} AS (SELECT * FROM ${rows})`), ...inputs]);
+        return Promise.all([metric.then(() => `gold_${table} AS (SELECT * FROM merged_gold_${table})`), ...inputs]);
       };
 
       const compute = async (session: SparkSession) => {
@@ -170,17 +171,4 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
       return 'succeeded';
     },
   });
-}
-
-/**
- * What a merge reads of a published table: its files as plain Parquet with the catalog's columns,
- * registered as the temporary view `view`, when the table's log names them (the added files of
- * silver's appends, a gold table's files in its checksum), else the table through Delta. Each
- * Delta read of a new version first rebuilds the table's state from its log and filters its file
- * list, a few Spark jobs whatever the table holds: most of a small merge.
- */
-async function parquetOr(session: SparkSession, view: string, files: string[] | undefined, columns: Columns, delta: string): Promise<string> {
-  if (!files || files.length === 0) return delta;
-  await session.read.format('parquet').schema(columnsDdl(columns)).load(...files).createOrReplaceTempView(view);
-  return view;
 }

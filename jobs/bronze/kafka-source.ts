@@ -8,6 +8,7 @@ import type { WebHdfs } from '../../control/hdfs/webhdfs.js';
 import { adEventBatches, type BronzeRun, type KafkaManifest } from '../../control/runs/manifest.js';
 import { BATCH_PREFIX } from './batches.js';
 import { col, lit, type DataFrame, type ExecuteOptions, type SparkSession } from '@lake/spark-connect';
+import { columnsDdl, type Columns } from '../catalog.js';
 import { commitWrite, deltaTable, lastRowsCommit, sqlString } from '../delta.js';
 
 export interface OffsetPlan {
@@ -114,7 +115,10 @@ export async function convertAdEventsToDelta(session: SparkSession, config: Lake
   await session.sql(`CONVERT TO DELTA parquet.\`${adEventsTable(config)}\` PARTITIONED BY (batch_id STRING)`, undefined, execution);
 }
 
-/** The Delta table of the landed Kafka records: `key`, `value`, `topic`, `partition`, `offset`, `timestamp`, `batch_id`. */
+/** The columns of `bronze/ad_events`: a Kafka record as Spark's Kafka source gives it, and the batch that landed it (the table's partition). */
+export const adEventsColumns: Columns = { key: 'BINARY', value: 'BINARY', topic: 'STRING', partition: 'INT', offset: 'BIGINT', timestamp: 'TIMESTAMP', batch_id: 'STRING' };
+
+/** The Delta table of the landed Kafka records (adEventsColumns). */
 export function adEventsTable(config: LakeConfig): string {
   return `${config.lakeRoot}/bronze/ad_events`;
 }
@@ -122,9 +126,7 @@ export function adEventsTable(config: LakeConfig): string {
 /** Creates the Delta table of the landed Kafka records when it does not exist yet. */
 export async function ensureAdEventsTable(session: SparkSession, config: LakeConfig, execution: ExecuteOptions): Promise<void> {
   await session.sql(
-    `CREATE TABLE IF NOT EXISTS ${deltaTable(adEventsTable(config))}
-       (key BINARY, value BINARY, topic STRING, partition INT, offset BIGINT, timestamp TIMESTAMP, batch_id STRING)
-     USING delta PARTITIONED BY (batch_id)`,
+    `CREATE TABLE IF NOT EXISTS ${deltaTable(adEventsTable(config))} (${columnsDdl(adEventsColumns)}) USING delta PARTITIONED BY (batch_id)`,
     undefined,
     execution,
   );

@@ -33,10 +33,13 @@
 // file). A split knows nothing of the lines before it, so line numbers are put back afterwards
 // from facts Spark gives beside each line (see `registerSplits`), without ever moving the lines.
 import type { LakeConfig } from '../../control/config.js';
+import { WebHdfs } from '../../control/hdfs/webhdfs.js';
 import { adEventBatches, type BronzeRun } from '../../control/runs/manifest.js';
 import { sideBySide } from '../../control/side-by-side.js';
 import { col, type ExecuteOptions, type SparkSession } from '@lake/spark-connect';
-import { sqlString } from '../delta.js';
+import { columnsDdl } from '../catalog.js';
+import { batchPartitionFiles, deltaTable, sqlString } from '../delta.js';
+import { adEventsColumns, adEventsTable } from '../bronze/kafka-source.js';
 import { fileSources, type FileTable } from '../bronze/file-sources.js';
 import { lineReaderMaxLength, type LandedFileWithLines } from '../bronze/oversized-lines.js';
 
@@ -131,17 +134,33 @@ export async function registerBronzeViews(session: SparkSession, config: LakeCon
     // After the file facts are computed once: a view keeps the plan of those it reads (defineView).
     await registerFiles(session, table);
   });
-  // The ad events: the partitions of the Delta table `bronze/ad_events` that these batches landed.
-  const batches = runs.filter((run) => (run.kafka?.records ?? 0) > 0).flatMap((run) => adEventBatches(run).map(sqlString));
-  if (batches.length > 0) {
-    await defineView(session, 'bronze_ad_events', `
-      SELECT * FROM delta.\`${config.lakeRoot}/bronze/ad_events\` WHERE batch_id IN (${batches.join(', ')})`);
+  await registerAdEvents(session, config, runs.filter((run) => (run.kafka?.records ?? 0) > 0));
+}
+
+/**
+ * `bronze_ad_events`: the `batch_id` partitions of the Delta table `bronze/ad_events` that these
+ * runs landed. Read as the Parquet files their commits added when the table's log names them all
+ * (batchPartitionFiles): a Delta read of a new version of the table first rebuilds its state from
+ * the log, a few Spark jobs, and each stream cycle makes a new version. Through Delta otherwise.
+ */
+async function registerAdEvents(session: SparkSession, config: LakeConfig, runs: readonly BronzeRun[]): Promise<void> {
+  const table = adEventsTable(config);
+  const batches = runs.flatMap(adEventBatches);
+  if (batches.length === 0) {
+    const columns = Object.entries(adEventsColumns).map(([name, type]) => `CAST(NULL AS ${type}) AS ${name}`);
+    await defineView(session, 'bronze_ad_events', `SELECT ${columns.join(', ')} WHERE false`);
+    return;
+  }
+  // A run's batches are one commit each, the last at the version it recorded: the first is at
+  // least as many versions before.
+  const firsts = runs.map((run) => (run.kafka?.deltaVersion === undefined ? undefined : run.kafka.deltaVersion - adEventBatches(run).length + 1));
+  const files = firsts.every((first) => first !== undefined)
+    ? await batchPartitionFiles(new WebHdfs(config.webHdfs), table, batches, Math.max(0, Math.min(...firsts)))
+    : undefined;
+  if (files) {
+    await session.read.format('parquet').schema(columnsDdl(adEventsColumns)).option('basePath', table).load(...files).createOrReplaceTempView('bronze_ad_events');
   } else {
-    await defineView(session, 'bronze_ad_events', `
-      SELECT CAST(NULL AS STRING) AS batch_id, CAST(NULL AS BINARY) AS key, CAST(NULL AS BINARY) AS value,
-             CAST(NULL AS STRING) AS topic, CAST(NULL AS INT) AS partition, CAST(NULL AS BIGINT) AS offset,
-             CAST(NULL AS TIMESTAMP) AS timestamp
-      WHERE false`);
+    await defineView(session, 'bronze_ad_events', `SELECT * FROM ${deltaTable(table)} WHERE batch_id IN (${batches.map(sqlString).join(', ')})`);
   }
 }
 
