@@ -21,11 +21,12 @@ import { connectOrExplain, createKafka, kafkaUnreachable } from '../control/kafk
 import { defaultTopicPartitions, ensureTopic } from '../control/kafka/topics.js';
 import { LayerLock, LockHeldError, describeOwner } from '../control/runs/lock.js';
 import { RunStore, type BronzeRun, type GoldRun, type SilverRun } from '../control/runs/manifest.js';
-import { LayerPointer } from '../control/runs/published.js';
+import { LayerPointer, tableUri } from '../control/runs/published.js';
 import { heldBatches } from '../control/runs/silver-batches.js';
 import { newRunId } from '../control/runs/run-id.js';
 import { SparkSession, SparkUnreachableError, col, expr, fn, type StreamingQuery, type StreamingQueryProgress } from '@lake/spark-connect';
 import { adEventsTable, ensureAdEventsTable, kafkaReadOptions, planOffsets } from './bronze/kafka-source.js';
+import { deltaTable } from './delta.js';
 import { runGold } from './gold.js';
 import { runSilver } from './silver.js';
 import { LandingCheckpoint, type PartitionOffsets } from './stream/checkpoint.js';
@@ -122,7 +123,8 @@ export async function runStream(config: LakeConfig, options: StreamOptions = {})
     }
     const { query, start } = await waitForLocks(() => startLanding(session!, config, hdfs, root, checkpoint, streamId, log));
     log(`landing ${config.kafkaTopic} into ${adEventsTable(config)} (query ${query.id}, checkpoint ${checkpointPath(config)})`);
-    return await landInCycles(streamId, config, hdfs, checkpoint, query, () => landingQuery(session!, config, start), options, waitForLocks);
+    const landing = { again: () => landingQuery(session!, config, start), prepare: (uri: string) => computeSnapshotState(session!, uri) };
+    return await landInCycles(streamId, config, hdfs, checkpoint, query, landing, options, waitForLocks);
   } catch (error) {
     // The query lived in the Connect server: what it landed is in its checkpoint and the Delta log.
     if (error instanceof SparkUnreachableError) {
@@ -226,6 +228,19 @@ async function landingQuery(session: SparkSession, config: LakeConfig, start: Pa
 }
 
 /**
+ * Has Spark compute the state of a Delta table's newest snapshot, while the stream does other
+ * work: the next write to it would do it first, on its path. Delta's streaming sink asks the
+ * snapshot which epochs of the query it holds (its idempotent writes), gold's overwrite which
+ * files it replaces; that state is rebuilt from the log with a few Spark jobs (`Compute snapshot
+ * for version`) for every new snapshot, and each landing and each gold run commits one. `DESCRIBE
+ * DETAIL` computes it on the same snapshot (the Connect server keeps one per table, whichever
+ * session asks), so the write finds it done. A failure here is the write's to report.
+ */
+async function computeSnapshotState(session: SparkSession, uri: string): Promise<void> {
+  await session.sql(`DESCRIBE DETAIL ${deltaTable(uri)}`).catch(() => undefined);
+}
+
+/**
  * What a stream's silver run keeps on the executors rather than in scratch Parquet: a cycle cleans
  * the seconds of events landed since the last one, which the executors hold in memory (spilling to
  * their disks if they must); writing them to HDFS and reading them back (two Spark jobs and a commit
@@ -259,7 +274,7 @@ async function landInCycles(
   hdfs: WebHdfs,
   checkpoint: LandingCheckpoint,
   first: StreamingQuery,
-  landAgain: () => Promise<StreamingQuery>,
+  landing: { again: () => Promise<StreamingQuery>; prepare: (uri: string) => Promise<void> },
   options: StreamOptions,
   waitForLocks: <T>(attempt: () => Promise<T>) => Promise<T>,
 ): Promise<StreamReport> {
@@ -273,6 +288,11 @@ async function landInCycles(
   // A stream (or a batch) that died may have left silver or gold behind bronze.
   let owed = await layersBehind(hdfs, hdfsPath(config.lakeRoot));
   let newestRecorded: number | undefined;
+  // The snapshots the next landing and the next gold run write on, computed while the stream
+  // does other work (computeSnapshotState): bronze's once a landing committed epochs, gold's
+  // tables once gold published them.
+  let bronzeReady: Promise<unknown> = Promise.resolve();
+  let goldReady: Promise<unknown> = Promise.resolve();
 
   const cycle = async (query: StreamingQuery): Promise<void> => {
     // One round trip: this landing's reports, the last of them its last progress.
@@ -281,6 +301,7 @@ async function landInCycles(
     const turn: StreamCycle = { progress };
     turn.bronze = await recordLandedEpochs(config, hdfs, checkpoint, query.id);
     if (turn.bronze?.kafka) {
+      bronzeReady = landing.prepare(adEventsTable(config));
       report.landed += turn.bronze.kafka.records;
       report.bronzeRuns += 1;
       // The newest Kafka timestamp the landing observed in the epochs now recorded.
@@ -295,7 +316,10 @@ async function landInCycles(
     // A landing that found nothing new: nothing to say.
     if (!owed) return;
     turn.silver = await runSilver(config, { log: options.runLog, materializeFromBytes: streamKeepBytes, compactFromFiles: streamCompactFromFiles });
+    await goldReady;
     turn.gold = await runGold(config, { log: options.runLog });
+    const published = turn.gold.published;
+    if (published) goldReady = Promise.all(Object.entries(turn.gold.gold ?? {}).map(([table]) => landing.prepare(tableUri(config, published.tables[table]!))));
     owed = false;
     if (turn.gold.outcome === 'succeeded' && newestRecorded !== undefined) turn.newestEventAgeMs = Date.now() - newestRecorded;
     if (turn.gold.published) status.lastGold = { runId: turn.gold.runId, publishedAt: turn.gold.published.publishedAt, newestEventAgeMs: turn.newestEventAgeMs };
@@ -326,7 +350,8 @@ async function landInCycles(
       if (report.landed === landedBefore) await untilNewEvents(config, checkpoint, triggerMs, options.signal, options.log ?? (() => undefined));
       // Stopped while waiting: no new landing; the next turn is the last cycle, on the ended one.
       if (!options.signal?.aborted) {
-        query = await landAgain();
+        await bronzeReady;
+        query = await landing.again();
         report.landings += 1;
       }
     }
@@ -336,6 +361,7 @@ async function landInCycles(
     await saveStatus().catch(() => undefined);
     throw error;
   }
+  await Promise.all([bronzeReady, goldReady]);
   report.ended = options.signal?.aborted ? 'stopped' : 'idle';
   status.ended = { at: new Date().toISOString(), how: report.ended };
   await saveStatus();
