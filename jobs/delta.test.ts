@@ -250,6 +250,16 @@ describe('the files of batches of a table partitioned by batch, from the commits
     expect(await batchPartitionFiles(hdfs, uri, [b(4)], 4)).toBeUndefined();
   });
 
+  it('does not list a log whose latest checkpoint is already more commits past `from` than asked', async () => {
+    stub.files.set('/lake/bronze/ad_events/_delta_log/_last_checkpoint', { content: Buffer.from('{"version":4,"size":12}'), modificationTime: 0 });
+    const listings = () => stub.asked.filter((asked) => asked.startsWith('LISTSTATUS')).length;
+    const before = listings();
+    expect(await batchPartitionFiles(hdfs, uri, [b(2)], 2, 2)).toBeUndefined();
+    expect(listings()).toBe(before);
+    expect(await batchPartitionFiles(hdfs, uri, [b(2)], 2, 3)).toEqual([`${uri}/batch_id=${b(2)}/part-00000.snappy.parquet`]);
+    stub.files.delete('/lake/bronze/ad_events/_delta_log/_last_checkpoint');
+  });
+
   it('gives nothing once a commit since removed files: a compaction may have moved the rows', async () => {
     commit(5, [
       { commitInfo: { operation: 'OPTIMIZE' } },

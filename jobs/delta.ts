@@ -240,6 +240,9 @@ export async function appendedBatches(
  * slower then).
  */
 export async function batchPartitionFiles(hdfs: WebHdfs, uri: string, batches: readonly string[], from: number, atMost = 100): Promise<string[] | undefined> {
+  // A long history is not even listed (`lake sql` names every batch of a stream of days): the
+  // newest version is at or after the latest checkpoint's.
+  if ((await lastCheckpoint(hdfs, uri)) - from >= atMost) return undefined;
   const versions = await commitVersions(hdfs, uri, from);
   if (versions[0] !== from || versions.length > atMost) return undefined;
   const wanted = new Set(batches);
