@@ -2,7 +2,9 @@
 // with the contract's schema (Delta then enforces it on every write) and read back what the
 // latest commit did (its version and rows written, from the commit's own metrics in the table's
 // log — no second scan of what was just written).
-import { columnsDdl, type Columns } from './catalog.js';
+import { columnsDdl, layerTables, type Columns } from './catalog.js';
+import type { LakeConfig } from '../control/config.js';
+import { tableUri, type PublishedLayer, type PublishedLayerName } from '../control/runs/published.js';
 import { hdfsPath, type WebHdfs } from '../control/hdfs/webhdfs.js';
 import { sideBySide } from '../control/side-by-side.js';
 import type { ExecuteOptions, SparkSession } from '@lake/spark-connect';
@@ -328,6 +330,27 @@ export async function registerTableAt(
   const listed = files ?? (await snapshotFiles(hdfs, uri, version));
   const reader = listed && listed.length > 0 ? session.read.format('parquet').schema(columnsDdl(columns)).load(...listed) : session.read.format('delta').option('versionAsOf', version).load(uri);
   await reader.createOrReplaceTempView(view);
+}
+
+/**
+ * Registers each table of a published layer version as the view `<layer>_<table>` (with `only`,
+ * just those views), each read as registerTableAt reads it: the files its checksum lists, else
+ * through Delta at the version the layer names. For the layers' own reads; `lake sql` and the
+ * charts read through Delta (registerPublishedViews), whose errors say which version was removed.
+ */
+export async function registerPublishedTables(
+  session: SparkSession,
+  hdfs: WebHdfs,
+  config: LakeConfig,
+  layer: PublishedLayerName,
+  version: PublishedLayer,
+  only?: ReadonlySet<string>,
+): Promise<void> {
+  const columns = layerTables(layer);
+  await sideBySide(
+    Object.entries(version.tables).filter(([table]) => only?.has(`${layer}_${table}`) ?? true),
+    ([table, published]) => registerTableAt(session, hdfs, `${layer}_${table}`, { uri: tableUri(config, published), version: published.version, columns: columns[table]! }),
+  );
 }
 
 /** The files a checksum's `allFiles` lists, as paths under the table `uri` (see snapshotFiles). */

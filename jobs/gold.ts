@@ -14,13 +14,13 @@ import { LakeError } from '../control/errors.js';
 import { runLayer } from '../control/runs/layer-run.js';
 import type { GoldRun, RunManifest } from '../control/runs/manifest.js';
 import { rowBatchesOf } from '../control/runs/silver-batches.js';
-import { LayerPointer, registerPublishedViews, tableUri, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
+import { LayerPointer, tableUri, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
 import type { ExecuteOptions, SparkSession } from '@lake/spark-connect';
 import { gold, goldTables, layerTables, type GoldTable } from './catalog.js';
 import { lakeViewsNamedIn } from './lake-views.js';
 import { sideBySide } from '../control/side-by-side.js';
 import { layerSql, mergeSql } from './sql-files.js';
-import { appendedBatches, commitWrite, deltaTable, ensureDeltaTable, registerTableAt, sqlString, tableSizeBytes, type Appended } from './delta.js';
+import { appendedBatches, commitWrite, deltaTable, ensureDeltaTable, registerPublishedTables, registerTableAt, sqlString, tableSizeBytes, type Appended } from './delta.js';
 import { interpretExpressions } from './interpreted.js';
 
 export { goldTables, type GoldTable } from './catalog.js';
@@ -136,7 +136,7 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
       const compute = async (session: SparkSession) => {
         // Only the silver tables the recomputed metrics read.
         const recomputed = stale.filter((table) => !merges.get(table));
-        if (recomputed.length > 0) await registerPublishedViews(session, config, 'silver', silver, lakeViewsNamedIn(recomputed.map((table) => queries[table]).join('\n')));
+        if (recomputed.length > 0) await registerPublishedTables(session, hdfs, config, 'silver', silver, lakeViewsNamedIn(recomputed.map((table) => queries[table]).join('\n')));
         // The metrics are independent: they go to Spark side by side.
         return sideBySide(stale, async (table) => {
           const merge = merges.get(table);

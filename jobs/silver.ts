@@ -17,7 +17,7 @@ import { heldBatches } from '../control/runs/silver-batches.js';
 import { SparkError, type ExecuteOptions, type SparkSession } from '@lake/spark-connect';
 import { layerTables, silver, silverColumns, silverTables, type SilverTable } from './catalog.js';
 import { allEnded, sideBySide } from '../control/side-by-side.js';
-import { commitWrite, lastCommit, lastRowsCommit, deltaTable, ensureDeltaTable, registerTableAt, type DeltaCommit } from './delta.js';
+import { commitWrite, lastCommit, lastRowsCommit, deltaTable, ensureDeltaTable, registerPublishedTables, type DeltaCommit } from './delta.js';
 import { landedRecords } from './silver/landed-records.js';
 import { isSmallDay, registerBronzeViews } from './silver/bronze-views.js';
 import { classify } from './silver/classify.js';
@@ -118,7 +118,7 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
         // partition per batch would leave every later scan of the table (the keys silver holds)
         // opening thousands of files that nothing could merge. A batch's rows are found by `batch_id` through the files'
         // statistics; tables made before keep their `batch_id` partitions, and both layouts work.
-        const keyed = sources.filter((table) => silver[table].key);
+        const keyed = new Set(sources.filter((table) => silver[table].key).map((table) => `silver_${table}`));
         await allEnded([
           registerBronzeViews(session, config, batches, {
             tables: sources,
@@ -126,10 +126,7 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
             materializeFromBytes: options.materializeFromBytes,
             execution,
           }),
-          sideBySide(
-            keyed.flatMap((table) => (published?.tables[table] ? [[table, published.tables[table]] as const] : [])),
-            ([table, { path, version }]) => registerTableAt(session, hdfs, `silver_${table}`, { uri: `${config.lakeRoot}/${path}`, version, columns: layerTables('silver')[table]! }),
-          ),
+          published ? registerPublishedTables(session, hdfs, config, 'silver', published, keyed) : Promise.resolve(),
           sideBySide(
             Object.entries(layerTables('silver')).filter(([table]) => !published?.tables[table]),
             ([table, columns]) => ensureDeltaTable(session, `${config.lakeRoot}/silver/${table}`, columns, { execution }),
