@@ -319,7 +319,7 @@ async function landInCycles(
     await goldReady;
     turn.gold = await runGold(config, { log: options.runLog });
     const published = turn.gold.published;
-    if (published) goldReady = Promise.all(Object.entries(turn.gold.gold ?? {}).map(([table]) => landing.prepare(tableUri(config, published.tables[table]!))));
+    if (published) goldReady = Promise.all(Object.keys(turn.gold.gold ?? {}).map((table) => landing.prepare(tableUri(config, published.tables[table]!))));
     owed = false;
     if (turn.gold.outcome === 'succeeded' && newestRecorded !== undefined) turn.newestEventAgeMs = Date.now() - newestRecorded;
     if (turn.gold.published) status.lastGold = { runId: turn.gold.runId, publishedAt: turn.gold.published.publishedAt, newestEventAgeMs: turn.newestEventAgeMs };
