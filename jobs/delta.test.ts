@@ -23,6 +23,14 @@ const replaceWhere = [
   '',
 ].join('\n');
 
+/** A commit file of the table at `table` (a path in HDFS) in the stub, one JSON action a line, as Delta writes it. */
+function writeCommit(stub: MemoryWebHdfs, table: string, version: number, actions: object[]): void {
+  stub.files.set(`${table}/_delta_log/${String(version).padStart(20, '0')}.json`, {
+    content: Buffer.from(actions.map((action) => JSON.stringify(action)).join('\n') + '\n'),
+    modificationTime: 0,
+  });
+}
+
 describe("a Delta commit read from the table's log", () => {
   it('gives the version, the operation, the run and the rows the write added (output less copied)', () => {
     expect(commitOf(1, replaceWhere)).toEqual({ version: 1, operation: 'WRITE', rowsWritten: 964, runId: '20261202T072824Z-836d50' });
@@ -42,11 +50,7 @@ describe('the batches a table appended between two versions, from its log', () =
   let stub: MemoryWebHdfs;
   let hdfs: WebHdfs;
   const uri = 'hdfs://127.0.0.1:8020/lake/silver/ad_events';
-  const commit = (version: number, actions: object[]) =>
-    stub.files.set(`/lake/silver/ad_events/_delta_log/${String(version).padStart(20, '0')}.json`, {
-      content: Buffer.from(actions.map((action) => JSON.stringify(action)).join('\n') + '\n'),
-      modificationTime: 0,
-    });
+  const commit = (version: number, actions: object[]) => writeCommit(stub, '/lake/silver/ad_events', version, actions);
   const append = (...batches: string[]) => [
     { commitInfo: { operation: 'WRITE', operationParameters: { mode: 'Append', partitionBy: '["batch_id"]' } } },
     ...batches.map((batch) => ({ add: { path: `batch_id=${batch}/part-0.parquet`, partitionValues: { batch_id: batch }, size: 1000 + Number(batch.slice(1)), dataChange: true } })),
@@ -123,11 +127,7 @@ describe('the batches a table appended between two versions, from its log', () =
 
   it('ends the walk back at the first commit of the log, whatever it did', async () => {
     const bare = 'hdfs://127.0.0.1:8020/lake/silver/bare';
-    const at = (version: number, actions: object[]) =>
-      stub.files.set(`/lake/silver/bare/_delta_log/${String(version).padStart(20, '0')}.json`, {
-        content: Buffer.from(actions.map((action) => JSON.stringify(action)).join('\n') + '\n'),
-        modificationTime: 0,
-      });
+    const at = (version: number, actions: object[]) => writeCommit(stub, '/lake/silver/bare', version, actions);
     at(0, [{ commitInfo: { operation: 'CREATE TABLE' } }]);
     at(1, vacuum);
     expect((await lastRowsCommit(hdfs, bare)).commit).toMatchObject({ version: 0, operation: 'CREATE TABLE' });
@@ -206,11 +206,7 @@ describe('the files of batches of a table partitioned by batch, from the commits
   let stub: MemoryWebHdfs;
   let hdfs: WebHdfs;
   const uri = 'hdfs://127.0.0.1:8020/lake/bronze/ad_events';
-  const commit = (version: number, actions: object[]) =>
-    stub.files.set(`/lake/bronze/ad_events/_delta_log/${String(version).padStart(20, '0')}.json`, {
-      content: Buffer.from(actions.map((action) => JSON.stringify(action)).join('\n') + '\n'),
-      modificationTime: 0,
-    });
+  const commit = (version: number, actions: object[]) => writeCommit(stub, '/lake/bronze/ad_events', version, actions);
   // A streamed epoch's commit as Delta's streaming sink writes it: one file a Kafka partition read.
   const epoch = (batch: string, files: number, extra: object = {}) => [
     { commitInfo: { operation: 'STREAMING UPDATE', operationParameters: { outputMode: 'Append' } } },

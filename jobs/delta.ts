@@ -384,21 +384,16 @@ function plainFile(uri: string, file: DeltaFile): string | undefined {
 
 /**
  * The path of a data file of a table partitioned by `batch_id` alone that a Parquet read with the
- * table as its base path gets right: `batch_id=<value>/<file name>`, where the value is its
- * partition value and needs no escaping in a path, without deletion vector. Undefined for any
- * other.
+ * table as its base path gets right: `batch_id=<value>/<file>`, where the value is its partition
+ * value and needs no escaping in a path, and the file is a plain one of that folder (plainFile).
+ * Undefined for any other.
  */
 function partitionFile(uri: string, file: DeltaFile): string | undefined {
-  const batch = file.partitionValues?.batch_id;
-  const plain =
-    typeof file.path === 'string' &&
-    typeof batch === 'string' &&
-    /^[\w-]+$/.test(batch) &&
-    Object.keys(file.partitionValues ?? {}).length === 1 &&
-    file.path.startsWith(`batch_id=${batch}/`) &&
-    /^[\w.-]+$/.test(file.path.slice(`batch_id=${batch}/`.length)) &&
-    !file.deletionVector;
-  return plain ? `${uri}/${file.path as string}` : undefined;
+  const { batch_id: batch, ...others } = file.partitionValues ?? {};
+  if (batch === undefined || !/^[\w-]+$/.test(batch) || Object.keys(others).length > 0) return undefined;
+  const folder = `batch_id=${batch}`;
+  if (typeof file.path !== 'string' || !file.path.startsWith(`${folder}/`)) return undefined;
+  return plainFile(`${uri}/${folder}`, { path: file.path.slice(folder.length + 1), deletionVector: file.deletionVector });
 }
 
 /** A SQL string literal. */

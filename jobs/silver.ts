@@ -116,8 +116,9 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
         // are not partitioned, so that their small files can be compacted (by a stream's runs as
         // they accumulate, by `lake maintain`): a stream appends a few small files a cycle, and a
         // partition per batch would leave every later scan of the table (the keys silver holds)
-        // opening thousands of files that nothing could merge. A batch's rows are found by `batch_id` through the files'
-        // statistics; tables made before keep their `batch_id` partitions, and both layouts work.
+        // opening thousands of files that nothing could merge. A batch's rows are found by
+        // `batch_id` through the files' statistics; tables made before keep their `batch_id`
+        // partitions, and both layouts work.
         const keyed = new Set(sources.filter((table) => silver[table].key).map((table) => `silver_${table}`));
         await allEnded([
           registerBronzeViews(session, config, batches, {
