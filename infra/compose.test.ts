@@ -133,6 +133,8 @@ describe('docker-compose.yml', () => {
     expect(defaults['spark.hadoop.fs.defaultFS']).toBe(hdfs);
     expect(defaults['spark.connect.grpc.binding.port']).toBe('15002');
     expect(defaults['spark.driver.host']).toBe('spark-connect');
+    // Delta checks each commit by rebuilding the table's state on a driver whose zone is not UTC.
+    expect(defaults['spark.driver.extraJavaOptions']).toBe('-Duser.timezone=UTC');
   });
 
   it('is what the CLI environment of docs/cluster.md points at', () => {

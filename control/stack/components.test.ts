@@ -48,6 +48,9 @@ describe('stack components', () => {
     expect(args).toContain('-Dspark.connect.grpc.binding.port=15002');
     expect(args).toContain('-Dspark.local.dir=/tmp/lake-home/data/spark/tmp');
     expect(args).toContain('--add-opens=java.base/sun.nio.ch=ALL-UNNAMED');
+    // UTC whatever the machine's zone: Delta checks each commit by rebuilding the table's state otherwise.
+    expect(args).toContain('-Duser.timezone=UTC');
+    expect(args).toContain('-Dspark.sql.ui.explainMode=simple');
     expect(args.at(-1)).toBe('org.apache.spark.sql.connect.service.SparkConnectServer');
     expect(args[args.indexOf('-cp') + 1]).toBe(path.join('/tmp/lake-cache/spark/jars', '*'));
     expect(env).toMatchObject({ SPARK_HOME: '/tmp/lake-cache/spark', SPARK_SCALA_VERSION: '2.13', JAVA_HOME: '/jdk' });
