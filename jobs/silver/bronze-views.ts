@@ -36,7 +36,7 @@ import type { LakeConfig } from '../../control/config.js';
 import { WebHdfs } from '../../control/hdfs/webhdfs.js';
 import { adEventBatches, type BronzeRun } from '../../control/runs/manifest.js';
 import { sideBySide } from '../../control/side-by-side.js';
-import { col, type ExecuteOptions, type SparkSession } from '@lake/spark-connect';
+import { col, lit, type ExecuteOptions, type SparkSession } from '@lake/spark-connect';
 import { columnsDdl } from '../catalog.js';
 import { batchPartitionFiles, deltaTable, sqlString } from '../delta.js';
 import { adEventsColumns, adEventsTable } from '../bronze/kafka-source.js';
@@ -118,15 +118,21 @@ export async function registerBronzeViews(session: SparkSession, config: LakeCon
   // The tables side by side: each view is a round trip, and a materialization a Spark job.
   await sideBySide(options.tables ? fileTables.filter((table) => options.tables?.includes(table)) : fileTables, async (table) => {
     const landed = files.get(table) ?? [];
+    const uris = landed.map((file) => `${config.lakeRoot}/${file.landedAt}`);
     await registerManifestViews(session, table, landed);
-    await registerRead(session, table, landed.map((file) => `${config.lakeRoot}/${file.landedAt}`));
-    await registerSplits(session, table);
-    await registerText(session, table);
     const small = isSmallDay(table, runs, options.materializeFromBytes);
     const materialized = options.materializeIn && landed.length > 0 && !small ? `${options.materializeIn}/${table}` : undefined;
     const kept = options.materializeIn && landed.length > 0 && small;
-    if (materialized) await materializeText(session, table, materialized, options.execution);
-    else if (kept) await checkpointView(session, `bronze_${table}_text`, options.execution);
+    if (kept && readInOnePieceEach(landed)) {
+      await registerTextFileByFile(session, table, landed, uris);
+      await checkpointView(session, `bronze_${table}_text`, options.execution);
+    } else {
+      await registerRead(session, table, uris);
+      await registerSplits(session, table);
+      await registerText(session, table);
+      if (materialized) await materializeText(session, table, materialized, options.execution);
+      else if (kept) await checkpointView(session, `bronze_${table}_text`, options.execution);
+    }
     await registerLines(session, table);
     await registerFileFacts(session, table);
     if (materialized) await materializeFileFacts(session, table, `${materialized}_file_facts`, options.execution);
@@ -352,6 +358,56 @@ async function registerText(session: SparkSession, table: FileTable): Promise<vo
 }
 
 /**
+ * Spark reads a file of at most this size in one split (`spark.sql.files.openCostInBytes`, 4 MiB by
+ * default, is the least a split is given), when it reads that file alone.
+ */
+const oneSplitBytes = 4 * 1024 ** 2;
+/** The most files a small day reads one by one (each a scan of its own in one plan). */
+const mostFilesReadOneByOne = 64;
+
+/**
+ * Whether a small day's files can be numbered file by file (registerTextFileByFile): few, not all
+ * empty, each small enough to be read in one split, none with an oversized line.
+ */
+function readInOnePieceEach(files: readonly LandedFileWithLines[]): boolean {
+  return files.length <= mostFilesReadOneByOne && files.some((file) => file.size > 0) && files.every((file) => file.size <= oneSplitBytes && (file.oversizedLines ?? []).length === 0);
+}
+
+/**
+ * bronze_<table>_text for a small day's few small files: each file read by a scan of its own, the
+ * scans side by side in one plan, so that each file is one partition, the i-th (an empty file,
+ * which gives no partition, is left out: it has no line). A line's number is then its row's
+ * place in its partition, which `monotonically_increasing_id()` holds in its low 33 bits (the
+ * partition's index is above them): one Spark job and no shuffle, where the splits' counts take
+ * three jobs and a broadcast. A file that Spark read in more than one piece shifts the partitions
+ * of the files after it, or its own second one: the view then fails rather than number a line
+ * wrong. (The file facts check each file's count of lines against bronze's, registerFileFacts.)
+ */
+async function registerTextFileByFile(session: SparkSession, table: FileTable, files: readonly LandedFileWithLines[], uris: readonly string[]): Promise<void> {
+  const view = `bronze_${table}_text`;
+  const scans = files
+    .map((file, i) => ({ file, uri: uris[i] as string }))
+    .filter(({ file }) => file.size > 0)
+    .map(({ file, uri }, partition) =>
+      session.read
+        .format('text')
+        .option('lineSep', '\n')
+        .option('mapreduce.input.linerecordreader.line.maxlength', lineReaderMaxLength)
+        .load(uri)
+        .select(lit(batchIdOf(file)).as('batch_id'), lit(file.path).as('file'), lit(partition).as('partition'), col('value').as('text')),
+    );
+  await scans.reduce((all, scan) => all.union(scan)).createOrReplaceTempView(`${view}_scans`);
+  // The ids are given right above the scans: nothing may filter the lines before them.
+  await defineView(session, view, `
+    SELECT batch_id, file,
+           CAST(IF(id >> 33 = partition, (id & ${2 ** 33 - 1}) + 1,
+                   raise_error(concat('cannot number the lines of ', file, ' (batch ', batch_id, '): Spark read it in more than one piece')))
+                AS INT) AS line_number,
+           text, is_valid_utf8(text) AS utf8, CAST(NULL AS BIGINT) AS too_large_bytes, CAST(NULL AS BOOLEAN) AS known_blank
+    FROM (SELECT *, monotonically_increasing_id() AS id FROM ${view}_scans)`);
+}
+
+/**
  * A small day's alternative to materializing: computes the view once, keeps its rows on the
  * executors (`localCheckpoint`) and points the view there. That spares the scratch folder's write,
  * commit and listing; and every query over the view is planned as over a table, not over the
@@ -392,11 +448,15 @@ async function registerLines(session: SparkSession, table: FileTable): Promise<v
 /**
  * bronze_<table>_file_facts: one row per landed file — its first non-blank line, whether it is
  * UTF-8 throughout, whether it is a JSON array, whether it ends with an LF — without putting any
- * file together.
+ * file together. A file whose lines (those the reader returns) are not as many as bronze counted
+ * when it landed them fails the query: the file changed, or was misread.
  */
 async function registerFileFacts(session: SparkSession, table: FileTable): Promise<void> {
   await defineView(session, `bronze_${table}_file_facts`, `
-    SELECT f.batch_id, f.file, coalesce(s.first_line, '') AS first_line, s.first_line_number, s.last_line, s.last_line_number, coalesce(s.encoding_ok, true) AS encoding_ok,
+    SELECT IF(coalesce(s.lines_read, 0) = f.lines_read, f.batch_id,
+              raise_error(concat('cannot read ', f.file, ' (batch ', f.batch_id, ') as bronze landed it: ', coalesce(s.lines_read, 0), ' lines, not ', f.lines_read)))
+             AS batch_id,
+           f.file, coalesce(s.first_line, '') AS first_line, s.first_line_number, s.last_line, s.last_line_number, coalesce(s.encoding_ok, true) AS encoding_ok,
            IF(f.oversized > 0, f.size, NULL) AS too_large_bytes,
            coalesce(s.first_line RLIKE r'^\\s*\\[', false) AS is_array,
            -- The file is its lines, each with its LF but maybe the last, after a BOM (3 bytes) or
@@ -410,7 +470,8 @@ async function registerFileFacts(session: SparkSession, table: FileTable): Promi
              max_by(text, line_number) FILTER (WHERE NOT blank) AS last_line,
              max(line_number) FILTER (WHERE NOT blank) AS last_line_number,
              bool_and(utf8 AND NOT contains(text, chr(0))) AS encoding_ok,
-             sum(octet_length(text) + 1) AS line_bytes
+             sum(octet_length(text) + 1) AS line_bytes,
+             count_if(too_large_bytes IS NULL) AS lines_read
       FROM (SELECT *, coalesce(known_blank, text RLIKE r'^\\s*$') AS blank FROM bronze_${table}_text)
       GROUP BY batch_id, file
     ) s ON s.batch_id = f.batch_id AND s.file = f.file`);

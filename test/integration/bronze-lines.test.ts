@@ -119,6 +119,8 @@ function serverLogFiles(): Record<string, Buffer> {
     'bom-blank.log': Buffer.concat([BOM, Buffer.from(' \t\nsecond\n')]),
     'empty.log': Buffer.alloc(0),
     'odd names/a+b c%25 é.log': Buffer.from('one\n\ntwo\n'),
+    // Small enough for a small day's reading file by file: a BOM, every kind of ordinary line, no final LF.
+    'small-mixed.log': new FileBuilder(5).add(BOM).fillTo(300 * 1024, 300).add('last line, no LF').build(),
   };
 }
 
@@ -230,8 +232,8 @@ describe('bronze lines read in splits', () => {
   }
 
   /** The rows of each file are its physical lines, in number, bytes, blankness and size. */
-  function expectExactLines(rows: LineRow[]): void {
-    for (const [name, content] of local) {
+  function expectExactLines(rows: LineRow[], files: ReadonlyMap<string, Buffer> = local): void {
+    for (const [name, content] of files) {
       const expected = physicalLines(content);
       const got = rows.filter((row) => row.file === name).sort((a, b) => a.line_number - b.line_number);
       expect(got.map((row) => row.line_number), name).toEqual(expected.map((line) => line.line_number));
@@ -275,6 +277,43 @@ describe('bronze lines read in splits', () => {
     const { rows, splits } = await withViews(MiB, linesAndSplits, legacy);
     expectExactLines(rows);
     for (const [name, n] of splits) expect(n, name).toBe(1);
+  });
+
+  describe("a small day's few small files, kept on the executors", () => {
+    const small = () => new Map([...local].filter(([, content]) => content.length <= MiB));
+    /** The bronze runs as if they had landed only the small server-log files. */
+    const smallRuns = () =>
+      runs.map((run) => {
+        const copy = structuredClone(run);
+        const logs = copy.files?.server_logs;
+        if (logs) logs.landed = logs.landed.filter((file) => file.size <= MiB);
+        return copy;
+      });
+    const keptViews = async <T>(splitBytes: number | undefined, use: (session: SparkSession) => Promise<T>): Promise<T> => {
+      const session = await SparkSession.connect(config.sparkRemote);
+      try {
+        if (splitBytes) await session.config.set({ 'spark.sql.files.maxPartitionBytes': splitBytes });
+        await registerBronzeViews(session, config, smallRuns(), { tables: ['server_logs'], materializeIn: `${config.lakeRoot}/_scratch` });
+        return await use(session);
+      } finally {
+        await session.close().catch(() => undefined);
+      }
+    };
+
+    it('numbers every line exactly, reading each file on its own', async () => {
+      expect([...small().keys()]).toContain('small-mixed.log');
+      const rows = await keptViews(undefined, async (session) =>
+        (
+          await session.sql(`SELECT file, line_number, blank, encoding_ok, too_large_bytes, md5(CAST(line AS BINARY)) AS shown FROM bronze_server_logs_lines`)
+        ).collect<LineRow>(),
+      );
+      expectExactLines(rows, small());
+      expect(rows.length).toBe([...small().values()].reduce((sum, content) => sum + physicalLines(content).length, 0));
+    });
+
+    it('fails rather than number a line wrong when Spark reads a file in more than one piece', async () => {
+      await expect(keptViews(64 * 1024, async () => undefined)).rejects.toThrow(/cannot number the lines of .* more than one piece/);
+    });
   });
 
   it('reads the lines in place: the per-split facts are broadcast to them, the lines are never shuffled', async () => {
