@@ -376,7 +376,7 @@ function sparkConnect(workers: readonly ComponentName[]): Component {
         // The driver's clock zone, whatever the machine's: Delta checks every commit's file list
         // by rebuilding the table's state (Spark jobs) when the JVM's default zone is not UTC
         // (`allFilesInCrc.verificationMode.forceOnNonUTC`). On Europe/Paris a second day's
-        // silver took 7.9–8.3 s against 5.0 s (docs/benchmarks.md, 2026-12-05).
+        // silver took 7.9–8.3 s against 6.2–6.7 s (docs/benchmarks.md, 2026-12-05).
         '-Duser.timezone=UTC',
       ]);
       return { ...jvm, env: { ...jvm.env, [TOKEN_ENV]: tokenToStartWith(ctx.layout.home) } };
