@@ -36,7 +36,7 @@ import type { LakeConfig } from '../../control/config.js';
 import { WebHdfs } from '../../control/hdfs/webhdfs.js';
 import { adEventBatches, type BronzeRun } from '../../control/runs/manifest.js';
 import { sideBySide } from '../../control/side-by-side.js';
-import { col, lit, type ExecuteOptions, type SparkSession } from '@lake/spark-connect';
+import { SparkError, col, lit, type ExecuteOptions, type SparkSession } from '@lake/spark-connect';
 import { columnsDdl } from '../catalog.js';
 import { batchPartitionFiles, deltaTable, sqlString } from '../delta.js';
 import { adEventsColumns, adEventsTable } from '../bronze/kafka-source.js';
@@ -123,10 +123,8 @@ export async function registerBronzeViews(session: SparkSession, config: LakeCon
     const small = isSmallDay(table, runs, options.materializeFromBytes);
     const materialized = options.materializeIn && landed.length > 0 && !small ? `${options.materializeIn}/${table}` : undefined;
     const kept = options.materializeIn && landed.length > 0 && small;
-    if (kept && readInOnePieceEach(landed)) {
-      await registerTextFileByFile(session, table, landed, uris);
-      await checkpointView(session, `bronze_${table}_text`, options.execution);
-    } else {
+    const byFile = kept && readInOnePieceEach(landed) && (await keepTextFileByFile(session, table, landed, uris, options.execution));
+    if (!byFile) {
       await registerRead(session, table, uris);
       await registerSplits(session, table);
       await registerText(session, table);
@@ -373,17 +371,21 @@ function readInOnePieceEach(files: readonly LandedFileWithLines[]): boolean {
   return files.length <= mostFilesReadOneByOne && files.some((file) => file.size > 0) && files.every((file) => file.size <= oneSplitBytes && (file.oversizedLines ?? []).length === 0);
 }
 
+/** What registerTextFileByFile's view fails with when Spark read a file in more than one piece. */
+const readInPieces = 'Spark read it in more than one piece';
+
 /**
- * bronze_<table>_text for a small day's few small files: each file read by a scan of its own, the
- * scans side by side in one plan, so that each file is one partition, the i-th (an empty file,
- * which gives no partition, is left out: it has no line). A line's number is then its row's
- * place in its partition, which `monotonically_increasing_id()` holds in its low 33 bits (the
- * partition's index is above them): one Spark job and no shuffle, where the splits' counts take
- * three jobs and a broadcast. A file that Spark read in more than one piece shifts the partitions
- * of the files after it, or its own second one: the view then fails rather than number a line
- * wrong. (The file facts check each file's count of lines against bronze's, registerFileFacts.)
+ * bronze_<table>_text for a small day's few small files, kept on the executors: each file read by a
+ * scan of its own, the scans side by side in one plan, so that each file is one partition, the
+ * i-th (an empty file, which gives no partition, is left out: it has no line). A line's number is
+ * then its row's place in its partition, which `monotonically_increasing_id()` holds in its low 33
+ * bits (the partition's index is above them): one Spark job and no shuffle, where the splits'
+ * counts take five. A file that Spark read in more than one piece (a session whose splits are
+ * smaller than the file) shifts the partitions of the files after it, or its own second one: the
+ * view then fails rather than number a line wrong, and false is returned for the splits' way to
+ * number them. (The file facts check each file's count of lines against bronze's, registerFileFacts.)
  */
-async function registerTextFileByFile(session: SparkSession, table: FileTable, files: readonly LandedFileWithLines[], uris: readonly string[]): Promise<void> {
+async function keepTextFileByFile(session: SparkSession, table: FileTable, files: readonly LandedFileWithLines[], uris: readonly string[], execution?: ExecuteOptions): Promise<boolean> {
   const view = `bronze_${table}_text`;
   const scans = files
     .map((file, i) => ({ file, uri: uris[i] as string }))
@@ -401,10 +403,17 @@ async function registerTextFileByFile(session: SparkSession, table: FileTable, f
   await defineView(session, view, `
     SELECT batch_id, file,
            CAST(IF(id >> 33 = partition, (id & ${2 ** 33 - 1}) + 1,
-                   raise_error(concat('cannot number the lines of ', file, ' (batch ', batch_id, '): Spark read it in more than one piece')))
+                   raise_error(concat('cannot number the lines of ', file, ' (batch ', batch_id, '): ${readInPieces}')))
                 AS INT) AS line_number,
            text, is_valid_utf8(text) AS utf8, CAST(NULL AS BIGINT) AS too_large_bytes, CAST(NULL AS BOOLEAN) AS known_blank
     FROM (SELECT *, monotonically_increasing_id() AS id FROM ${view}_scans)`);
+  try {
+    await checkpointView(session, view, execution);
+    return true;
+  } catch (error) {
+    if (error instanceof SparkError && error.message.includes(readInPieces)) return false;
+    throw error;
+  }
 }
 
 /**
