@@ -32,6 +32,8 @@
 // returns the raw bytes of each line (`is_valid_utf8` and `CAST(... AS BINARY)` see them as in the
 // file). A split knows nothing of the lines before it, so line numbers are put back afterwards
 // from facts Spark gives beside each line (see `registerSplits`), without ever moving the lines.
+// A small day's few small files are each read in one piece instead, and numbered in place
+// (`keepTextFileByFile`).
 import type { LakeConfig } from '../../control/config.js';
 import { WebHdfs } from '../../control/hdfs/webhdfs.js';
 import { adEventBatches, type BronzeRun } from '../../control/runs/manifest.js';
@@ -364,14 +366,14 @@ const oneSplitBytes = 4 * 1024 ** 2;
 const mostFilesReadOneByOne = 64;
 
 /**
- * Whether a small day's files can be numbered file by file (registerTextFileByFile): few, not all
+ * Whether a small day's files can be numbered file by file (keepTextFileByFile): few, not all
  * empty, each small enough to be read in one split, none with an oversized line.
  */
 function readInOnePieceEach(files: readonly LandedFileWithLines[]): boolean {
   return files.length <= mostFilesReadOneByOne && files.some((file) => file.size > 0) && files.every((file) => file.size <= oneSplitBytes && (file.oversizedLines ?? []).length === 0);
 }
 
-/** What registerTextFileByFile's view fails with when Spark read a file in more than one piece. */
+/** What keepTextFileByFile's view fails with when Spark read a file in more than one piece. */
 const readInPieces = 'Spark read it in more than one piece';
 
 /**
