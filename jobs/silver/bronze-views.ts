@@ -246,6 +246,14 @@ async function registerManifestViews(session: SparkSession, table: FileTable, fi
 }
 
 /**
+ * Spark's `text` source as every read of bronze files uses it, so that each numbering sees the
+ * same lines: Hadoop's line reader, cut at LF only, skipping each line longer than an oversized
+ * line may be (lineReaderMaxLength).
+ */
+const lineReader = (session: SparkSession) =>
+  session.read.format('text').option('lineSep', '\n').option('mapreduce.input.linerecordreader.line.maxlength', lineReaderMaxLength);
+
+/**
  * bronze_<table>_read: path, block_start, block_length, text, id — every line Hadoop's reader
  * returns, in splits, with the split it came from (`_metadata`) and `monotonically_increasing_id()`:
  * within a task the splits are read one after the other, each in file order, so the ids of one
@@ -265,10 +273,7 @@ async function registerRead(session: SparkSession, table: FileTable, uris: reado
       WHERE false`);
     return;
   }
-  await session.read
-    .format('text')
-    .option('lineSep', '\n')
-    .option('mapreduce.input.linerecordreader.line.maxlength', lineReaderMaxLength)
+  await lineReader(session)
     .load(...uris)
     .select(
       col('_metadata.file_path').as('path'),
@@ -393,10 +398,7 @@ async function keepTextFileByFile(session: SparkSession, table: FileTable, files
     .map((file, i) => ({ file, uri: uris[i] as string }))
     .filter(({ file }) => file.size > 0)
     .map(({ file, uri }, partition) =>
-      session.read
-        .format('text')
-        .option('lineSep', '\n')
-        .option('mapreduce.input.linerecordreader.line.maxlength', lineReaderMaxLength)
+      lineReader(session)
         .load(uri)
         .select(lit(batchIdOf(file)).as('batch_id'), lit(file.path).as('file'), lit(partition).as('partition'), col('value').as('text')),
     );
