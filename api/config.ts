@@ -177,6 +177,15 @@ function jwtSecret(env: Env, homeDir: string): { secret: string; source: string 
   return { secret, source: file };
 }
 
+/**
+ * How often the primary reads gold's pointer by default: a new gold version is served within this
+ * interval (and the time to load it) of its publication. A read is one small file from HDFS, a few
+ * milliseconds of the NameNode's and a DataNode's time. A stream publishes every few seconds; at 1 s
+ * a version reached the API a median 0.7–1.1 s after its publication, at 250 ms 0.3–0.4 s
+ * (docs/benchmarks.md, "The API's poll and the stream's trigger").
+ */
+export const defaultGoldPollMs = 250;
+
 export function loadApiConfig(env: Env, homeDir: string): ApiConfig {
   const get = (name: string, fallback: string) => env[name]?.trim() || fallback;
   const { secret, source } = jwtSecret(env, homeDir);
@@ -198,7 +207,7 @@ export function loadApiConfig(env: Env, homeDir: string): ApiConfig {
     sessionTtlSeconds: parseDuration('JWT_SESSION_TTL', get('JWT_SESSION_TTL', '7d')),
     rotateRefreshTokens: rotation === 'true',
     usersDb: usersDb(get('LAKE_USERS_DB', path.join(homeDir, 'api', 'users.sqlite'))),
-    goldPollMs: positiveInteger('API_GOLD_POLL_MS', get('API_GOLD_POLL_MS', '1000')),
+    goldPollMs: positiveInteger('API_GOLD_POLL_MS', get('API_GOLD_POLL_MS', String(defaultGoldPollMs))),
     loginAttempts: positiveInteger('API_LOGIN_ATTEMPTS', get('API_LOGIN_ATTEMPTS', '10')),
     loginAttemptsPerClient: positiveInteger('API_LOGIN_CLIENT_ATTEMPTS', get('API_LOGIN_CLIENT_ATTEMPTS', '50')),
     loginWindowMs: parseDuration('API_LOGIN_WINDOW', get('API_LOGIN_WINDOW', '15m')) * 1000,

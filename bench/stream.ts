@@ -15,7 +15,7 @@
 // published by `lake stream --until-idle`), so that each cycle works on top of a history, as a
 // stream that has run for a while does; only the events of the steady flow are timed.
 //
-//   npm run bench:stream -- [rates, default 2000] [seconds per rate, default 300] [trigger, default 3s]
+//   npm run bench:stream -- [rates, default 2000] [seconds per rate, default 300] [trigger, default lake stream's]
 //   npm run bench:stream -- 2000,5000,10000 120
 //   BENCH_HISTORY=1000000 npm run bench:stream -- 2000 120
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -25,6 +25,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { defaultGoldPollMs } from '../api/config.js';
 import { UserStore } from '../api/users.js';
 import { loadConfig, repoRoot, type LakeConfig } from '../control/config.js';
 import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
@@ -35,14 +36,15 @@ import { RunStore, type BronzeRun, type GoldRun, type SilverRun } from '../contr
 import { silverBatchesOf } from '../control/runs/silver-batches.js';
 import { SparkSession } from '@lake/spark-connect';
 import { adEventsTable } from '../jobs/bronze/kafka-source.js';
+import { defaultTriggerMs } from '../jobs/stream.js';
 import { memory, processes, rssMiB } from './stack-processes.js';
 
 const rates = (process.argv[2] ?? '2000').split(',').map((rate) => parseWholeNumber(rate, 'rate'));
 const seconds = parseWholeNumber(process.argv[3] ?? '300', 'seconds');
-const trigger = process.argv[4] ?? '3s';
+const trigger = process.argv[4] ?? `${defaultTriggerMs / 1000}s`;
 parseDuration(trigger, 'trigger');
 const apiPort = Number(process.env.BENCH_API_PORT ?? 18_100);
-const apiPollMs = Number(process.env.API_GOLD_POLL_MS ?? 1000);
+const apiPollMs = Number(process.env.API_GOLD_POLL_MS ?? defaultGoldPollMs);
 const history = parseWholeNumber(process.env.BENCH_HISTORY ?? '0', 'BENCH_HISTORY', 0);
 
 interface Served {
@@ -62,6 +64,8 @@ interface RateResult {
   /** Median seconds of the stream's runs per layer (a cycle: record the epochs, silver, gold), and the cycles. */
   layerMedians: Record<'bronze' | 'silver' | 'gold', number>;
   cycles: number;
+  /** Median milliseconds from a gold version's publication (its run's `publishedAt`) to the first poll that got it from the API. */
+  publishToServedMs: number;
 }
 
 const percentile = (sorted: readonly number[], q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? NaN;
@@ -116,6 +120,19 @@ function coverageOf(gold: GoldRun, runs: Map<string, SilverRun | BronzeRun | Gol
     for (const [partition, offset] of Object.entries(committed)) coverage[partition] = Math.max(coverage[partition] ?? 0, offset);
   }
   return coverage;
+}
+
+/** For each version the API served, the milliseconds from its gold run's publication to the first poll that got it. */
+function publishToServed(served: readonly Served[], runs: Map<string, SilverRun | BronzeRun | GoldRun>): number[] {
+  const first = new Map<string, number>();
+  for (const { version, at } of served) if (!first.has(version)) first.set(version, at);
+  return [...first]
+    .map(([version, at]) => {
+      const publishedAt = (runs.get(version) as GoldRun | undefined)?.published?.publishedAt;
+      return publishedAt ? at - Date.parse(publishedAt) : NaN;
+    })
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
 }
 
 async function measureRate(rate: number, seed: number): Promise<RateResult> {
@@ -224,6 +241,7 @@ async function measureRate(rate: number, seed: number): Promise<RateResult> {
       peakApiMiB: peaks.api,
       layerMedians: { bronze: medianSeconds('bronze'), silver: medianSeconds('silver'), gold: medianSeconds('gold') },
       cycles: measured.filter((run) => run.layer === 'gold').length,
+      publishToServedMs: percentile(publishToServed(served, runs), 0.5),
     };
   } finally {
     polling = false;
@@ -260,10 +278,10 @@ for (const [index, rate] of rates.entries()) {
 const lines = [
   `Stream latency, Kafka acknowledgement → /api/campaign-metrics/, ${new Date().toISOString().slice(0, 10)}, ${os.availableParallelism()} vCPU, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ${seconds} s per rate, trigger ${trigger}, API gold poll ${apiPollMs} ms, 3 partitions, 2 % dirty events${history > 0 ? `; on a lake already holding ${history} events` : ''}`,
   '',
-  '| target rate | achieved | events | p50 | p90 | p99 | max | gold versions served | cycles; median record / silver / gold run | peak RSS: stack / lake stream / lake api |',
-  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  '| target rate | achieved | events | p50 | p90 | p99 | max | gold versions served | cycles; median record / silver / gold run | median gold published → served | peak RSS: stack / lake stream / lake api |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...results.map((r) =>
-    `| ${r.rate} ev/s | ${Math.round(r.achieved)} ev/s | ${r.events} | ${secondsText(percentile(r.latenciesMs, 0.5))} | ${secondsText(percentile(r.latenciesMs, 0.9))} | ${secondsText(percentile(r.latenciesMs, 0.99))} | ${secondsText(r.latenciesMs.at(-1) ?? NaN)} | ${r.versions} | ${r.cycles}; ${r.layerMedians.bronze.toFixed(1)} / ${r.layerMedians.silver.toFixed(1)} / ${r.layerMedians.gold.toFixed(1)} s | ${r.peakStackMiB} / ${r.peakStreamMiB} / ${r.peakApiMiB} MiB |`,
+    `| ${r.rate} ev/s | ${Math.round(r.achieved)} ev/s | ${r.events} | ${secondsText(percentile(r.latenciesMs, 0.5))} | ${secondsText(percentile(r.latenciesMs, 0.9))} | ${secondsText(percentile(r.latenciesMs, 0.99))} | ${secondsText(r.latenciesMs.at(-1) ?? NaN)} | ${r.versions} | ${r.cycles}; ${r.layerMedians.bronze.toFixed(1)} / ${r.layerMedians.silver.toFixed(1)} / ${r.layerMedians.gold.toFixed(1)} s | ${secondsText(r.publishToServedMs)} | ${r.peakStackMiB} / ${r.peakStreamMiB} / ${r.peakApiMiB} MiB |`,
   ),
   '',
 ];

@@ -2,7 +2,7 @@
 // with --until-idle, until what the topic holds is in gold); `lake stream status`: the running (or
 // last) stream's state.
 import { Command } from 'commander';
-import { readStreamStatus, runStream, type StreamCycle, type StreamStatus } from '../../jobs/stream.js';
+import { defaultTriggerMs, readStreamStatus, runStream, type StreamCycle, type StreamStatus } from '../../jobs/stream.js';
 import { loadConfig } from '../config.js';
 import { parseDuration } from '../kafka/produce-options.js';
 import { formatTable } from './table.js';
@@ -72,7 +72,7 @@ export function streamCommand(): Command {
     .description(
       'land the ad events from Kafka with Spark Structured Streaming (exactly once, from a checkpoint), clean each landing into silver and recompute the campaign metrics in gold, and land again',
     )
-    .option('--trigger <time>', 'the least time from one landing to the next: 500ms, 2s, 1m (a longer cycle lands again at once)', '3s')
+    .option('--trigger <time>', 'the least time from one landing to the next: 500ms, 2s, 1m (a longer cycle lands again at once)', `${defaultTriggerMs / 1000}s`)
     .option('--until-idle', 'land, clean and publish what the topic holds now, then exit')
     .option('--reset', 'start over from the offsets the lake recorded, with a new checkpoint')
     .option('--verbose', "print the layer runs' own steps")
