@@ -127,14 +127,19 @@ describe('docker-compose.yml', () => {
       read('infra/spark/cluster/spark-defaults.conf')
         .split('\n')
         .filter((line) => line.trim() && !line.startsWith('#'))
-        .map((line) => line.trim().split(/\s+/)),
+        .map((line) => {
+          const [key, ...value] = line.trim().split(/\s+/);
+          return [key, value.join(' ')];
+        }),
     ) as Record<string, string>;
     const hdfs = service('namenode').environment?.['CORE-SITE.XML_fs.defaultFS'];
     expect(defaults['spark.hadoop.fs.defaultFS']).toBe(hdfs);
     expect(defaults['spark.connect.grpc.binding.port']).toBe('15002');
     expect(defaults['spark.driver.host']).toBe('spark-connect');
-    // Delta checks each commit by rebuilding the table's state on a driver whose zone is not UTC.
-    expect(defaults['spark.driver.extraJavaOptions']).toBe('-Duser.timezone=UTC');
+    // Delta checks each commit by rebuilding the table's state on a driver whose zone is not UTC;
+    // both Spark JVMs collect with the parallel collector, as the embedded stack's do.
+    expect(defaults['spark.driver.extraJavaOptions']).toBe('-Duser.timezone=UTC -XX:+UseParallelGC');
+    expect(defaults['spark.executor.extraJavaOptions']).toBe('-XX:+UseParallelGC');
   });
 
   it('is what the CLI environment of docs/cluster.md points at', () => {

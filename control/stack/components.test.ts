@@ -115,6 +115,16 @@ describe('stack components', () => {
     expect(single.args).not.toContain('-Dspark.executor.memory=1g');
   });
 
+  it('runs the Spark JVMs on the parallel collector, the small daemons on the serial one', async () => {
+    await componentNamed('spark-connect').prepare?.(ctx);
+    const connect = await launchCommand(componentNamed('spark-connect'), ctx);
+    expect(connect.args).toContain('-XX:+UseParallelGC');
+    expect(connect.args).toContain('-Dspark.executor.extraJavaOptions=-XX:+UseParallelGC');
+    const namenode = await launchCommand(componentNamed('namenode'), ctx);
+    expect(namenode.args).toContain('-XX:+UseSerialGC');
+    expect(namenode.args).not.toContain('-XX:+UseParallelGC');
+  });
+
   it('names the valid components when asked for an unknown one', () => {
     expect(() => componentNamed('zookeeper')).toThrow(/no stack component named "zookeeper"/);
   });

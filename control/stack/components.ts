@@ -53,6 +53,12 @@ const STANDALONE_MASTER = 'spark://127.0.0.1:7077';
 
 // Small daemons: the serial collector keeps threads and resident memory low on 2 cores.
 const daemonGc = ['-XX:+UseSerialGC'];
+// The Spark JVMs (the Connect server here, the executors by spark.executor.extraJavaOptions in
+// spark-defaults.conf): the parallel collector, not G1. Spark's buffers of 512 KB and more are
+// "humongous" in G1's 1 MB regions, and each such allocation may start a concurrent marking of the
+// old generation: on a stream it started one about every 3 s in both JVMs, and G1's threads used
+// 34 CPU seconds of a two-minute stream against 6 with this collector (docs/benchmarks.md, 2026-12-05).
+const sparkGc = ['-XX:+UseParallelGC'];
 
 /** A component of node `node` of a stack of `nodes`: unnumbered on a single node, as it always was. */
 function numbered(name: string, node: number, nodes: number): ComponentName {
@@ -378,6 +384,7 @@ function sparkConnect(workers: readonly ComponentName[]): Component {
         // (`allFilesInCrc.verificationMode.forceOnNonUTC`). On Europe/Paris a second day's
         // silver took 7.9–8.3 s against 6.2–6.7 s (docs/benchmarks.md, 2026-12-05).
         '-Duser.timezone=UTC',
+        ...sparkGc,
       ]);
       return { ...jvm, env: { ...jvm.env, [TOKEN_ENV]: tokenToStartWith(ctx.layout.home) } };
     },
