@@ -3,7 +3,8 @@
 // wide action schema in each task: on a run over a few megabytes that was about half of the
 // executor's CPU in a profile (JFR), on a machine every run keeps busy (docs/benchmarks.md,
 // 2026-12-04). Large data amortizes the compilation, and keeps it. Silver decides by the size of
-// the new bronze records, gold by the size of the silver rows it reads.
+// the new bronze records, gold by the size of the silver rows it reads, and the stream lands every
+// cycle after its first interpreted (its events since the cycle before).
 import type { SparkSession } from '@lake/spark-connect';
 
 /**

@@ -28,6 +28,7 @@ import { SparkSession, SparkUnreachableError, col, expr, fn, type StreamingQuery
 import { adEventsTable, ensureAdEventsTable, kafkaReadOptions, planOffsets } from './bronze/kafka-source.js';
 import { deltaTable } from './delta.js';
 import { runGold } from './gold.js';
+import { interpretExpressions } from './interpreted.js';
 import { runSilver } from './silver.js';
 import { LandingCheckpoint, type PartitionOffsets } from './stream/checkpoint.js';
 import { landingRecord, recordLandedEpochs } from './stream/landed-epochs.js';
@@ -131,6 +132,12 @@ export async function runStream(config: LakeConfig, options: StreamOptions = {})
     }
     const { query, start } = await waitForLocks(() => startLanding(session!, config, hdfs, root, checkpoint, streamId, log));
     log(`landing ${config.kafkaTopic} into ${adEventsTable(config)} (query ${query.id}, checkpoint ${checkpointPath(config)})`);
+    // The first landing carries whatever the topic holds beyond the record (a backlog after a stop)
+    // and keeps compiled expressions; each later one carries the seconds of events since the one
+    // before: small data, interpreted like a small day's silver. A streaming query copies its
+    // session's settings when it starts, so the first is not affected. On a stream of 2 000 events/s
+    // the executor used 17 % less CPU (docs/benchmarks.md, 2026-12-05).
+    await interpretExpressions(session);
     const landing = { again: () => landingQuery(session!, config, start), prepare: (uri: string) => computeSnapshotState(session!, uri) };
     return await landInCycles(streamId, config, hdfs, checkpoint, query, landing, options, waitForLocks);
   } catch (error) {
