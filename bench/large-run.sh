@@ -34,7 +34,7 @@ elif [ ! -f "$input/.generated" ]; then
 fi
 
 ( while true; do
-    echo "$(date -u +%T) $(ps -eo rss,args | awk '/CoarseGrainedExecutorBackend/ && !/awk/ {printf "executor %d MiB ", $1/1024} /SparkConnectServer/ && !/awk/ {printf "connect %d MiB", $1/1024}')"
+    echo "$(date -u +%T) $(ps -eo rss,args | awk '/CoarseGrainedExecutorBackend/ && !/awk/ {printf "executor %d MiB ", $1/1024} /SparkConnectServer/ && !/awk/ {printf "connect %d MiB ", $1/1024}')"
     sleep 5
   done ) > "$input/memory.log" &
 sampler=$!

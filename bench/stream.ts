@@ -69,7 +69,8 @@ interface RateResult {
 }
 
 const percentile = (sorted: readonly number[], q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? NaN;
-const secondsText = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+// A measure with nothing to measure (no gold version served, no run of a layer) prints as a dash, not NaN.
+const secondsText = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : '–');
 
 /**
  * A `lake` command in a process group of its own, so that `stopGroup` reaches it as Ctrl-C does: the
@@ -281,7 +282,7 @@ const lines = [
   '| target rate | achieved | events | p50 | p90 | p99 | max | gold versions served | cycles; median record / silver / gold run | median gold published → served | peak RSS: stack / lake stream / lake api |',
   '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...results.map((r) =>
-    `| ${r.rate} ev/s | ${Math.round(r.achieved)} ev/s | ${r.events} | ${secondsText(percentile(r.latenciesMs, 0.5))} | ${secondsText(percentile(r.latenciesMs, 0.9))} | ${secondsText(percentile(r.latenciesMs, 0.99))} | ${secondsText(r.latenciesMs.at(-1) ?? NaN)} | ${r.versions} | ${r.cycles}; ${r.layerMedians.bronze.toFixed(1)} / ${r.layerMedians.silver.toFixed(1)} / ${r.layerMedians.gold.toFixed(1)} s | ${secondsText(r.publishToServedMs)} | ${r.peakStackMiB} / ${r.peakStreamMiB} / ${r.peakApiMiB} MiB |`,
+    `| ${r.rate} ev/s | ${Math.round(r.achieved)} ev/s | ${r.events} | ${secondsText(percentile(r.latenciesMs, 0.5))} | ${secondsText(percentile(r.latenciesMs, 0.9))} | ${secondsText(percentile(r.latenciesMs, 0.99))} | ${secondsText(r.latenciesMs.at(-1) ?? NaN)} | ${r.versions} | ${r.cycles}; ${(['bronze', 'silver', 'gold'] as const).map((layer) => secondsText(r.layerMedians[layer] * 1000)).join(' / ')} | ${secondsText(r.publishToServedMs)} | ${r.peakStackMiB} / ${r.peakStreamMiB} / ${r.peakApiMiB} MiB |`,
   ),
   '',
 ];
