@@ -2,8 +2,8 @@
 // reads the key of every row silver holds: a stream appends a small batch a cycle (about 700 an
 // hour when busy). Two layouts side by side, taking turns, each a Delta table with silver's
 // columns: a partition per bronze batch (the layout before; a partition's one or two files can
-// never be compacted), and one unpartitioned table with Delta's auto compaction (the layout
-// now). For each: `appends` appends of `events` rows, each its own batch as a cycle's is, then the
+// never be compacted), and one unpartitioned table with Delta's auto compaction switched on in the
+// session as the stream's silver runs switch it on (the layout now, jobs/silver.ts). For each: `appends` appends of `events` rows, each its own batch as a cycle's is, then the
 // duplicate check's scan (a cycle's 6 000 new keys semi-joined with the table's keys,
 // jobs/silver/duplicates.ts), `repeats` times, and one batch read back by `batch_id` (gold's merge
 // reads the batches silver added so). Prints the files, the append times (the largest includes a
@@ -16,14 +16,19 @@ import { parseWholeNumber } from '../control/kafka/produce-options.js';
 import { SparkSession } from '@lake/spark-connect';
 import { columnsDdl, silver } from '../jobs/catalog.js';
 import { deltaTable } from '../jobs/delta.js';
+import { streamCompactFromFiles } from '../jobs/stream.js';
 
 const appends = parseWholeNumber(process.argv[2] ?? '300', 'appends');
 const events = parseWholeNumber(process.argv[3] ?? '3000', 'events');
 const repeats = parseWholeNumber(process.argv[4] ?? '5', 'repeats');
 
+/** Each layout's table definition and the session settings its appends run with. */
 const layouts = {
-  'a partition a batch (before)': 'PARTITIONED BY (batch_id)',
-  'one table, auto compaction (now)': "TBLPROPERTIES ('delta.autoOptimize.autoCompact' = 'true')",
+  'a partition a batch (before)': { definition: 'PARTITIONED BY (batch_id)', settings: { 'spark.databricks.delta.autoCompact.enabled': false } },
+  'one table, auto compaction (now)': {
+    definition: '',
+    settings: { 'spark.databricks.delta.autoCompact.enabled': true, 'spark.databricks.delta.autoCompact.minNumFiles': streamCompactFromFiles },
+  },
 };
 type Layout = keyof typeof layouts;
 
@@ -60,7 +65,8 @@ interface Result {
 
 async function measure(layout: Layout, uri: string): Promise<Result> {
   const table = deltaTable(uri);
-  await session.sql(`CREATE TABLE ${table} (${columnsDdl(columns)}) USING delta ${layouts[layout]}`);
+  await session.config.set(layouts[layout].settings);
+  await session.sql(`CREATE TABLE ${table} (${columnsDdl(columns)}) USING delta ${layouts[layout].definition}`);
   const appendMs: number[] = [];
   for (let n = 0; n < appends; n++) appendMs.push(await time(() => session.sql(`INSERT INTO ${table}\n${batchRows(batchId(n))}`)));
   const scans: number[] = [];
