@@ -32,6 +32,7 @@ import { interpretExpressions } from './interpreted.js';
 import { runSilver } from './silver.js';
 import { LandingCheckpoint, type PartitionOffsets } from './stream/checkpoint.js';
 import { landingRecord, recordLandedEpochs } from './stream/landed-epochs.js';
+import { arrivalRate } from './stream/arrival-rate.js';
 import { topicHoldsMore } from './stream/new-events.js';
 
 export const landingQueryName = 'lake_bronze_ad_events';
@@ -63,6 +64,8 @@ export interface StreamOptions {
 /** One turn of the stream: the landing query's last progress, and what the layers did after it. */
 export interface StreamCycle {
   progress: StreamingQueryProgress | undefined;
+  /** Events a second the landing read since the landing before (stream/arrival-rate.ts: not Spark's figure, 0/s for every landing). */
+  inputRowsPerSecond?: number;
   bronze?: BronzeRun;
   silver?: SilverRun;
   gold?: GoldRun;
@@ -88,7 +91,8 @@ export interface StreamStatus {
   queryId: string;
   updatedAt: string;
   landed: number;
-  lastProgress?: Pick<StreamingQueryProgress, 'batchId' | 'timestamp' | 'numInputRows' | 'inputRowsPerSecond' | 'processedRowsPerSecond' | 'batchDuration'>;
+  /** The last landing's last progress; its input rate is the stream's (StreamCycle.inputRowsPerSecond). */
+  lastProgress?: Pick<StreamingQueryProgress, 'batchId' | 'timestamp' | 'numInputRows' | 'processedRowsPerSecond' | 'batchDuration'> & { inputRowsPerSecond?: number };
   lastGold?: { runId: string; publishedAt: string; newestEventAgeMs?: number };
   /** Set when the stream ended: how, and when. */
   ended?: { at: string; how: 'stopped' | 'idle' | 'failed'; error?: string };
@@ -303,6 +307,7 @@ async function landInCycles(
   // A stream (or a batch) that died may have left silver or gold behind bronze.
   let owed = await layersBehind(hdfs, hdfsPath(config.lakeRoot));
   let newestRecorded: number | undefined;
+  let previousTriggerAt: number | undefined;
   // The snapshots the next landing and the next gold run write on, computed while the stream
   // does other work (computeSnapshotState): bronze's once a landing committed epochs, gold's
   // tables once gold published them.
@@ -313,7 +318,8 @@ async function landInCycles(
     // One round trip: this landing's reports, the last of them its last progress.
     const recent = await query.recentProgress();
     const progress = recent.at(-1);
-    const turn: StreamCycle = { progress };
+    const turn: StreamCycle = { progress, inputRowsPerSecond: arrivalRate(recent, previousTriggerAt) };
+    if (progress) previousTriggerAt = Date.parse(progress.timestamp);
     turn.bronze = await recordLandedEpochs(config, hdfs, checkpoint, query.id);
     if (turn.bronze?.kafka) {
       bronzeReady = landing.prepare(adEventsTable(config));
@@ -339,8 +345,8 @@ async function landInCycles(
     if (turn.gold.outcome === 'succeeded' && newestRecorded !== undefined) turn.newestEventAgeMs = Date.now() - newestRecorded;
     if (turn.gold.published) status.lastGold = { runId: turn.gold.runId, publishedAt: turn.gold.published.publishedAt, newestEventAgeMs: turn.newestEventAgeMs };
     if (progress) {
-      const { batchId, timestamp, numInputRows, inputRowsPerSecond, processedRowsPerSecond, batchDuration } = progress;
-      status.lastProgress = { batchId, timestamp, numInputRows, inputRowsPerSecond, processedRowsPerSecond, batchDuration };
+      const { batchId, timestamp, numInputRows, processedRowsPerSecond, batchDuration } = progress;
+      status.lastProgress = { batchId, timestamp, numInputRows, inputRowsPerSecond: turn.inputRowsPerSecond, processedRowsPerSecond, batchDuration };
     }
     await saveStatus();
     options.onCycle?.(turn);

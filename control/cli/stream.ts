@@ -29,7 +29,7 @@ function cycleLine(cycle: StreamCycle): string {
   const parts: string[] = [];
   const progress = cycle.progress;
   if (progress) {
-    parts.push(`epoch ${progress.batchId}`, `in ${perSecond(progress.inputRowsPerSecond)}`, `processed ${perSecond(progress.processedRowsPerSecond)}`, `batch ${seconds(progress.batchDuration)}`);
+    parts.push(`epoch ${progress.batchId}`, `in ${perSecond(cycle.inputRowsPerSecond)}`, `processed ${perSecond(progress.processedRowsPerSecond)}`, `batch ${seconds(progress.batchDuration)}`);
   }
   if (cycle.bronze?.kafka) parts.push(`landed ${cycle.bronze.kafka.records}`);
   const quarantined = Object.values(cycle.silver?.silver ?? {}).reduce((sum, counts) => sum + counts.quarantined, 0);
