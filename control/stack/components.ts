@@ -59,6 +59,13 @@ const daemonGc = ['-XX:+UseSerialGC'];
 // old generation: on a stream it started one about every 3 s in both JVMs, and G1's threads used
 // 34 CPU seconds of a two-minute stream against 6 with this collector (docs/benchmarks.md, 2026-12-05).
 const sparkGc = ['-XX:+UseParallelGC'];
+// The driver's heap. Spark Connect keeps every streaming query it started for an hour after it
+// stops (a fixed hour in SparkConnectStreamingQueryCache), about 0.8 MB each (six copies of the
+// Hadoop configuration among them), and `lake stream` starts a landing query a cycle: about 1 400 an
+// hour at a busy stream's 2.5 s cycles, 1.2 GB on top of the server's own 0.4 GB. The parallel
+// collector's old generation is two thirds of the heap: at 1.5 GiB it filled in the stream's first
+// half hour, with a full collection every minute (docs/benchmarks.md, 2026-12-05).
+const connectHeap = '3g';
 
 /** A component of node `node` of a stack of `nodes`: unnumbered on a single node, as it always was. */
 function numbered(name: string, node: number, nodes: number): ComponentName {
@@ -376,7 +383,7 @@ function sparkConnect(workers: readonly ComponentName[]): Component {
       await ensureConnectToken(ctx.layout.home);
     },
     jvm: (ctx) => {
-      const jvm = sparkJvm(ctx, 'org.apache.spark.sql.connect.service.SparkConnectServer', '1536m', [], [
+      const jvm = sparkJvm(ctx, 'org.apache.spark.sql.connect.service.SparkConnectServer', connectHeap, [], [
         '-Dspark.app.name=lake',
         `-Dspark.master=${ctx.config.sparkMaster}`,
         // The driver's clock zone, whatever the machine's: Delta checks every commit's file list
