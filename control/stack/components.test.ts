@@ -110,7 +110,9 @@ describe('stack components', () => {
     expect(connect.args).toContain('-Dspark.executor.memory=1g');
     expect(connect.args).toContain('-Dspark.hadoop.dfs.replication=3');
     expect(connect.args).toContain('-Dspark.local.dir=/tmp/lake-home/cluster-3/data/spark/tmp');
+    expect(connect.args).toContain('-Xmx1536m');
     const single = await launchCommand(componentNamed('spark-connect'), ctx);
+    expect(single.args).toContain('-Xmx3g');
     expect(single.args).toContain('-Dspark.hadoop.dfs.replication=1');
     expect(single.args).not.toContain('-Dspark.executor.memory=1g');
   });

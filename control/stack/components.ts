@@ -64,8 +64,9 @@ const sparkGc = ['-XX:+UseParallelGC'];
 // Hadoop configuration among them), and `lake stream` starts a landing query a cycle: about 1 400 an
 // hour at a busy stream's 2.5 s cycles, 1.2 GB on top of the server's own 0.4 GB. The parallel
 // collector's old generation is two thirds of the heap: at 1.5 GiB it filled in the stream's first
-// half hour, with a full collection every minute (docs/benchmarks.md, 2026-12-05).
-const connectHeap = '3g';
+// half hour, with a full collection every minute (docs/benchmarks.md, 2026-12-05). A stack of
+// several nodes, made for the node-loss tests within 8 GiB, keeps 1.5 GiB.
+const connectHeap = (nodes: number) => (nodes === 1 ? '3g' : '1536m');
 
 /** A component of node `node` of a stack of `nodes`: unnumbered on a single node, as it always was. */
 function numbered(name: string, node: number, nodes: number): ComponentName {
@@ -383,7 +384,7 @@ function sparkConnect(workers: readonly ComponentName[]): Component {
       await ensureConnectToken(ctx.layout.home);
     },
     jvm: (ctx) => {
-      const jvm = sparkJvm(ctx, 'org.apache.spark.sql.connect.service.SparkConnectServer', connectHeap, [], [
+      const jvm = sparkJvm(ctx, 'org.apache.spark.sql.connect.service.SparkConnectServer', connectHeap(ctx.config.stackNodes), [], [
         '-Dspark.app.name=lake',
         `-Dspark.master=${ctx.config.sparkMaster}`,
         // The driver's clock zone, whatever the machine's: Delta checks every commit's file list
