@@ -3,8 +3,9 @@
 // hour when busy). Two layouts side by side, taking turns, each a Delta table with silver's
 // columns: a partition per bronze batch (the layout before; a partition's one or two files can
 // never be compacted), and one unpartitioned table with Delta's auto compaction switched on in the
-// session as the stream's silver runs switch it on (the layout now, jobs/silver.ts). For each: `appends` appends of `events` rows, each its own batch as a cycle's is, then the
-// duplicate check's scan (a cycle's 6 000 new keys semi-joined with the table's keys,
+// session as the stream's silver runs switch it on (the layout now, jobs/silver.ts). For each:
+// `appends` appends of `events` rows, each its own batch as a cycle's is, then the duplicate
+// check's scan (a cycle's 6 000 new keys semi-joined with the table's keys,
 // jobs/silver/duplicates.ts), `repeats` times, and one batch read back by `batch_id` (gold's merge
 // reads the batches silver added so). Prints the files, the append times (the largest includes a
 // compaction) and the scans' median and spread, and their ratio.

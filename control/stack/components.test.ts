@@ -117,10 +117,9 @@ describe('stack components', () => {
     expect(single.args).not.toContain('-Dspark.executor.memory=1g');
   });
 
-  it('runs the Spark JVMs on the parallel collector, the small daemons on the serial one; the driver with room for an hour of stopped queries', async () => {
+  it('runs the Spark JVMs on the parallel collector, the small daemons on the serial one', async () => {
     await componentNamed('spark-connect').prepare?.(ctx);
     const connect = await launchCommand(componentNamed('spark-connect'), ctx);
-    expect(connect.args).toContain('-Xmx3g');
     expect(connect.args).toContain('-XX:+UseParallelGC');
     expect(connect.args).toContain('-Dspark.executor.extraJavaOptions=-XX:+UseParallelGC');
     const namenode = await launchCommand(componentNamed('namenode'), ctx);

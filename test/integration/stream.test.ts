@@ -137,10 +137,10 @@ describe('lake stream', () => {
       await waitUntil(() => landed() >= fourth.bronze_records && cycles.at(-1)?.gold !== undefined, 'the fourth batch in gold');
       expect(cycles.findLast((cycle) => cycle.gold)?.newestEventAgeMs).toBeGreaterThan(0);
       // The landings after the first say the rate their events arrived at (Spark's own input rate is
-      // 0/s for each: every landing is a query of its own).
+      // 0/s for a query's first trigger, and every landing is a query of its own).
       const landings = cycles.filter((cycle) => (cycle.bronze?.kafka?.records ?? 0) > 0);
-      expect(landings.map((cycle) => cycle.inputRowsPerSecond)).toEqual(landings.map(() => expect.any(Number)));
-      expect(landings.every((cycle) => cycle.inputRowsPerSecond! > 0 && cycle.progress?.inputRowsPerSecond === 0)).toBe(true);
+      expect(landings).not.toHaveLength(0);
+      for (const cycle of landings) expect(cycle.inputRowsPerSecond).toBeGreaterThan(0);
 
       // The stream has the topic: a batch of ad events only is refused, a whole batch lands files.
       await expect(bronzeBeside({ tables: ['ad_events'] })).rejects.toThrow(/lake stream .* lands the ad events/);
