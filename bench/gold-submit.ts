@@ -10,51 +10,18 @@
 // `npm run setup` resolved for the embedded stack.
 //
 //   npm run bench:gold-submit -- [scale, default s] [rounds, default 3]
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../control/config.js';
 import { runBronze } from '../jobs/bronze.js';
 import { runSilver } from '../jobs/silver.js';
 import { createBenchLake, parseScale } from './bench-lake.js';
+import { ensurePyspark, median, pysparkVersion, spread, stackJars, timed, timedSubmit } from './spark-submit.js';
 
 const scale = parseScale(process.argv[2]);
 const rounds = Number(process.argv[3] ?? 3);
-const pysparkVersion = '4.2.0';
-const venv = path.join(repoRoot, '.lake', 'bench', 'pyspark');
-const sparkSubmit = path.join(venv, 'bin', 'spark-submit');
-const jarsFolder = path.join(repoRoot, '.lake', 'cache', 'spark', 'jars');
-
-function ensurePyspark(): void {
-  if (existsSync(sparkSubmit)) return;
-  process.stderr.write(`installing pyspark ${pysparkVersion} into ${venv} (once)…\n`);
-  for (const [command, args] of [
-    ['python3', ['-m', 'venv', venv]],
-    [path.join(venv, 'bin', 'pip'), ['install', '--quiet', `pyspark==${pysparkVersion}`]],
-  ] as const) {
-    const result = spawnSync(command, args, { stdio: 'inherit' });
-    if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed`);
-  }
-}
-
-/** Seconds from the process's start to its exit; rejects when it fails. */
-function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    const child = spawn(command, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve((performance.now() - started) / 1000) : reject(new Error(`${command} exited with ${code}:\n${stderr}`))));
-  });
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? NaN;
-const spread = (values: number[]) => `${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)} s`;
 
 ensurePyspark();
-const deltaJars = readdirSync(jarsFolder).filter((jar) => /^delta-(spark|storage)/.test(jar)).map((jar) => path.join(jarsFolder, jar));
 const lake = await createBenchLake(scale);
 const { config } = lake;
 try {
@@ -65,7 +32,7 @@ try {
   const submitArgs = (settings: string[]) => [
     '--master', 'local[*]',
     ...settings,
-    '--jars', deltaJars.join(','),
+    '--jars', stackJars(/^delta-(spark|storage)/),
     '--conf', 'spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension',
     '--conf', 'spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog',
     '--conf', 'spark.sql.session.timeZone=UTC',
@@ -75,8 +42,6 @@ try {
     `${config.lakeRoot}/_bench/gold-plain`,
     path.join(repoRoot, 'jobs', 'sql', 'gold'),
   ];
-  // spark-submit finds its Spark (SPARK_HOME) through the `python` on the PATH: the venv's.
-  const submitEnv = { PATH: `${path.dirname(sparkSubmit)}:${process.env.PATH ?? ''}`, PYSPARK_PYTHON: path.join(venv, 'bin', 'python') };
   const lakeTimes: number[] = [];
   const submitTimes: number[] = [];
   const tunedTimes: number[] = [];
@@ -84,9 +49,9 @@ try {
     process.stderr.write(`round ${round}: job:gold…\n`);
     lakeTimes.push(await timed(process.execPath, [path.join(repoRoot, 'bin', 'lake.mjs'), 'job', 'gold', '--full-refresh'], lakeEnv));
     process.stderr.write(`round ${round}: spark-submit gold_plain.py, defaults…\n`);
-    submitTimes.push(await timed(sparkSubmit, submitArgs([]), submitEnv));
+    submitTimes.push(await timedSubmit(submitArgs([])));
     process.stderr.write(`round ${round}: spark-submit gold_plain.py, tuned…\n`);
-    tunedTimes.push(await timed(sparkSubmit, submitArgs(tuned), submitEnv));
+    tunedTimes.push(await timedSubmit(submitArgs(tuned)));
   }
   process.stdout.write(
     [
