@@ -34,8 +34,13 @@ export function stackJars(names: RegExp): string {
 
 /** Seconds that `spark-submit <args>` took from start to exit; rejects with its stderr's tail when it fails. */
 export function timedSubmit(args: string[]): Promise<number> {
-  // spark-submit finds its Spark (SPARK_HOME) through the `python` on the PATH: the venv's.
-  const env = { PATH: `${path.dirname(sparkSubmit)}:${process.env.PATH ?? ''}`, PYSPARK_PYTHON: path.join(venv, 'bin', 'python') };
+  // The venv's Spark, whatever SPARK_HOME the caller's shell has; its `python` on the PATH too.
+  const [python] = readdirSync(path.join(venv, 'lib'));
+  const env = {
+    SPARK_HOME: path.join(venv, 'lib', python!, 'site-packages', 'pyspark'),
+    PATH: `${path.dirname(sparkSubmit)}:${process.env.PATH ?? ''}`,
+    PYSPARK_PYTHON: path.join(venv, 'bin', 'python'),
+  };
   return timed(sparkSubmit, args, env);
 }
 
