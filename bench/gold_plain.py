@@ -15,6 +15,8 @@ for table in ("transactions", "server_logs", "social_posts", "ad_events"):
     spark.read.format("delta").load(f"{silver}/{table}").createOrReplaceTempView(f"silver_{table}")
 for name in sorted(os.listdir(sql_folder)):
     metric = name.removesuffix(".sql")
+    if "." in metric:  # a variant of a metric's SQL (campaign_metrics.merge.sql), not a metric
+        continue
     with open(os.path.join(sql_folder, name), encoding="utf-8") as query:
         spark.sql(query.read()).coalesce(1).write.format("delta").mode("overwrite").save(f"{output}/{metric}")
 spark.stop()
