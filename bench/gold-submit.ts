@@ -16,7 +16,8 @@ import { repoRoot } from '../control/config.js';
 import { runBronze } from '../jobs/bronze.js';
 import { runSilver } from '../jobs/silver.js';
 import { createBenchLake, parseScale } from './bench-lake.js';
-import { ensurePyspark, median, pysparkVersion, spread, stackJars, timed, timedSubmit } from './spark-submit.js';
+import { ensurePyspark, pysparkVersion, stackJars, timed, timedSubmit } from './spark-submit.js';
+import { median, spread } from './stats.js';
 
 const scale = parseScale(process.argv[2]);
 const rounds = Number(process.argv[3] ?? 3);

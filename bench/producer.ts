@@ -14,6 +14,7 @@ import { createKafka } from '../control/kafka/client.js';
 import { defaultBatchSize, produceAdEvents } from '../control/kafka/produce-ad-events.js';
 import { parseWholeNumber } from '../control/kafka/produce-options.js';
 import type { Compression } from '../control/kafka/sender-protocol.js';
+import { median, spread } from './stats.js';
 
 interface Setting {
   label: string;
@@ -86,9 +87,6 @@ async function measureProducer({ label, acks, senders, compression }: Setting, s
   }
 }
 
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? NaN;
-const spread = (values: readonly number[]) => `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}`;
-
 const scratch = await mkdtemp(path.join(os.tmpdir(), 'lake-bench-producer-'));
 await admin.connect();
 try {
@@ -112,7 +110,7 @@ try {
         setting.label,
         String(runs[0]?.events ?? 0),
         median(rates).toFixed(0),
-        spread(rates),
+        spread(rates, 0, ''),
         median(runs.map((run) => run.megabytes / run.seconds)).toFixed(1),
         percentile(latencies, 0.5).toFixed(1),
         percentile(latencies, 0.99).toFixed(1),

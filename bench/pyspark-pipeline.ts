@@ -21,7 +21,8 @@ import type { ExpectedAdEvents } from '../control/kafka/expected.js';
 import type { ExpectedFiles } from '../control/sample/expected.js';
 import { silverTables, type SilverTable } from '../jobs/catalog.js';
 import { createBenchLake, parseScale } from './bench-lake.js';
-import { ensurePyspark, median, pysparkVersion, spread, stackJars, timed, timedSubmit } from './spark-submit.js';
+import { ensurePyspark, pysparkVersion, stackJars, timed, timedSubmit } from './spark-submit.js';
+import { median, spread } from './stats.js';
 
 const scale = parseScale(process.argv[2]);
 const rounds = Number(process.argv[3] ?? 3);
@@ -55,12 +56,12 @@ const lakeJobs = (root: string) =>
     timed(process.execPath, [path.join(repoRoot, 'bin', 'lake.mjs'), 'job', layer], { LAKE_ROOT: root, LAKE_INPUT: config.inputDir, LAKE_KAFKA_TOPIC: config.kafkaTopic }),
   );
 
-/** The three scripts, each a fresh spark-submit with these settings. */
+/** The three scripts, each a fresh spark-submit with these settings; bronze's with Spark's Kafka connector. */
+const kafkaJars = stackJars(/^(spark-sql-kafka|spark-token-provider-kafka|kafka-clients|commons-pool2)/);
 const scripts = (settings: string[]) => (root: string) =>
   eachLayer((layer) => {
     const script = path.join(repoRoot, 'bench', 'plain-pyspark', `${layer}.py`);
-    const kafka = ['--jars', stackJars(/^(spark-sql-kafka|spark-token-provider-kafka|kafka-clients|commons-pool2)/)];
-    const args = layer === 'bronze' ? [...kafka, script, config.inputDir, root, config.kafkaBrokers.join(','), config.kafkaTopic] : [script, root];
+    const args = layer === 'bronze' ? ['--jars', kafkaJars, script, config.inputDir, root, config.kafkaBrokers.join(','), config.kafkaTopic] : [script, root];
     return timedSubmit(['--master', 'local[*]', '--conf', 'spark.sql.session.timeZone=UTC', ...settings, ...args]);
   });
 
@@ -108,7 +109,7 @@ try {
   for (let round = 1; round <= rounds; round++) {
     const shift = (round - 1) % contenders.length;
     for (const entry of [...contenders.slice(shift), ...contenders.slice(0, shift)]) {
-      const root = `${config.lakeRoot}/${entry.format === 'delta' ? 'lake' : 'plain'}-${contenders.indexOf(entry)}-${round}`;
+      const root = `${config.lakeRoot}/run-${contenders.indexOf(entry)}-${round}`;
       process.stderr.write(`round ${round}: ${entry.name}…\n`);
       entry.times.push(await entry.run(root));
       entry.roots.push(root);
@@ -119,7 +120,7 @@ try {
   const cell = (values: number[]) => `${median(values).toFixed(1)} s (${spread(values)})`;
   const ratio = (a: number[], b: number[]) => {
     const perRound = a.map((value, index) => value / b[index]!);
-    return `${median(perRound).toFixed(2)}× (${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)})`;
+    return `${median(perRound).toFixed(2)}× (${spread(perRound, 2, '')})`;
   };
   const row = (name: string, pick: (times: Record<Layer, number>) => number) => {
     const series = contenders.map(({ times }) => times.map(pick));
