@@ -1,12 +1,13 @@
 // Where a pipeline run's time goes: every Spark Connect call of bronze, silver and gold timed, on
-// a first day at a scale and a second day (scale xs files and 1 000 events). Prints each layer's
+// a first day at a scale and a second day (by default scale xs files and 1 000 events). Prints each layer's
 // wall time, how many calls it made and how long they took in all (side-by-side calls overlap, so
 // that sum can exceed the wall time), the CPU time each process of the stack (and this one, where
 // the control plane runs) spent meanwhile, and its slowest calls with the head of their SQL. A
 // layer whose processes used about two CPU seconds a second of wall time was bound by the
 // machine's two cores, not by waiting.
 //
-//   npm run bench:calls -- s [top]     (scale xs | s | m; top: slowest calls listed, default 8)
+//   npm run bench:calls -- s [top] [day]   (scale xs | s | m; top: slowest calls listed, default 8;
+//                                           day: the second day's scale, default xs)
 import { runBronze } from '../jobs/bronze.js';
 import { runGold } from '../jobs/gold.js';
 import { runSilver } from '../jobs/silver.js';
@@ -16,6 +17,7 @@ import { cpuTimes, processes } from './stack-processes.js';
 
 const scale = parseScale(process.argv[2]);
 const top = Number(process.argv[3] ?? 8);
+const dayScale = parseScale(process.argv[4] ?? 'xs');
 let layer = '';
 const calls = recordSparkCalls(() => layer);
 
@@ -28,7 +30,7 @@ const nodeCpu = () => {
 const lines: string[] = [];
 try {
   for (const day of ['first day', 'second day']) {
-    if (day === 'second day') await lake.addSecondDay();
+    if (day === 'second day') await lake.addSecondDay(dayScale);
     for (const [name, run] of [
       ['bronze', () => runBronze(lake.config)],
       ['silver', () => runSilver(lake.config)],
@@ -52,4 +54,4 @@ try {
 } finally {
   await lake.destroy();
 }
-process.stdout.write(`Scale ${scale}\n${lines.join('\n')}\n`);
+process.stdout.write(`Scale ${scale}, second day of scale ${dayScale}\n${lines.join('\n')}\n`);

@@ -10,7 +10,7 @@ import { LakeError } from '../control/errors.js';
 import type { WebHdfs } from '../control/hdfs/webhdfs.js';
 import { runLayer } from '../control/runs/layer-run.js';
 import { LayerLock, LockHeldError, describeOwner } from '../control/runs/lock.js';
-import { sideBySide } from '../control/side-by-side.js';
+import { allEnded, sideBySide } from '../control/side-by-side.js';
 import { type BronzeRun, type FileSourceManifest, type KafkaManifest } from '../control/runs/manifest.js';
 import type { ExecuteOptions } from '@lake/spark-connect';
 import { BATCH_PREFIX, batchFolder } from './bronze/batches.js';
@@ -71,17 +71,20 @@ export async function runBronze(config: LakeConfig, options: BronzeOptions = {})
       const offsetPlan = tables.includes('ad_events') && !stream ? await planOffsets(config, committedOffsets) : undefined;
       if (tables.includes('ad_events') && !stream && !offsetPlan) log(`Kafka topic ${config.kafkaTopic} does not exist yet: no ad events to land`);
 
-      manifest.files = await landAllFiles(hdfs, root, config, fileTables, runId, knownFiles(committedRuns), log);
-
-      if (offsetPlan && hasNewRecords(offsetPlan)) {
+      // The files (Node and the DataNodes) and the ad events (a Spark job) are independent: they
+      // land side by side, each using the CPU the other leaves.
+      const landEvents = async (): Promise<KafkaManifest | undefined> => {
+        if (!offsetPlan) return undefined;
+        if (!hasNewRecords(offsetPlan)) return { topic: offsetPlan.topic, ranges: {}, records: 0, committed: committedOffsets };
         for (const [partition, lost] of Object.entries(offsetPlan.lost)) {
           log(`warning: ${lost} records of partition ${partition} expired in Kafka before they were landed`);
         }
         log(`landing ad events ${describeRanges(offsetPlan.ranges)} from Kafka through Spark`);
-        manifest.kafka = await landKafka(await spark(), hdfs, config, offsetPlan, committedOffsets, runId, committedRuns, options.execution ?? {});
-      } else if (offsetPlan) {
-        manifest.kafka = { topic: offsetPlan.topic, ranges: {}, records: 0, committed: committedOffsets };
-      }
+        return landKafka(await spark(), hdfs, config, offsetPlan, committedOffsets, runId, committedRuns, options.execution ?? {});
+      };
+      const [files, kafka] = await allEnded([landAllFiles(hdfs, root, config, fileTables, runId, knownFiles(committedRuns), log), landEvents()]);
+      manifest.files = files;
+      if (kafka) manifest.kafka = kafka;
 
       const landedSomething = Object.values(manifest.files).some((f) => f.landed.length > 0) || (manifest.kafka?.records ?? 0) > 0;
       return landedSomething ? 'succeeded' : 'nothing new';

@@ -81,6 +81,23 @@ describe('WebHDFS answers of "not found"', () => {
   });
 });
 
+describe('a NameNode without a live DataNode', () => {
+  it('fails a write with what the NameNode said and a hint to look at the stack', async () => {
+    // What HDFS 3.5 answers a CREATE when its only DataNode has died.
+    answers.CREATE = () => ({
+      status: 403,
+      body: { RemoteException: { exception: 'IOException', message: 'Failed to find datanode, suggest to check cluster health. excludeDatanodes=null' } },
+    });
+    const attempt = new WebHdfs(base).write('/lake/bronze/a.csv', 'x');
+    await expect(attempt).rejects.toThrow(/^HDFS refused CREATE \/lake\/bronze\/a\.csv\._landing_\S+: IOException: Failed to find datanode/);
+    await expect(attempt).rejects.toMatchObject({ hint: expect.stringContaining('stack status') });
+  });
+
+  it('gives no such hint where the DataNodes are not the cause', async () => {
+    await expect(new WebHdfs(base).mkdirs('/lake/a/b')).rejects.toMatchObject({ hint: undefined });
+  });
+});
+
 describe('a rename HDFS answers with false', () => {
   beforeEach(() => {
     answers.RENAME = () => ok({ boolean: false });

@@ -130,8 +130,11 @@ export class WebHdfs {
   private async fail(response: Response, op: string, path: string): Promise<never> {
     const body = (await response.json().catch(() => ({}))) as RemoteException;
     const remote = body.RemoteException;
+    // The NameNode answers, but has no live DataNode to place the file on (one died, or never started).
+    const noDataNode = /datanode/i.test(remote?.message ?? '');
     throw new LakeError(
       `HDFS refused ${op} ${path}: ${remote ? `${remote.exception}: ${remote.message.split('\n')[0]}` : `HTTP ${response.status}`}`,
+      noDataNode ? 'no DataNode takes writes: check `npm run lake -- stack status` (`stack up` restarts one that died)' : undefined,
     );
   }
 

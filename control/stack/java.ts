@@ -39,7 +39,18 @@ export async function findJava(env: NodeJS.ProcessEnv = process.env): Promise<Ja
  * reaches into JDK internals that Java 17 closes by default. Daemons started with plain `java`
  * need them too.
  */
-export const sparkModuleOptions: readonly string[] = [
+export function sparkModuleOptions(javaMajor: number): string[] {
+  return [...moduleOptions, ...(javaMajor >= 23 ? unsafeMemoryAccess : [])];
+}
+
+/**
+ * From Java 23 on, sun.misc.Unsafe's memory access is deprecated for removal (JEP 471) and Netty
+ * stops using it unless allowed: Arrow's allocator, which Spark Connect's results go through,
+ * then fails to start. Java 17 refuses the flag, so it is added only where it exists.
+ */
+const unsafeMemoryAccess = ['--sun-misc-unsafe-memory-access=allow'];
+
+const moduleOptions: readonly string[] = [
   '-XX:+IgnoreUnrecognizedVMOptions',
   '--add-modules=jdk.incubator.vector',
   ...[
@@ -61,5 +72,6 @@ export const sparkModuleOptions: readonly string[] = [
   ].map((pkg) => `--add-opens=${pkg}=ALL-UNNAMED`),
   '-Dio.netty.tryReflectionSetAccessible=true',
   '-Dio.netty.allocator.type=pooled',
+  '-Dio.netty.handler.ssl.defaultEndpointVerificationAlgorithm=NONE',
   '--enable-native-access=ALL-UNNAMED',
 ];
