@@ -1,9 +1,9 @@
 // Where a pipeline run's time goes: every Spark Connect call of bronze, silver and gold timed, on
-// a first day at a scale and a second day (by default scale xs files and 1 000 events). Prints each layer's
-// wall time, how many calls it made and how long they took in all (side-by-side calls overlap, so
-// that sum can exceed the wall time), the CPU time each process of the stack (and this one, where
-// the control plane runs) spent meanwhile, and its slowest calls with the head of their SQL. A
-// layer whose processes used about two CPU seconds a second of wall time was bound by the
+// a first day at a scale and a second day (by default scale xs files and 1 000 events). Prints
+// each layer's wall time, how many calls it made and how long they took in all (side-by-side calls
+// overlap, so that sum can exceed the wall time), the CPU time each process of the stack (and this
+// one, where the control plane runs) spent meanwhile, and its slowest calls with the head of their
+// SQL. A layer whose processes used about two CPU seconds a second of wall time was bound by the
 // machine's two cores, not by waiting.
 //
 //   npm run bench:calls -- s [top] [day]   (scale xs | s | m; top: slowest calls listed, default 8;
