@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot } from '../control/config.js';
 import { cliBuildState } from '../bin/cli-build.mjs';
+import { median, spread } from './stats.js';
 
 const rounds = Number(process.argv[2] ?? 7);
 if (cliBuildState(repoRoot) !== 'current') throw new Error('dist/ is not current: run `npm run setup` first');
@@ -29,13 +30,7 @@ const lines = [`${rounds} rounds each, alternating`, '', '| command | compiled (
 for (const [name, command] of Object.entries(commands)) {
   const times: Record<keyof typeof ways, number[]> = { compiled: [], tsx: [] };
   for (let round = 0; round < rounds; round++) for (const way of ['compiled', 'tsx'] as const) times[way].push(seconds([...ways[way], ...command]));
-  const stats = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return { median: sorted[Math.floor(sorted.length / 2)]!, min: sorted[0]!, max: sorted.at(-1)! };
-  };
-  const compiled = stats(times.compiled);
-  const tsx = stats(times.tsx);
-  const cell = (s: ReturnType<typeof stats>) => `${s.median.toFixed(2)} s (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
-  lines.push(`| \`lake ${name}\` | ${cell(compiled)} | ${cell(tsx)} | ${(tsx.median / compiled.median).toFixed(1)}× |`);
+  const cell = (values: number[]) => `${median(values).toFixed(2)} s (${spread(values, 2, '')})`;
+  lines.push(`| \`lake ${name}\` | ${cell(times.compiled)} | ${cell(times.tsx)} | ${(median(times.tsx) / median(times.compiled)).toFixed(1)}× |`);
 }
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -20,6 +20,7 @@ import { runBronze } from '../jobs/bronze.js';
 import { runSilver } from '../jobs/silver.js';
 import { createBenchLake, parseScale } from './bench-lake.js';
 import { layerSql } from '../jobs/sql-files.js';
+import { median, spread } from './stats.js';
 
 /** Each metric as additive state: the table's columns, the aggregate of some silver rows, and how a MERGE adds two states. */
 const merged: Record<GoldTable, { key: string; columns: string; aggregate: (where: string) => string; add: string }> = {
@@ -121,8 +122,6 @@ try {
     return `${metric} ${differing === 0n ? 'equal' : `${differing} rows differ`}`;
   });
 
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[1] ?? 0;
-  const spread = (values: number[]) => `${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)} s`;
   const lines = [
     `Gold after a second day (scale xs files and 1 000 events) on a scale ${scale} lake: ${lake.records.toLocaleString('en')} records a source on the first day`,
     '',

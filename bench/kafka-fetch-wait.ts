@@ -15,6 +15,7 @@ import { produceAdEvents } from '../control/kafka/produce-ad-events.js';
 import { parseWholeNumber } from '../control/kafka/produce-options.js';
 import { SparkSession } from '@lake/spark-connect';
 import { kafkaReadOptions } from '../jobs/bronze/kafka-source.js';
+import { median } from './stats.js';
 
 const events = parseWholeNumber(process.argv[2] ?? '3000', 'events');
 const repeats = parseWholeNumber(process.argv[3] ?? '5', 'repeats');
@@ -31,7 +32,6 @@ const settings = {
 };
 type Setting = keyof typeof settings;
 
-const median = (ms: number[]) => [...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)]!;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const summary = (ms: number[]) => `${seconds(median(ms))} (${seconds(Math.min(...ms))}–${seconds(Math.max(...ms))})`;
 

@@ -18,6 +18,7 @@ import { SparkSession } from '@lake/spark-connect';
 import { columnsDdl, silver } from '../jobs/catalog.js';
 import { deltaTable } from '../jobs/delta.js';
 import { streamCompactFromFiles } from '../jobs/stream.js';
+import { median } from './stats.js';
 
 const appends = parseWholeNumber(process.argv[2] ?? '300', 'appends');
 const events = parseWholeNumber(process.argv[3] ?? '3000', 'events');
@@ -53,7 +54,6 @@ const time = async (work: () => Promise<unknown>) => {
   await work();
   return performance.now() - started;
 };
-const median = (ms: number[]) => [...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)]!;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 interface Result {

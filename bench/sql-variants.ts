@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { SparkSession } from '@lake/spark-connect';
 import { registerBronzeViews } from '../jobs/silver/bronze-views.js';
 import { createBenchLake, landBronze, parseScale } from './bench-lake.js';
+import { median, spread } from './stats.js';
 
 const [scaleArgument, ...files] = process.argv.slice(2);
 if (files.length < 1) throw new Error('usage: bench:sql-variants -- <scale> <file.sql> [<file.sql>...]');
@@ -32,10 +33,9 @@ try {
     }
   }
   const lines = [`Scale ${scale}: ${lake.records.toLocaleString('en')} records a source, ${rounds} rounds alternating`, '', '| SQL | median | spread | rows differing from the first |', '| --- | ---: | ---: | ---: |'];
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   for (const [i, file] of files.entries()) {
     const differing = i === 0 ? '—' : String(await differingRows(spark, sqls[0]!, sqls[i]!));
-    lines.push(`| ${file} | ${median(times[i]!).toFixed(1)} s | ${Math.min(...times[i]!).toFixed(1)}–${Math.max(...times[i]!).toFixed(1)} s | ${differing} |`);
+    lines.push(`| ${file} | ${median(times[i]!).toFixed(1)} s | ${spread(times[i]!)} | ${differing} |`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {

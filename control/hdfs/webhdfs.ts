@@ -84,6 +84,8 @@ async function withAnotherDataNode<T>(patienceMs: number, attempt: () => Promise
 // A NameNode that accepts the connection but never answers (stopped, swapping, in a long GC)
 // must not hang a job or the API's gold check: every metadata call gives up after this long.
 const CALL_TIMEOUT_MS = 60_000;
+/** The hint of a failure that a dead or missing DataNode explains. */
+const CHECK_DATANODES = 'check `npm run lake -- stack status` (`stack up` restarts a DataNode that died)';
 
 export class WebHdfs {
   constructor(
@@ -134,7 +136,7 @@ export class WebHdfs {
     const noDataNode = /datanode/i.test(remote?.message ?? '');
     throw new LakeError(
       `HDFS refused ${op} ${path}: ${remote ? `${remote.exception}: ${remote.message.split('\n')[0]}` : `HTTP ${response.status}`}`,
-      noDataNode ? 'no DataNode takes writes: check `npm run lake -- stack status` (`stack up` restarts one that died)' : undefined,
+      noDataNode ? CHECK_DATANODES : undefined,
     );
   }
 
@@ -221,7 +223,7 @@ export class WebHdfs {
     } catch (error) {
       if (staging) await this.delete(staging).catch(() => undefined);
       if (error instanceof LakeError) throw error;
-      throw new LakeError(`upload of ${path} to the DataNode failed: ${(error as Error).message}`, 'check `npm run lake -- stack status`', {
+      throw new LakeError(`upload of ${path} to the DataNode failed: ${(error as Error).message}`, CHECK_DATANODES, {
         cause: error,
       });
     }
@@ -255,7 +257,7 @@ export class WebHdfs {
       });
     } catch (error) {
       if (error instanceof LakeError) throw error;
-      throw new LakeError(`reading ${path} from its DataNode failed: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`, 'check `npm run lake -- stack status`', {
+      throw new LakeError(`reading ${path} from its DataNode failed: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`, CHECK_DATANODES, {
         cause: error,
       });
     }

@@ -133,7 +133,7 @@ function sparkJvm(ctx: StackContext, mainClass: string, heap: string, args: stri
     classpath: [path.join(ctx.layout.jars('spark'), '*')],
     mainClass,
     args,
-    props: [...sparkModuleOptions(ctx.java.major), ...props, `-Dlog4j2.configurationFile=${path.join(sparkLogging(ctx), 'log4j2.properties')}`],
+    props: [...sparkModuleOptions, ...props, `-Dlog4j2.configurationFile=${path.join(sparkLogging(ctx), 'log4j2.properties')}`],
     env: sparkEnv(ctx),
   };
 }

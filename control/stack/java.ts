@@ -37,20 +37,12 @@ export async function findJava(env: NodeJS.ProcessEnv = process.env): Promise<Ja
 /**
  * The JVM flags Spark's own launcher adds (org.apache.spark.launcher.JavaModuleOptions): Spark
  * reaches into JDK internals that Java 17 closes by default. Daemons started with plain `java`
- * need them too.
+ * need them too. `-XX:+IgnoreUnrecognizedVMOptions` comes first, so an older Java accepts the
+ * flags of a newer one (`--sun-misc-unsafe-memory-access`: from Java 23 on, Netty leaves Unsafe's
+ * memory access alone unless allowed, and Arrow's allocator, which every Spark Connect answer goes
+ * through, then fails to start).
  */
-export function sparkModuleOptions(javaMajor: number): string[] {
-  return [...moduleOptions, ...(javaMajor >= 23 ? unsafeMemoryAccess : [])];
-}
-
-/**
- * From Java 23 on, sun.misc.Unsafe's memory access is deprecated for removal (JEP 471) and Netty
- * stops using it unless allowed: Arrow's allocator, which Spark Connect's results go through,
- * then fails to start. Java 17 refuses the flag, so it is added only where it exists.
- */
-const unsafeMemoryAccess = ['--sun-misc-unsafe-memory-access=allow'];
-
-const moduleOptions: readonly string[] = [
+export const sparkModuleOptions: readonly string[] = [
   '-XX:+IgnoreUnrecognizedVMOptions',
   '--add-modules=jdk.incubator.vector',
   ...[
@@ -73,5 +65,6 @@ const moduleOptions: readonly string[] = [
   '-Dio.netty.tryReflectionSetAccessible=true',
   '-Dio.netty.allocator.type=pooled',
   '-Dio.netty.handler.ssl.defaultEndpointVerificationAlgorithm=NONE',
+  '--sun-misc-unsafe-memory-access=allow',
   '--enable-native-access=ALL-UNNAMED',
 ];
