@@ -115,6 +115,17 @@ const arrayLines = {
   ] as HandRecord[],
 };
 
+/** The same layout without blank lines among the elements (an element's index is then its line's distance to the `[`), after blank lines. */
+const arrayTight = {
+  path: 'zz-hand/b2.json',
+  content: `\n \n[\n{"post_id":"HY1",${Z},"partages":3},\n  {"post_id":"HY1",${Z}},\n7\n]`,
+  records: [
+    { text: `{"post_id":"HY1",${Z},"partages":3}`, reason: null, row: post('HY1', 'inconnu', 'Produit Z', null, 0, 3, null) },
+    { text: `{"post_id":"HY1",${Z}}`, reason: 'duplicate:post_id' },
+    { text: '7', reason: 'malformed_json' },
+  ] as HandRecord[],
+};
+
 /** An array file in another layout: parsed whole; an element's raw record is its JSON as Spark writes it. */
 const arrayCompact = {
   path: 'zz-hand/c.json',
@@ -131,7 +142,7 @@ const arrayCompact = {
 const arrayBroken = { path: 'zz-hand/d.json', content: `\n[{"post_id":"HX8",${Z}},\n{"post_id":"HX9"\n]\n` };
 
 const handLineRecords = linesFile.lines.flatMap((line, index) => (line ? [{ ...line, line_number: index + 1 }] : []));
-const handRecordCount = handLineRecords.length + arrayLines.records.length + arrayCompact.records.length + 1;
+const handRecordCount = handLineRecords.length + arrayLines.records.length + arrayTight.records.length + arrayCompact.records.length + 1;
 
 const reasonCodes =
   /^(malformed_json|missing_required:(post_id|contenu)|bad_integer:(likes|partages)|out_of_range:(likes|partages)|bad_timestamp:date_publication|duplicate:post_id)$/;
@@ -162,7 +173,7 @@ async function writeHandFiles(sourceFolder: string): Promise<void> {
     await writeFile(target, content);
   };
   await write(linesFile.path, linesFile.lines.map((line) => line?.text ?? ' \t').join('\n') + (linesFile.finalEol ? '\n' : ''));
-  for (const file of [arrayLines, arrayCompact, arrayBroken]) await write(file.path, file.content);
+  for (const file of [arrayLines, arrayTight, arrayCompact, arrayBroken]) await write(file.path, file.content);
 }
 
 describe('silver social posts (xs sample and hand-written files)', () => {
@@ -225,12 +236,12 @@ describe('silver social posts (xs sample and hand-written files)', () => {
   });
 
   it('takes the elements of array files in order, with their text when laid out one a line', async () => {
-    for (const file of [arrayLines, arrayCompact]) {
+    for (const file of [arrayLines, arrayTight, arrayCompact]) {
       const rows = plain(await sql(`SELECT ${columns} FROM classified_social_posts WHERE source_file = '${file.path}' ORDER BY element_index`));
       expect(rows.map((r) => [r.element_index, r.line_number, r.reason])).toEqual(file.records.map((e, i) => [i + 1, null, e.reason]));
       for (const [index, element] of file.records.entries()) {
         const found = rows[index] as Record<string, unknown>;
-        if (file === arrayLines) expect(found.raw_record).toBe(element.text);
+        if (file !== arrayCompact) expect(found.raw_record).toBe(element.text);
         else expect(JSON.parse(found.raw_record as string)).toEqual(JSON.parse(element.text));
         if (element.row) expect(found).toMatchObject(element.row);
       }

@@ -52,54 +52,68 @@ json_lines_records AS (
 -- write them): `[` alone on its first non-blank line, `]` alone on its last, each non-blank line
 -- between them one JSON value followed by a `,` except the last. The element's text is then its
 -- raw record, and a file of any size is read without parsing it whole.
-array_element_lines AS (
-  SELECT *,
+array_element_texts AS (
+  SELECT batch_id, file, line_number,
+         -- the element's text, and whether a comma follows it
+         IF(endswith(trimmed, ','), trim(TRAILING ' \u0009\u000A\u000B\u000C\u000D' FROM substr(trimmed, 1, length(trimmed) - 1)), trimmed) AS text,
+         endswith(trimmed, ',') AS has_comma
+  FROM (
+    SELECT /*+ BROADCAST(f) */ l.batch_id, l.file, l.line_number, trim(BOTH ' \u0009\u000A\u000B\u000C\u000D' FROM l.line) AS trimmed
+    FROM bronze_social_posts_lines l
+    JOIN post_files f ON f.batch_id = l.batch_id AND f.file = l.file
+    -- A file with an oversized line is never parsed: it is one record (below).
+    WHERE f.is_array AND f.too_large_bytes IS NULL AND NOT l.blank
+      AND l.line_number > f.first_line_number AND l.line_number < f.last_line_number
+  )
+),
+-- Whether each element's text is exactly one JSON value.
+array_element_checks AS (
+  SELECT batch_id, file, line_number, has_comma,
          in_array IS NOT NULL AND variant_get(in_array, '$[1]') IS NULL
            AND (NOT contains(text, ']') OR try_parse_json('{"k":' || text || '}') IS NOT NULL) AS one_value
-  FROM (
-    SELECT *, try_parse_json('[' || text || ']') AS in_array
-    FROM (
-      SELECT batch_id, file, line_number,
-             -- the element's text, and whether a comma follows it
-             IF(endswith(trimmed, ','), trim(TRAILING ' \u0009\u000A\u000B\u000C\u000D' FROM substr(trimmed, 1, length(trimmed) - 1)), trimmed) AS text,
-             endswith(trimmed, ',') AS has_comma
-      FROM (
-        SELECT /*+ BROADCAST(f) */ l.batch_id, l.file, l.line_number, trim(BOTH ' \u0009\u000A\u000B\u000C\u000D' FROM l.line) AS trimmed
-        FROM bronze_social_posts_lines l
-      JOIN post_files f ON f.batch_id = l.batch_id AND f.file = l.file
-      -- A file with an oversized line is never parsed: it is one record (below).
-      WHERE f.is_array AND f.too_large_bytes IS NULL AND NOT l.blank
-        AND l.line_number > f.first_line_number AND l.line_number < f.last_line_number
-      )
-    )
-  )
+  FROM (SELECT *, try_parse_json('[' || text || ']') AS in_array FROM array_element_texts)
 ),
 -- Whether each array file is laid out one element a line: from its first and last non-blank
 -- lines, and a few counts over the lines between them (no line of a file waits for another).
 array_layouts AS (
-  SELECT /*+ BROADCAST(e) */ f.batch_id, f.file,
+  SELECT /*+ BROADCAST(e) */ f.batch_id, f.file, f.first_line_number,
          f.too_large_bytes IS NULL
            AND f.first_line RLIKE r'^\s*\[\s*$' AND f.last_line RLIKE r'^\s*\]\s*$' AND f.last_line_number > f.first_line_number
            AND coalesce(e.elements = 0 OR (e.not_one_value = 0 AND e.without_comma = 1 AND e.last_without_comma = e.last_element), true)
-           AS one_element_a_line
+           AS one_element_a_line,
+         -- no blank line among the elements: the n-th element is then n lines after the `[`
+         coalesce(e.elements, 0) = f.last_line_number - f.first_line_number - 1 AS without_blank_lines
   FROM post_files f
   LEFT JOIN (
     SELECT batch_id, file, count(*) AS elements, count_if(NOT one_value) AS not_one_value,
            count_if(NOT has_comma) AS without_comma, max(line_number) AS last_element,
            max(line_number) FILTER (WHERE NOT has_comma) AS last_without_comma
-    FROM array_element_lines
+    FROM array_element_checks
     GROUP BY batch_id, file
   ) e ON e.batch_id = f.batch_id AND e.file = f.file
   WHERE f.is_array
 ),
+-- The elements of the files laid out one element a line, numbered. Without blank lines among
+-- them, an element's index is its line's distance to the `[`, and the lines are numbered where
+-- they are read (many tasks); with blank lines, a window counts them in order, which puts all the
+-- lines of such a file in one task. Each element is parsed after its numbering.
 array_line_records AS (
-  SELECT /*+ BROADCAST(a) */ e.batch_id, e.file AS source_file, CAST(NULL AS INT) AS line_number,
-         CAST(row_number() OVER (PARTITION BY e.batch_id, e.file ORDER BY e.line_number) AS INT) AS element_index,
-         e.text AS raw_record, CAST(NULL AS STRING) AS unreadable,
-         variant_get(e.in_array, '$[0]') AS value
-  FROM array_element_lines e
-  JOIN array_layouts a ON a.batch_id = e.batch_id AND a.file = e.file
-  WHERE a.one_element_a_line
+  SELECT *, try_parse_json('[' || raw_record || ']') AS in_array
+  FROM (
+    SELECT /*+ BROADCAST(a) */ e.batch_id, e.file AS source_file, CAST(NULL AS INT) AS line_number,
+           CAST(e.line_number - a.first_line_number AS INT) AS element_index,
+           e.text AS raw_record, CAST(NULL AS STRING) AS unreadable
+    FROM array_element_texts e
+    JOIN array_layouts a ON a.batch_id = e.batch_id AND a.file = e.file
+    WHERE a.one_element_a_line AND a.without_blank_lines
+    UNION ALL
+    SELECT /*+ BROADCAST(a) */ e.batch_id, e.file AS source_file, CAST(NULL AS INT) AS line_number,
+           CAST(row_number() OVER (PARTITION BY e.batch_id, e.file ORDER BY e.line_number) AS INT) AS element_index,
+           e.text AS raw_record, CAST(NULL AS STRING) AS unreadable
+    FROM array_element_texts e
+    JOIN array_layouts a ON a.batch_id = e.batch_id AND a.file = e.file
+    WHERE a.one_element_a_line AND NOT a.without_blank_lines
+  )
 ),
 
 -- Any other array file is parsed whole; an element's raw record is then its JSON as Spark
@@ -158,7 +172,7 @@ post_records AS (
          CASE WHEN in_array IS NOT NULL AND variant_get(in_array, '$[1]') IS NULL AND one_value THEN variant_get(in_array, '$[0]') END AS value
   FROM json_lines_records
   UNION ALL
-  SELECT batch_id, source_file, line_number, element_index, raw_record, unreadable, value
+  SELECT batch_id, source_file, line_number, element_index, raw_record, unreadable, variant_get(in_array, '$[0]')
   FROM array_line_records
   UNION ALL
   SELECT batch_id, source_file, line_number, element_index, raw_record, unreadable, value
