@@ -40,14 +40,22 @@ export async function landedRecords(session: SparkSession, table: SilverTable, b
 /**
  * `<batch>/<file>` → records of each social-posts file whose first non-blank character is `[`: its
  * elements when it is one JSON array that can be read, else one record (the whole file).
+ *
+ * Whether the text is one JSON array is the contract's rule, as the cleaning SQL applies it: strict
+ * JSON, no key given twice in any object, nothing after the array (the text parsed as a variant
+ * wrapped in `[…]` and in `{"k":…}`: jobs/sql/silver/social_posts.sql says why both). Its elements
+ * are then counted by another parser (`json_array_length`), which alone would also count an array
+ * with a repeated key, or with `NaN` in it, that the cleaning SQL keeps as one record.
  */
 async function jsonArrayElements(session: SparkSession, execution: ExecuteOptions): Promise<Map<string, number>> {
   const rows = await session
     .query(
       `SELECT concat(batch_id, '/', file) AS file,
-              CASE WHEN encoding_ok AND too_large_bytes IS NULL THEN coalesce(json_array_length(content), 1) ELSE 1 END AS records
-       FROM bronze_social_posts_files
-       WHERE is_array`,
+              CASE WHEN encoding_ok AND too_large_bytes IS NULL
+                        AND in_array IS NOT NULL AND variant_get(in_array, '$[1]') IS NULL
+                        AND try_parse_json('{"k":' || content || '}') IS NOT NULL
+                   THEN coalesce(json_array_length(content), 1) ELSE 1 END AS records
+       FROM (SELECT *, try_parse_json('[' || content || ']') AS in_array FROM bronze_social_posts_files WHERE is_array)`,
     )
     .collect<{ file: string; records: number | bigint }>(execution);
   return new Map(rows.map(({ file, records }) => [file, Number(records)]));

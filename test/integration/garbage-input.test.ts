@@ -140,6 +140,14 @@ const garbage: Record<'transactions' | 'server_logs' | 'social', GarbageFile[]> 
       records: 3,
       reasons: { 'missing_required:post_id': 1, 'missing_required:contenu': 1, malformed_json: 1 },
     },
+    // A key given twice in one element: the text is not JSON by the contract's rule, so the file
+    // is one record (and bronze's count of the file's records says so too).
+    {
+      name: 'repeated-key-array.json',
+      content: Buffer.from('[\n{"post_id":"G13","contenu":"Produit A"},\n{"post_id":"G14","post_id":"G15","contenu":"Produit A"}\n]\n'),
+      records: 1,
+      reasons: { malformed_json: 1 },
+    },
     {
       name: 'big-line.json',
       write: (file) => writeLongLine(file, '{"post_id":"G11","contenu":"Produit A"}\n{"post_id":"G12","contenu":"', 'y', bigLineBytes, '"}\n'),
