@@ -11,16 +11,17 @@
 //       to be a record (jobs/bronze/oversized-lines.ts): `line` is then only its first bytes.
 //   bronze_<table>_file_facts  (file sources) batch_id, file, first_line, first_line_number,
 //                         last_line, last_line_number, encoding_ok, too_large_bytes, is_array,
-//       final_newline: one row per file, none of them put together in one row. `first_line`,
-//       `last_line`: its first and last non-blank lines (raw), and their numbers (null when the
-//       file has none); `is_array`:
-//       its first non-blank character is `[`; `encoding_ok`: UTF-8 without NUL throughout;
-//       `too_large_bytes`: the file's size when it has an oversized line; `final_newline`: its
-//       last line ends with an LF (null for a file with an oversized line).
-//   bronze_<table>_files  (file sources) the same, and `content`: the whole text (its lines joined
-//       again) of an `is_array` file that can be parsed (UTF-8, no oversized line), else its
-//       first non-blank line. Only a query that reads `content` pays for the assembly, and only
-//       for those files.
+//       final_newline, fits_one_record: one row per file, none of them put together in one row.
+//       `first_line`, `last_line`: its first and last non-blank lines (raw), and their numbers
+//       (null when the file has none); `is_array`: its first non-blank character is `[`;
+//       `encoding_ok`: UTF-8 without NUL throughout; `too_large_bytes`: the file's size when it
+//       has an oversized line; `final_newline`: its last line ends with an LF (null for a file
+//       with an oversized line); `fits_one_record`: the whole file is no larger than a record may
+//       be (jobs/bronze/oversized-lines.ts).
+//   social_posts_array_elements, social_posts_array_layouts, social_posts_array_documents:
+//       how the social posts' JSON array files are split into records
+//       (jobs/sql/silver/views/<view>.sql), read by the cleaning SQL and by the count of the
+//       records bronze landed.
 //   bronze_<table>_oversized  (file sources) batch_id, file, line_number, bytes, blank, prefix,
 //                         start: the oversized lines, from the bronze manifests.
 //   (and, used by those: bronze_<table>_landed, _read, _splits, _text; see below)
@@ -43,9 +44,13 @@ import { columnsDdl } from '../catalog.js';
 import { batchPartitionFiles, deltaTable, sqlString } from '../delta.js';
 import { adEventsColumns, adEventsTable } from '../bronze/kafka-source.js';
 import { fileSources, type FileTable } from '../bronze/file-sources.js';
-import { lineReaderMaxLength, type LandedFileWithLines } from '../bronze/oversized-lines.js';
+import { lineReaderMaxLength, maxRecordBytes, type LandedFileWithLines } from '../bronze/oversized-lines.js';
+import { silverViewSql } from '../sql-files.js';
 
 export const fileTables = Object.keys(fileSources) as FileTable[];
+
+/** The views of jobs/sql/silver/views/ over the social posts' files, each after those it reads. */
+const socialPostsArrayViews = ['social_posts_array_elements', 'social_posts_array_layouts', 'social_posts_array_documents'];
 
 /** A split size no input file reaches (1 TiB): files are read whole, one partition each. */
 const unsplitBytes = 1024 ** 4;
@@ -138,7 +143,7 @@ export async function registerBronzeViews(session: SparkSession, config: LakeCon
     if (materialized) await materializeFileFacts(session, table, `${materialized}_file_facts`, options.execution);
     else if (kept) await checkpointView(session, `bronze_${table}_file_facts`, options.execution);
     // After the file facts are computed once: a view keeps the plan of those it reads (defineView).
-    await registerFiles(session, table);
+    if (table === 'social_posts') await registerArrayViews(session);
   });
   await registerAdEvents(session, config, runs.filter((run) => (run.kafka?.records ?? 0) > 0));
 }
@@ -432,6 +437,15 @@ async function checkpointView(session: SparkSession, view: string, execution?: E
   await (await session.table(view).localCheckpoint(execution)).createOrReplaceTempView(view);
 }
 
+/**
+ * The views over the social posts' array files, kept as their SQL text: each query that reads one
+ * resolves it afresh, as a CTE. (A view kept as a resolved plan, read twice in one query through
+ * two of these views, makes Spark's planner lose track of a column: INTERNAL_ERROR_ATTRIBUTE_NOT_FOUND.)
+ */
+async function registerArrayViews(session: SparkSession): Promise<void> {
+  for (const view of socialPostsArrayViews) await session.sql(`CREATE OR REPLACE TEMPORARY VIEW ${view} AS\n${await silverViewSql(view)}`);
+}
+
 /** Computes bronze_<table>_text once into `target` and points the view there. */
 async function materializeText(session: SparkSession, table: FileTable, target: string, execution?: ExecuteOptions): Promise<void> {
   await session.sql(`INSERT OVERWRITE DIRECTORY ${sqlString(target)} USING parquet SELECT * FROM bronze_${table}_text`, undefined, execution);
@@ -474,7 +488,8 @@ async function registerFileFacts(session: SparkSession, table: FileTable): Promi
            coalesce(s.first_line RLIKE r'^\\s*\\[', false) AS is_array,
            -- The file is its lines, each with its LF but maybe the last, after a BOM (3 bytes) or
            -- not: it ends with an LF when it is 0 or 3 bytes larger than its lines with an LF each.
-           IF(f.oversized > 0, NULL, f.size - coalesce(s.line_bytes, 0) IN (0, 3)) AS final_newline
+           IF(f.oversized > 0, NULL, f.size - coalesce(s.line_bytes, 0) IN (0, 3)) AS final_newline,
+           f.size <= ${maxRecordBytes} AS fits_one_record
     FROM bronze_${table}_landed f
     LEFT JOIN (
       SELECT batch_id, file,
@@ -488,23 +503,4 @@ async function registerFileFacts(session: SparkSession, table: FileTable): Promi
       FROM (SELECT *, coalesce(known_blank, text RLIKE r'^\\s*$') AS blank FROM bronze_${table}_text)
       GROUP BY batch_id, file
     ) s ON s.batch_id = f.batch_id AND s.file = f.file`);
-}
-
-/**
- * bronze_<table>_files: the file facts and `content`: the whole text of the array files that can
- * be parsed, assembled from their lines (a query that reads it pays for that, and only for those).
- */
-async function registerFiles(session: SparkSession, table: FileTable): Promise<void> {
-  await defineView(session, `bronze_${table}_files`, `
-    SELECT f.batch_id, f.file, coalesce(d.content, f.first_line) AS content, f.encoding_ok, f.too_large_bytes, f.is_array, f.final_newline
-    FROM bronze_${table}_file_facts f
-    LEFT JOIN (
-      SELECT t.batch_id, t.file,
-             concat(array_join(transform(array_sort(collect_list(struct(t.line_number, t.text))), x -> x.text), '\\n'),
-                    IF(h.final_newline, '\\n', '')) AS content
-      FROM bronze_${table}_text t
-      JOIN bronze_${table}_file_facts h ON h.batch_id = t.batch_id AND h.file = t.file
-      WHERE h.is_array AND h.encoding_ok AND h.too_large_bytes IS NULL
-      GROUP BY t.batch_id, t.file, h.final_newline
-    ) d ON d.batch_id = f.batch_id AND f.file = d.file`);
 }

@@ -2,8 +2,8 @@
 // what bronze recorded while it landed them — each file's lines and blank lines, counted on the
 // raw bytes during the upload, and the Kafka offset ranges — so neither the cleaning SQL nor a
 // second scan of the raw text decides it. One exception: a social-posts file that is one JSON
-// array holds as many records as the array has elements, which only a JSON parser can tell; Spark
-// counts those files' elements apart from the cleaning SQL.
+// array holds as many records as the array has elements, when it is one by the contract's rules,
+// which only a JSON parser can tell.
 import type { ExecuteOptions, SparkSession } from '@lake/spark-connect';
 import type { LandedFile, BronzeRun } from '../../control/runs/manifest.js';
 import type { SilverTable } from '../catalog.js';
@@ -21,13 +21,14 @@ export async function landedRecords(session: SparkSession, table: SilverTable, b
     return { bronzeRecords: ranges.reduce((sum, { from, until }) => sum + (until - from), 0), blankLines: 0 };
   }
   const files = batches.flatMap((batch) => (batch.files?.[table]?.landed ?? []).map((file) => ({ batch: batch.runId, file })));
-  const arrays = table === 'social_posts' ? await jsonArrayElements(session, execution) : new Map<string, number>();
+  const arrays = table === 'social_posts' ? await jsonArrayElements(session, execution) : new Map<string, number | null>();
   let bronzeRecords = 0;
   let blankLines = 0;
   for (const { batch, file } of files) {
     const elements = arrays.get(`${batch}/${file.path}`);
     if (elements !== undefined) {
-      bronzeRecords += elements;
+      // Its lines but the `[` and the `]`, when they are its elements (blank lines are not records).
+      bronzeRecords += elements ?? nonBlank(file) - 2;
       continue;
     }
     blankLines += file.blankLines;
@@ -38,25 +39,22 @@ export async function landedRecords(session: SparkSession, table: SilverTable, b
 }
 
 /**
- * `<batch>/<file>` → records of each social-posts file whose first non-blank character is `[`: its
- * elements when it is one JSON array that can be read, else one record (the whole file).
+ * `<batch>/<file>` → records of each social-posts file whose first non-blank character is `[`, as
+ * the views the cleaning SQL reads split it (jobs/sql/silver/views/): a file laid out one element a
+ * line holds the lines bronze counted between its `[` and its `]` (null here: the caller counts
+ * them); another is parsed whole, and holds its elements when it is one JSON array, counted by
+ * another parser than the one that splits it (`json_array_length`), else one record.
  *
- * Whether the text is one JSON array is the contract's rule, as the cleaning SQL applies it: strict
- * JSON, no key given twice in any object, nothing after the array (the text parsed as a variant
- * wrapped in `[…]` and in `{"k":…}`: jobs/sql/silver/social_posts.sql says why both). Its elements
- * are then counted by another parser (`json_array_length`), which alone would also count an array
- * with a repeated key, or with `NaN` in it, that the cleaning SQL keeps as one record.
+ * No file is put together for it but those the cleaning SQL parses whole (at most 16 MiB each).
  */
-async function jsonArrayElements(session: SparkSession, execution: ExecuteOptions): Promise<Map<string, number>> {
+async function jsonArrayElements(session: SparkSession, execution: ExecuteOptions): Promise<Map<string, number | null>> {
   const rows = await session
     .query(
-      `SELECT concat(batch_id, '/', file) AS file,
-              CASE WHEN encoding_ok AND too_large_bytes IS NULL
-                        AND in_array IS NOT NULL AND variant_get(in_array, '$[1]') IS NULL
-                        AND try_parse_json('{"k":' || content || '}') IS NOT NULL
-                   THEN coalesce(json_array_length(content), 1) ELSE 1 END AS records
-       FROM (SELECT *, try_parse_json('[' || content || ']') AS in_array FROM bronze_social_posts_files WHERE is_array)`,
+      `SELECT concat(a.batch_id, '/', a.file) AS file,
+              CASE WHEN a.one_element_a_line THEN NULL WHEN d.elements IS NOT NULL THEN json_array_length(d.content) ELSE 1 END AS records
+       FROM social_posts_array_layouts a
+       LEFT JOIN social_posts_array_documents d ON d.batch_id = a.batch_id AND d.file = a.file`,
     )
-    .collect<{ file: string; records: number | bigint }>(execution);
-  return new Map(rows.map(({ file, records }) => [file, Number(records)]));
+    .collect<{ file: string; records: number | bigint | null }>(execution);
+  return new Map(rows.map(({ file, records }) => [file, records === null ? null : Number(records)]));
 }

@@ -45,6 +45,19 @@ async function writeLongLine(file: string, head: string, fill: string, size: num
   await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
 
+/**
+ * A JSON array of `count` valid posts of more than 16 MiB (ids `<prefix><i>`, padded), one element a
+ * line as exports write them, or `indented` over several lines each, as a pretty-printer does.
+ */
+function postsArray(prefix: string, count: number, indented: boolean): Buffer {
+  const pad = 'p'.repeat(40);
+  const posts = Array.from({ length: count }, (_, i) =>
+    indented ? `  {\n    "post_id": "${prefix}${i}",\n    "contenu": "Produit A",\n    "texte": "${pad}"\n  }` : `{"post_id":"${prefix}${i}","contenu":"Produit A","texte":"${pad}"}`,
+  );
+  return Buffer.from(`[\n${posts.join(',\n')}\n]\n`);
+}
+const bigArrayPosts = 200_000;
+
 const latin1 = (text: string) => Buffer.from(text, 'latin1');
 const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
 const header = 'transaction_id,client_id,produit,quantite,prix,date_transaction';
@@ -148,6 +161,10 @@ const garbage: Record<'transactions' | 'server_logs' | 'social', GarbageFile[]> 
       records: 1,
       reasons: { malformed_json: 1 },
     },
+    // Larger than a record may be (16 MiB): one element a line, every element is a record, read
+    // line by line; in another layout, the file would be parsed whole, and is one record instead.
+    { name: 'big-array.json', content: postsArray('GA', bigArrayPosts, false), records: bigArrayPosts, reasons: {}, silverRows: bigArrayPosts },
+    { name: 'big-indented-array.json', content: postsArray('GB', bigArrayPosts, true), records: 1, reasons: { record_too_large: 1 } },
     {
       name: 'big-line.json',
       write: (file) => writeLongLine(file, '{"post_id":"G11","contenu":"Produit A"}\n{"post_id":"G12","contenu":"', 'y', bigLineBytes, '"}\n'),

@@ -28,14 +28,7 @@
 --   from one `from_json` of the record instead, and integers from those texts. Whitespace is trimmed with `trim`, not with a regular expression.
 WITH
 
--- The input files and their layout (`is_array`: the first non-blank line starts with `[`), from
--- facts of each file that do not put it together in one row.
-post_files AS (
-  SELECT batch_id, file, is_array, final_newline, encoding_ok, too_large_bytes, first_line, first_line_number, last_line, last_line_number
-  FROM bronze_social_posts_file_facts
-),
-
--- JSON Lines: every non-blank line is a record.
+-- JSON Lines: every non-blank line is a record (the file's first non-blank character is not `[`).
 json_lines_records AS (
   SELECT /*+ BROADCAST(f) */ l.batch_id, l.file AS source_file, l.line_number, CAST(NULL AS INT) AS element_index,
          l.line AS raw_record,
@@ -44,126 +37,51 @@ json_lines_records AS (
          try_parse_json('[' || l.line || ']') AS in_array,
          NOT contains(l.line, ']') OR try_parse_json('{"k":' || l.line || '}') IS NOT NULL AS one_value
   FROM bronze_social_posts_lines l
-  JOIN post_files f ON f.batch_id = l.batch_id AND f.file = l.file
+  JOIN bronze_social_posts_file_facts f ON f.batch_id = l.batch_id AND f.file = l.file
   WHERE NOT f.is_array AND NOT l.blank
 ),
 
--- Array files are read line by line when they are laid out one element a line (the way exports
--- write them): `[` alone on its first non-blank line, `]` alone on its last, each non-blank line
--- between them one JSON value followed by a `,` except the last. The element's text is then its
--- raw record, and a file of any size is read without parsing it whole.
-array_element_texts AS (
-  SELECT batch_id, file, line_number,
-         -- the element's text, and whether a comma follows it
-         IF(endswith(trimmed, ','), trim(TRAILING ' \u0009\u000A\u000B\u000C\u000D' FROM substr(trimmed, 1, length(trimmed) - 1)), trimmed) AS text,
-         endswith(trimmed, ',') AS has_comma
-  FROM (
-    SELECT /*+ BROADCAST(f) */ l.batch_id, l.file, l.line_number, trim(BOTH ' \u0009\u000A\u000B\u000C\u000D' FROM l.line) AS trimmed
-    FROM bronze_social_posts_lines l
-    JOIN post_files f ON f.batch_id = l.batch_id AND f.file = l.file
-    -- A file with an oversized line is never parsed: it is one record (below).
-    WHERE f.is_array AND f.too_large_bytes IS NULL AND NOT l.blank
-      AND l.line_number > f.first_line_number AND l.line_number < f.last_line_number
-  )
-),
--- Whether each element's text is exactly one JSON value.
-array_element_checks AS (
-  SELECT batch_id, file, line_number, has_comma,
-         in_array IS NOT NULL AND variant_get(in_array, '$[1]') IS NULL
-           AND (NOT contains(text, ']') OR try_parse_json('{"k":' || text || '}') IS NOT NULL) AS one_value
-  FROM (SELECT *, try_parse_json('[' || text || ']') AS in_array FROM array_element_texts)
-),
--- Whether each array file is laid out one element a line: from its first and last non-blank
--- lines, and a few counts over the lines between them (no line of a file waits for another).
-array_layouts AS (
-  SELECT /*+ BROADCAST(e) */ f.batch_id, f.file, f.first_line_number,
-         f.too_large_bytes IS NULL
-           AND f.first_line RLIKE r'^\s*\[\s*$' AND f.last_line RLIKE r'^\s*\]\s*$' AND f.last_line_number > f.first_line_number
-           AND coalesce(e.elements = 0 OR (e.not_one_value = 0 AND e.without_comma = 1 AND e.last_without_comma = e.last_element), true)
-           AS one_element_a_line,
-         -- no blank line among the elements: the n-th element is then n lines after the `[`
-         coalesce(e.elements, 0) = f.last_line_number - f.first_line_number - 1 AS without_blank_lines
-  FROM post_files f
-  LEFT JOIN (
-    SELECT batch_id, file, count(*) AS elements, count_if(NOT one_value) AS not_one_value,
-           count_if(NOT has_comma) AS without_comma, max(line_number) AS last_element,
-           max(line_number) FILTER (WHERE NOT has_comma) AS last_without_comma
-    FROM array_element_checks
-    GROUP BY batch_id, file
-  ) e ON e.batch_id = f.batch_id AND e.file = f.file
-  WHERE f.is_array
-),
--- The elements of the files laid out one element a line, numbered. Without blank lines among
--- them, an element's index is its line's distance to the `[`, and the lines are numbered where
--- they are read (many tasks); with blank lines, a window counts them in order, which puts all the
--- lines of such a file in one task. Each element is parsed after its numbering.
+-- Array files (views/social_posts_array_*.sql, which the count of the records bronze landed reads
+-- too): a file laid out one element a line, the way exports write them, is read line by line, each
+-- element's text its raw record, and a file of any size is read without parsing it whole. Without
+-- blank lines among the elements, an element's index is its line's distance to the `[`, and the
+-- lines are numbered where they are read (many tasks); with blank lines, a window counts them in
+-- order, which puts all the lines of such a file in one task. Each element is parsed after its
+-- numbering.
 array_line_records AS (
   SELECT *, try_parse_json('[' || raw_record || ']') AS in_array
   FROM (
     SELECT /*+ BROADCAST(a) */ e.batch_id, e.file AS source_file, CAST(NULL AS INT) AS line_number,
            CAST(e.line_number - a.first_line_number AS INT) AS element_index,
            e.text AS raw_record, CAST(NULL AS STRING) AS unreadable
-    FROM array_element_texts e
-    JOIN array_layouts a ON a.batch_id = e.batch_id AND a.file = e.file
+    FROM social_posts_array_elements e
+    JOIN social_posts_array_layouts a ON a.batch_id = e.batch_id AND a.file = e.file
     WHERE a.one_element_a_line AND a.without_blank_lines
     UNION ALL
     SELECT /*+ BROADCAST(a) */ e.batch_id, e.file AS source_file, CAST(NULL AS INT) AS line_number,
            CAST(row_number() OVER (PARTITION BY e.batch_id, e.file ORDER BY e.line_number) AS INT) AS element_index,
            e.text AS raw_record, CAST(NULL AS STRING) AS unreadable
-    FROM array_element_texts e
-    JOIN array_layouts a ON a.batch_id = e.batch_id AND a.file = e.file
+    FROM social_posts_array_elements e
+    JOIN social_posts_array_layouts a ON a.batch_id = e.batch_id AND a.file = e.file
     WHERE a.one_element_a_line AND NOT a.without_blank_lines
   )
 ),
 
 -- Any other array file is parsed whole; an element's raw record is then its JSON as Spark
 -- writes it (keys sorted, numbers normalized). A file that is not one JSON array is one
--- `malformed_json` record: the whole file, at the line of its `[`.
-whole_array_files AS (
-  SELECT /*+ BROADCAST(a) */ f.batch_id, f.file, f.final_newline, f.first_line_number,
-         -- A file not read whole (an oversized line), or not UTF-8: one record, never parsed.
-         CASE WHEN f.too_large_bytes IS NOT NULL THEN 'record_too_large' WHEN NOT f.encoding_ok THEN 'bad_encoding' END AS unreadable
-  FROM post_files f
-  JOIN array_layouts a ON a.batch_id = f.batch_id AND a.file = f.file
-  WHERE NOT a.one_element_a_line
-),
--- The whole text of these files only (no other file is ever put together in one row), from their
--- lines in order: a line that is not UTF-8 gets its bytes back from its `base64:` form. A file
--- with an oversized line is not put together: its record is its first non-blank line.
-array_texts AS (
-  SELECT /*+ BROADCAST(w) */ l.batch_id, l.file,
-         concat(
-           array_join(transform(
-             array_sort(collect_list(struct(l.line_number, IF(l.encoding_ok, l.line, CAST(unbase64(substr(l.line, 8)) AS STRING)) AS text))),
-             x -> x.text), '\n'),
-           IF(w.final_newline, '\n', '')) AS content,
-         min_by(l.line, l.line_number) AS first_line
-  FROM bronze_social_posts_lines l
-  JOIN whole_array_files w ON w.batch_id = l.batch_id AND w.file = l.file
-  -- (of a file with an oversized line, only the first non-blank line)
-  WHERE w.unreadable IS DISTINCT FROM 'record_too_large' OR l.line_number = w.first_line_number
-  GROUP BY l.batch_id, l.file, w.final_newline, w.unreadable
-),
-array_documents AS (
-  SELECT /*+ BROADCAST(w) */ w.batch_id, w.file, w.unreadable, w.first_line_number,
-         IF(w.unreadable = 'record_too_large', t.first_line, t.content) AS content,
-         try_parse_json('[' || t.content || ']') AS in_array,
-         try_parse_json('{"k":' || t.content || '}') AS in_object
-  FROM array_texts t
-  JOIN whole_array_files w ON w.batch_id = t.batch_id AND w.file = t.file
-),
+-- `malformed_json` record, and one that cannot be read one `record_too_large` or `bad_encoding`
+-- record: the whole file (of a file too large, its first non-blank line), at the line of its `[`.
 array_document_records AS (
   SELECT d.batch_id, d.file AS source_file, CAST(NULL AS INT) AS line_number,
          CAST(e.pos + 1 AS INT) AS element_index, to_json(e.value) AS raw_record,
          CAST(NULL AS STRING) AS unreadable, e.value
-  FROM (SELECT * FROM array_documents
-        WHERE unreadable IS NULL AND in_array IS NOT NULL AND variant_get(in_array, '$[1]') IS NULL AND in_object IS NOT NULL) d,
-       LATERAL variant_explode(variant_get(d.in_array, '$[0]')) e
+  FROM (SELECT * FROM social_posts_array_documents WHERE elements IS NOT NULL) d,
+       LATERAL variant_explode(d.elements) e
   UNION ALL
   SELECT batch_id, file, CAST(first_line_number AS INT), NULL,
          IF(unreadable = 'bad_encoding', concat('base64:', replace(base64(CAST(content AS BINARY)), '\r\n', '')), content), unreadable, NULL
-  FROM array_documents
-  WHERE unreadable IS NOT NULL OR in_array IS NULL OR variant_get(in_array, '$[1]') IS NOT NULL OR in_object IS NULL
+  FROM social_posts_array_documents
+  WHERE elements IS NULL
 ),
 
 -- Every record, with its JSON value when the record is exactly one JSON object (else null).
