@@ -15,7 +15,7 @@ import { produceAdEvents } from '../control/kafka/produce-ad-events.js';
 import { parseWholeNumber } from '../control/kafka/produce-options.js';
 import { SparkSession } from '@lake/spark-connect';
 import { kafkaReadOptions } from '../jobs/bronze/kafka-source.js';
-import { median } from './stats.js';
+import { median, spread } from './stats.js';
 
 const events = parseWholeNumber(process.argv[2] ?? '3000', 'events');
 const repeats = parseWholeNumber(process.argv[3] ?? '5', 'repeats');
@@ -33,7 +33,7 @@ const settings = {
 type Setting = keyof typeof settings;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const summary = (ms: number[]) => `${seconds(median(ms))} (${seconds(Math.min(...ms))}–${seconds(Math.max(...ms))})`;
+const summary = (ms: number[]) => `${seconds(median(ms))} (${spread(ms.map((one) => one / 1000), 2)})`;
 
 const session = await SparkSession.connect(config.sparkRemote);
 

@@ -18,7 +18,7 @@ import { SparkSession } from '@lake/spark-connect';
 import { columnsDdl, silver } from '../jobs/catalog.js';
 import { deltaTable } from '../jobs/delta.js';
 import { streamCompactFromFiles } from '../jobs/stream.js';
-import { median } from './stats.js';
+import { median, spread } from './stats.js';
 
 const appends = parseWholeNumber(process.argv[2] ?? '300', 'appends');
 const events = parseWholeNumber(process.argv[3] ?? '3000', 'events');
@@ -86,7 +86,7 @@ try {
   process.stdout.write('| layout | files | append p50 / max | duplicate check scan: median (min–max) | one batch read |\n| --- | ---: | ---: | ---: | ---: |\n');
   for (const [layout, result] of results) {
     const { files, appendP50, appendMax, scans, batchRead } = result;
-    process.stdout.write(`| ${layout} | ${files} | ${seconds(appendP50)} / ${seconds(appendMax)} | ${seconds(median(scans))} (${seconds(Math.min(...scans))}–${seconds(Math.max(...scans))}) | ${seconds(batchRead)} |\n`);
+    process.stdout.write(`| ${layout} | ${files} | ${seconds(appendP50)} / ${seconds(appendMax)} | ${seconds(median(scans))} (${spread(scans.map((one) => one / 1000), 2)}) | ${seconds(batchRead)} |\n`);
   }
   const [before, now] = [...results.values()] as [Result, Result];
   process.stdout.write(`\nscan before / now: ${(median(before.scans) / median(now.scans)).toFixed(1)}×\n`);
