@@ -135,14 +135,13 @@ export async function registerBronzeViews(session: SparkSession, config: LakeCon
       await registerRead(session, table, uris);
       await registerSplits(session, table);
       await registerText(session, table);
-      if (materialized) await materializeText(session, table, materialized, options.execution);
+      if (materialized) await materializeView(session, `bronze_${table}_text`, materialized, options.execution);
       else if (kept) await checkpointView(session, `bronze_${table}_text`, options.execution);
     }
     await registerLines(session, table);
     await registerFileFacts(session, table);
-    if (materialized) await materializeFileFacts(session, table, `${materialized}_file_facts`, options.execution);
+    if (materialized) await materializeView(session, `bronze_${table}_file_facts`, `${materialized}_file_facts`, options.execution);
     else if (kept) await checkpointView(session, `bronze_${table}_file_facts`, options.execution);
-    // After the file facts are computed once: a view keeps the plan of those it reads (defineView).
     if (table === 'social_posts') await registerArrayViews(session);
   });
   await registerAdEvents(session, config, runs.filter((run) => (run.kafka?.records ?? 0) > 0));
@@ -446,21 +445,15 @@ async function registerArrayViews(session: SparkSession): Promise<void> {
   for (const view of socialPostsArrayViews) await session.sql(`CREATE OR REPLACE TEMPORARY VIEW ${view} AS\n${await silverViewSql(view)}`);
 }
 
-/** Computes bronze_<table>_text once into `target` and points the view there. */
-async function materializeText(session: SparkSession, table: FileTable, target: string, execution?: ExecuteOptions): Promise<void> {
-  await session.sql(`INSERT OVERWRITE DIRECTORY ${sqlString(target)} USING parquet SELECT * FROM bronze_${table}_text`, undefined, execution);
-  await defineView(session, `bronze_${table}_text`, `SELECT * FROM parquet.\`${target}\``);
-}
-
 /**
- * Computes bronze_<table>_file_facts once into `target` and points the view there: a few rows,
- * which the cleaning SQL joins to every line. Read from a small Parquet folder, they are known to
- * be small, so Spark broadcasts them to the lines instead of shuffling the lines by file (one task
- * a file); and they are not aggregated again from all the lines at each use.
+ * Computes a view once into `target` (Parquet) and points the view there. The file facts are a few
+ * rows, which the cleaning SQL joins to every line: read from a small Parquet folder, they are known
+ * to be small, so Spark broadcasts them to the lines instead of shuffling the lines by file (one
+ * task a file); and they are not aggregated again from all the lines at each use.
  */
-async function materializeFileFacts(session: SparkSession, table: FileTable, target: string, execution?: ExecuteOptions): Promise<void> {
-  await session.sql(`INSERT OVERWRITE DIRECTORY ${sqlString(target)} USING parquet SELECT * FROM bronze_${table}_file_facts`, undefined, execution);
-  await defineView(session, `bronze_${table}_file_facts`, `SELECT * FROM parquet.\`${target}\``);
+async function materializeView(session: SparkSession, view: string, target: string, execution?: ExecuteOptions): Promise<void> {
+  await session.sql(`INSERT OVERWRITE DIRECTORY ${sqlString(target)} USING parquet SELECT * FROM ${view}`, undefined, execution);
+  await defineView(session, view, `SELECT * FROM parquet.\`${target}\``);
 }
 
 /** bronze_<table>_lines: the lines as silver's SQL sees them. */
