@@ -82,7 +82,7 @@ export async function registerLakeViews(session: SparkSession, config: LakeConfi
   }
 
   const wanted = (view: string) => options.only?.has(view) ?? true;
-  // The bronze views come together (registerBronzeViews makes the lines and files views too).
+  // The bronze views come together (registerBronzeViews makes the lines and file facts views too).
   const wantsBronze = options.only === undefined || [...options.only].some((view) => view.startsWith('bronze_'));
   const bronze = await attempt('bronze', async () => {
     if (!wantsBronze) return [];
