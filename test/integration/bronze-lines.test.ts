@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type LakeConfig } from '../../control/config.js';
 import { WebHdfs, hdfsPath } from '../../control/hdfs/webhdfs.js';
 import { RunStore, type BronzeRun } from '../../control/runs/manifest.js';
-import { SparkSession } from '@lake/spark-connect';
+import { SparkSession, type Row } from '@lake/spark-connect';
 import { runBronze } from '../../jobs/bronze.js';
 import type { LandedFileWithLines } from '../../jobs/bronze/oversized-lines.js';
 import { registerBronzeViews } from '../../jobs/silver/bronze-views.js';
@@ -342,28 +342,42 @@ describe('bronze lines read in splits', () => {
     expect(plan).not.toMatch(/collect_list/);
   });
 
-  it('gives each file its first non-blank line, whether it is a JSON array, and the whole text only of a readable array', async () => {
-    const rows = await withViews(MiB, async (session) =>
-      (await session.sql('SELECT file, content, encoding_ok, too_large_bytes, is_array, final_newline FROM bronze_social_posts_files')).collect<{
-        file: string;
-        content: string;
-        encoding_ok: boolean;
-        too_large_bytes: bigint | null;
-        is_array: boolean;
-        final_newline: boolean | null;
-      }>(),
-    );
-    const byFile = Object.fromEntries(rows.map((row) => [row.file, row]));
+  it('gives each file its first non-blank line and layout, and puts together only an array file parsed whole', async () => {
+    const { facts, layouts, documents } = await withViews(MiB, async (session) => {
+      const rows = async <T extends Row>(sql: string) => (await session.sql(sql)).collect<T>();
+      return {
+        facts: await rows<{ file: string; first_line: string; is_array: boolean; encoding_ok: boolean; too_large_bytes: bigint | null; final_newline: boolean | null; fits_one_record: boolean }>(
+          'SELECT file, first_line, is_array, encoding_ok, too_large_bytes, final_newline, fits_one_record FROM bronze_social_posts_file_facts',
+        ),
+        layouts: await rows<{ file: string; one_element_a_line: boolean }>('SELECT file, one_element_a_line FROM social_posts_array_layouts'),
+        documents: await rows<{ file: string; unreadable: string | null; content: string; one_array: boolean }>(
+          'SELECT file, unreadable, content, elements IS NOT NULL AS one_array FROM social_posts_array_documents',
+        ),
+      };
+    });
+    const byFile = Object.fromEntries(facts.map((row) => [row.file, row]));
     expect(Object.keys(byFile).sort()).toEqual(Object.keys(socialFiles).sort());
-    // The text without its BOM, exactly, final LF or not.
-    expect(byFile['array.json']).toEqual({ file: 'array.json', content: '[\n{"a":1},\n{"a":2}\n]\n', encoding_ok: true, too_large_bytes: null, is_array: true, final_newline: true });
-    expect(byFile['array-compact.json']).toMatchObject({ content: '\n  \n  [{"a":1}, {"a":2}]', is_array: true, final_newline: false });
-    // Not arrays, or not readable: the first non-blank line only.
-    expect(byFile['lines.jsonl']).toMatchObject({ content: '{"a":1}', is_array: false, encoding_ok: true });
+    expect(byFile['array.json']).toEqual({ file: 'array.json', first_line: '[', is_array: true, encoding_ok: true, too_large_bytes: null, final_newline: true, fits_one_record: true });
+    expect(byFile['array-compact.json']).toMatchObject({ first_line: '  [{"a":1}, {"a":2}]', is_array: true, final_newline: false });
+    expect(byFile['lines.jsonl']).toMatchObject({ first_line: '{"a":1}', is_array: false, encoding_ok: true });
     expect(byFile['latin1-array.json']).toMatchObject({ is_array: true, encoding_ok: false });
-    expect(Buffer.from(byFile['latin1-array.json']?.content ?? '', 'latin1').length).toBeLessThan(20);
     const oversized = socialFiles['oversized-array.json'] as Buffer;
-    expect(byFile['oversized-array.json']).toMatchObject({ content: '[', is_array: true, too_large_bytes: BigInt(oversized.length), final_newline: null });
+    expect(byFile['oversized-array.json']).toMatchObject({ first_line: '[', is_array: true, too_large_bytes: BigInt(oversized.length), final_newline: null, fits_one_record: false });
+
+    // Only the export laid out one element a line is read line by line.
+    expect(Object.fromEntries(layouts.map((row) => [row.file, row.one_element_a_line]))).toEqual({
+      'array.json': true,
+      'array-compact.json': false,
+      'latin1-array.json': false,
+      'oversized-array.json': false,
+    });
+    // The others are parsed whole: the text without its BOM, exactly, final LF or not; never
+    // parsed when not UTF-8, or too large (then only the first non-blank line is kept).
+    const whole = Object.fromEntries(documents.map(({ file, ...row }) => [file, row]));
+    expect(Object.keys(whole).sort()).toEqual(['array-compact.json', 'latin1-array.json', 'oversized-array.json']);
+    expect(whole['array-compact.json']).toEqual({ unreadable: null, content: '\n  \n  [{"a":1}, {"a":2}]', one_array: true });
+    expect(whole['latin1-array.json']).toMatchObject({ unreadable: 'bad_encoding', one_array: false });
+    expect(whole['oversized-array.json']).toEqual({ unreadable: 'record_too_large', content: '[', one_array: false });
   });
 });
 
