@@ -20,7 +20,7 @@ whole_array_files AS (
   WHERE NOT a.one_element_a_line
 ),
 array_texts AS (
-  SELECT /*+ BROADCAST(w) */ l.batch_id, l.file,
+  SELECT /*+ BROADCAST(w) */ l.batch_id, l.file, w.first_line_number, w.unreadable,
          concat(
            array_join(transform(
              array_sort(collect_list(struct(l.line_number, IF(l.encoding_ok, l.line, CAST(unbase64(substr(l.line, 8)) AS STRING)) AS text))),
@@ -31,16 +31,15 @@ array_texts AS (
   JOIN whole_array_files w ON w.batch_id = l.batch_id AND w.file = l.file
   -- (of a file too large, only the first non-blank line)
   WHERE w.unreadable IS DISTINCT FROM 'record_too_large' OR l.line_number = w.first_line_number
-  GROUP BY l.batch_id, l.file, w.final_newline, w.unreadable
+  GROUP BY l.batch_id, l.file, w.first_line_number, w.final_newline, w.unreadable
 )
 SELECT batch_id, file, first_line_number, unreadable, content,
        IF(unreadable IS NULL AND in_array IS NOT NULL AND variant_get(in_array, '$[1]') IS NULL
             AND try_parse_json('{"k":' || content || '}') IS NOT NULL,
           variant_get(in_array, '$[0]'), NULL) AS elements
 FROM (
-  SELECT /*+ BROADCAST(w) */ w.batch_id, w.file, w.first_line_number, w.unreadable,
-         IF(w.unreadable = 'record_too_large', t.first_line, t.content) AS content,
-         IF(w.unreadable IS NULL, try_parse_json('[' || t.content || ']'), NULL) AS in_array
-  FROM array_texts t
-  JOIN whole_array_files w ON w.batch_id = t.batch_id AND w.file = t.file
+  SELECT batch_id, file, first_line_number, unreadable,
+         IF(unreadable = 'record_too_large', first_line, content) AS content,
+         IF(unreadable IS NULL, try_parse_json('[' || content || ']'), NULL) AS in_array
+  FROM array_texts
 )
