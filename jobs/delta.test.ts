@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryWebHdfs } from '../control/hdfs/testing/memory-webhdfs.js';
 import { WebHdfs } from '../control/hdfs/webhdfs.js';
-import { appendedBatches, batchPartitionFiles, changesRows, commitOf, filesOfChecksum, lastRowsCommit, tableSizeBytes } from './delta.js';
+import { addedFiles, appendedBatches, batchPartitionFiles, changesRows, commitOf, filesOfChecksum, lastRowsCommit, tableSizeBytes } from './delta.js';
 
 // The first lines of a commit file as Delta 4.4 wrote it for a REPLACE WHERE of silver (the
 // `add` action cut short): one JSON action a line, the commitInfo first.
@@ -131,6 +131,26 @@ describe('the batches a table appended between two versions, from its log', () =
     at(0, [{ commitInfo: { operation: 'CREATE TABLE' } }]);
     at(1, vacuum);
     expect((await lastRowsCommit(hdfs, bare)).commit).toMatchObject({ version: 0, operation: 'CREATE TABLE' });
+  });
+});
+
+describe('the files a write added', () => {
+  const uri = 'hdfs://127.0.0.1:8020/lake/silver/transactions_quarantine';
+  const commitOfAdds = (...adds: object[]) => [{ commitInfo: { operation: 'WRITE' } }, ...adds.map((add) => ({ add }))].map((action) => JSON.stringify(action)).join('\n');
+
+  it('names each, in a batch partition or not', () => {
+    expect(addedFiles(uri, replaceWhere)).toEqual([`${uri}/batch_id=20261202T072755Z-71f4ce/part-00000.snappy.parquet`]);
+    expect(addedFiles(uri, commitOfAdds({ path: 'part-00000-a1.c000.snappy.parquet' }, { path: 'part-00001-b2.c000.snappy.parquet' }))).toEqual([
+      `${uri}/part-00000-a1.c000.snappy.parquet`,
+      `${uri}/part-00001-b2.c000.snappy.parquet`,
+    ]);
+    expect(addedFiles(uri, commitOfAdds())).toEqual([]);
+  });
+
+  it('names none when a file is not one to read as it is: a deletion vector, an escaped or absolute path', () => {
+    expect(addedFiles(uri, commitOfAdds({ path: 'part-0.parquet' }, { path: 'part-1.parquet', deletionVector: { storageType: 'u' } }))).toBeUndefined();
+    expect(addedFiles(uri, commitOfAdds({ path: 'batch_id=a%20b/part-0.parquet' }))).toBeUndefined();
+    expect(addedFiles(uri, commitOfAdds({ path: 'hdfs://elsewhere/part-0.parquet' }))).toBeUndefined();
   });
 });
 

@@ -28,6 +28,12 @@ export interface DeltaCommit {
   operation: string;
   /** New rows the commit wrote: `numOutputRows` less the rows it only copied from rewritten files. */
   rowsWritten: number;
+  /**
+   * The data files a write added (commitWrite), as paths a Parquet read takes as they are, when the
+   * write is the table's newest commit (no compaction moved its rows since) and every file it added
+   * is such a path; else undefined.
+   */
+  files?: string[];
 }
 
 /**
@@ -51,7 +57,22 @@ export async function commitWrite(
   await session.sql(statement, undefined, execution);
   const { commit, newest } = await lastRowsCommit(hdfs, uri);
   const wrote = commit.operation === 'WRITE' && commit.runId === runId;
-  return { version: newest, operation: commit.operation, rowsWritten: wrote ? commit.rowsWritten : 0 };
+  const files = wrote && commit.version === newest ? addedFiles(uri, await commitFile(hdfs, uri, newest)) : undefined;
+  return { version: newest, operation: commit.operation, rowsWritten: wrote ? commit.rowsWritten : 0, ...(files && { files }) };
+}
+
+/**
+ * The data files a commit (the text of its file) added, under the table `uri`, when each is a relative path without a
+ * deletion vector (a `batch_id=<value>/` folder included: the file holds every other column);
+ * else undefined.
+ */
+export function addedFiles(uri: string, commitFile: string): string[] | undefined {
+  const paths: string[] = [];
+  for (const add of actionsOf(commitFile).flatMap((action) => (action.add ? [action.add] : []))) {
+    if (typeof add.path !== 'string' || !/^([\w-]+=[\w-]+\/)?[\w.-]+$/.test(add.path) || add.deletionVector) return undefined;
+    paths.push(`${uri}/${add.path}`);
+  }
+  return paths;
 }
 
 /** The commit of a table at a version, from its commit file. */

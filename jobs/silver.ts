@@ -14,7 +14,7 @@ import { runLayer, type LayerRunContext } from '../control/runs/layer-run.js';
 import type { BronzeRun, SilverCounts, SilverRun } from '../control/runs/manifest.js';
 import { LayerPointer, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
 import { heldBatches } from '../control/runs/silver-batches.js';
-import { SparkError, type ExecuteOptions, type SparkSession } from '@lake/spark-connect';
+import { SparkError, col, lit, type ExecuteOptions, type SparkSession } from '@lake/spark-connect';
 import { layerTables, silver, silverColumns, silverTables, type SilverTable } from './catalog.js';
 import { allEnded, sideBySide } from '../control/side-by-side.js';
 import { commitWrite, lastCommit, lastRowsCommit, deltaTable, ensureDeltaTable, registerPublishedTables, type DeltaCommit } from './delta.js';
@@ -164,11 +164,13 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
           log(`silver ${table}: cleaning`);
           const where = smallDay.has(table) ? 'executors' : { folder: `${config.lakeRoot}/${staging(runId)}/${table}` };
           const verdicts = await classify(session, table, where, published !== undefined, execution);
-          // Four independent steps on the staged verdicts, side by side.
-          const [reasons, rows, quarantine, landed] = await allEnded([
-            reasonCounts(session, verdicts, execution),
+          // Three independent steps on the staged verdicts, side by side; the quarantine's reasons
+          // are then counted from what its commit wrote.
+          const [rows, [quarantine, reasons], landed] = await allEnded([
             commit(table, `SELECT ${silverColumns[table].join(', ')}, batch_id FROM (${verdicts}) WHERE reason IS NULL`),
-            commit(`${table}_quarantine`, quarantineRows(table, verdicts, runId)),
+            commit(`${table}_quarantine`, quarantineRows(table, verdicts, runId)).then(
+              async (written) => [written, await quarantinedReasons(session, `${config.lakeRoot}/silver/${table}_quarantine`, written, runId, execution)] as const,
+            ),
             landedRecords(session, table, batches, execution),
           ]);
           const counts = checkConservation(config, table, { ...landed, silverRows: rows.rowsWritten, quarantined: quarantine.rowsWritten, reasons });
@@ -228,12 +230,23 @@ function lostKeptRows(error: unknown): boolean {
   return error instanceof SparkError && (error.errorClass === 'CHECKPOINT_RDD_BLOCK_ID_NOT_FOUND' || error.message.includes('CHECKPOINT_RDD_BLOCK_ID_NOT_FOUND'));
 }
 
-/** The quarantined rows of a source's verdicts, per reason. */
-async function reasonCounts(session: SparkSession, verdicts: string, execution: ExecuteOptions): Promise<Record<string, number>> {
-  const counts = await session
-    .query(`SELECT reason, count(*) AS n FROM (${verdicts}) WHERE reason IS NOT NULL GROUP BY reason ORDER BY reason`)
-    .collect<{ reason: string; n: bigint }>(execution);
-  return Object.fromEntries(counts.map(({ reason, n }) => [reason, Number(n)]));
+/**
+ * The rows a run's quarantine commit wrote, per reason: read back from the files it added (a few
+ * columns of few rows) rather than from the verdicts again, which a pass over every record of the
+ * run and the duplicates' join would cost. Through Delta at the commit's version when its files
+ * are not known as plain Parquet (a compaction moved them).
+ */
+async function quarantinedReasons(session: SparkSession, uri: string, written: DeltaCommit, runId: string, execution: ExecuteOptions): Promise<Record<string, number>> {
+  if (written.rowsWritten === 0) return {};
+  const table = written.files
+    ? session.read.format('parquet').load(...written.files)
+    : session.read.format('delta').option('versionAsOf', written.version).load(uri);
+  const counts = await table
+    .where(col('run_id').eq(lit(runId)))
+    .groupBy('reason')
+    .count()
+    .collect<{ reason: string; count: bigint }>(execution);
+  return Object.fromEntries(counts.map(({ reason, count }) => [reason, Number(count)]));
 }
 
 /** bronze records = silver rows + quarantined rows, or nothing is published. */
