@@ -239,7 +239,7 @@ function lostKeptRows(error: unknown): boolean {
 async function quarantinedReasons(session: SparkSession, uri: string, written: DeltaCommit, runId: string, execution: ExecuteOptions): Promise<Record<string, number>> {
   if (written.rowsWritten === 0) return {};
   const table = written.files
-    ? session.read.format('parquet').load(...written.files)
+    ? session.read.format('parquet').schema('reason STRING, run_id STRING').load(...written.files)
     : session.read.format('delta').option('versionAsOf', written.version).load(uri);
   const counts = await table
     .where(col('run_id').eq(lit(runId)))
