@@ -15,7 +15,7 @@ import type { BronzeRun, SilverCounts, SilverRun } from '../control/runs/manifes
 import { LayerPointer, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
 import { heldBatches } from '../control/runs/silver-batches.js';
 import { SparkError, col, lit, type ExecuteOptions, type SparkSession } from '@lake/spark-connect';
-import { layerTables, silver, silverColumns, silverTables, type SilverTable } from './catalog.js';
+import { layerTables, silver, silverColumns, silverTables, type Columns, type SilverTable } from './catalog.js';
 import { allEnded, sideBySide } from '../control/side-by-side.js';
 import { commitWrite, lastCommit, lastRowsCommit, deltaTable, ensureDeltaTable, registerPublishedTables, type DeltaCommit } from './delta.js';
 import { landedRecords } from './silver/landed-records.js';
@@ -130,7 +130,7 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
           published ? registerPublishedTables(session, hdfs, config, 'silver', published, keyed) : Promise.resolve(),
           sideBySide(
             Object.entries(layerTables('silver')).filter(([table]) => !published?.tables[table]),
-            ([table, columns]) => ensureDeltaTable(session, `${config.lakeRoot}/silver/${table}`, columns, { execution }),
+            ([table, columns]) => ensureDeltaTable(session, `${config.lakeRoot}/silver/${table}`, columns, { execution, statisticsColumns: statisticsColumns(columns) }),
           ),
         ]);
 
@@ -202,6 +202,16 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
       return 'succeeded';
     },
   });
+}
+
+/**
+ * The columns of a silver table whose file statistics Delta records: its batch (silver finds a
+ * batch's rows by it), its run (a quarantine's), and its times (what readers filter on most).
+ * Statistics on every column, Delta's default, made a third of each write's time, the long texts'
+ * minimums and maximums above all (docs/benchmarks.md), for filters nobody runs on them.
+ */
+function statisticsColumns(columns: Columns): string[] {
+  return Object.keys(columns).filter((column) => column === 'batch_id' || column === 'run_id' || columns[column] === 'TIMESTAMP');
 }
 
 /** Whether a bronze batch landed records of a source. */

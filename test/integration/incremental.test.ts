@@ -5,7 +5,7 @@
 // version and its rerun lands each record once, and a late commit of a killed run (landing after
 // the rerun published) never reaches a later version; and a full refresh over the same bronze gives
 // exactly the tables the incremental runs gave. A lake in the layout before Delta is refused with
-// the way out.
+// the way out. Delta keeps file statistics on the columns the lake and its readers filter on only.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Partitioners } from 'kafkajs';
@@ -19,6 +19,7 @@ import { heldBatches } from '../../control/runs/silver-batches.js';
 import { SparkSession, type Row } from '@lake/spark-connect';
 import { runBronze } from '../../jobs/bronze.js';
 import { layerTables } from '../../jobs/catalog.js';
+import { logFile } from '../../jobs/delta.js';
 import { lakeAsOf } from '../../jobs/as-of.js';
 import { runGold } from '../../jobs/gold.js';
 import { runSilver } from '../../jobs/silver.js';
@@ -202,6 +203,23 @@ describe('incremental runs on Delta tables', () => {
     // Nothing new: neither layer runs again.
     expect((await runSilver(lake.config)).outcome).toBe('nothing new');
     expect((await runGold(lake.config)).outcome).toBe('nothing new');
+  });
+
+  it('keeps file statistics on the batch, the run and the times only', async () => {
+    // What each file of the published tables' last writes says of its rows, from the Delta log:
+    // minimum, maximum and null count of these columns alone (jobs/silver.ts, statisticsColumns).
+    const current = (await pointer('silver').current())!;
+    const expected = { transactions: ['batch_id', 'date_transaction'], transactions_quarantine: ['batch_id', 'run_id'], ad_events: ['batch_id', 'ts'] };
+    for (const [table, columns] of Object.entries(expected)) {
+      const published = current.tables[table]!;
+      const commit = (await hdfs.read(logFile(tableUri(lake.config, published), published.version, 'json')))!.toString('utf8');
+      const stats = commit
+        .split('\n')
+        .filter((line) => line.includes('"add"'))
+        .map((line) => JSON.parse((JSON.parse(line) as { add: { stats: string } }).add.stats) as { numRecords: number; nullCount: Record<string, number> });
+      expect(stats.length, table).toBeGreaterThan(0);
+      for (const file of stats) expect(Object.keys(file.nullCount).sort(), table).toEqual(columns);
+    }
   });
 
   it('gives exactly the tables of a full refresh over the same bronze', async () => {
