@@ -4,7 +4,8 @@
 // overlap, so that sum can exceed the wall time), the CPU time each process of the stack (and this
 // one, where the control plane runs) spent meanwhile, and its slowest calls with the head of their
 // SQL. A layer whose processes used about two CPU seconds a second of wall time was bound by the
-// machine's two cores, not by waiting.
+// machine's two cores, not by waiting. Then the executors' time of the layer's SQL statements, from
+// Spark's UI (bench/executor-time.ts): the work each cost, which does not wait on the others.
 //
 //   npm run bench:calls -- s [top] [day]   (scale xs | s | m; top: slowest calls listed, default 8;
 //                                           day: the second day's scale, default xs)
@@ -13,6 +14,7 @@ import { runGold } from '../jobs/gold.js';
 import { runSilver } from '../jobs/silver.js';
 import { createBenchLake, parseScale } from './bench-lake.js';
 import { recordSparkCalls } from './spark-plan.js';
+import { newestStatement, statementsAfter } from './executor-time.js';
 import { cpuTimes, processes } from './stack-processes.js';
 
 const scale = parseScale(process.argv[2]);
@@ -37,7 +39,7 @@ try {
       ['gold', () => runGold(lake.config)],
     ] as const) {
       layer = `${day}, ${name}`;
-      const [cpuBefore, nodeBefore] = [await cpuTimes(stack), nodeCpu()];
+      const [cpuBefore, nodeBefore, statementBefore] = [await cpuTimes(stack), nodeCpu(), await newestStatement()];
       const started = performance.now();
       await run();
       const wall = (performance.now() - started) / 1000;
@@ -49,6 +51,12 @@ try {
       lines.push(`${layer}: ${wall.toFixed(1)} s wall, ${mine.length} Spark calls taking ${inSpark.toFixed(1)} s in all`);
       lines.push(`  CPU ${cpu.toFixed(1)} s (${(cpu / wall).toFixed(2)} cores busy): ${used.filter(([, seconds]) => seconds >= 0.05).map(([name, seconds]) => `${name} ${seconds.toFixed(1)}`).join(', ')}`);
       for (const call of [...mine].sort((a, b) => b.ms - a.ms).slice(0, top)) lines.push(`  ${(call.ms / 1000).toFixed(2).padStart(6)} s  ${call.what}`);
+      const statements = await statementsAfter(statementBefore);
+      const executorMs = statements.reduce((sum, statement) => sum + statement.executorMs, 0);
+      lines.push(`  executors: ${(executorMs / 1000).toFixed(1)} s of task time over ${statements.length} SQL statements${statements.length >= 200 ? ' (the UI keeps the last 200)' : ''}`);
+      for (const statement of [...statements].sort((a, b) => b.executorMs - a.executorMs).slice(0, top)) {
+        lines.push(`  ${(statement.executorMs / 1000).toFixed(2).padStart(6)} s  (${(statement.wallMs / 1000).toFixed(1)} s wall)  ${statement.what}`);
+      }
     }
   }
 } finally {
