@@ -68,9 +68,9 @@ export async function commitWrite(
 }
 
 /**
- * The data files a commit (the text of its file) added, under the table `uri`, when each is a relative path without a
- * deletion vector (a `batch_id=<value>/` folder included: the file holds every other column);
- * else undefined.
+ * The data files a commit (the text of its file) added, under the table `uri`, when each is a
+ * relative path without a deletion vector (a `batch_id=<value>/` folder included: the file holds
+ * every other column); else undefined.
  */
 export function addedFiles(uri: string, commitFile: string): string[] | undefined {
   const paths: string[] = [];
