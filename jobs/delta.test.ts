@@ -139,7 +139,8 @@ describe('the files a write added', () => {
   const commitOfAdds = (...adds: object[]) => [{ commitInfo: { operation: 'WRITE' } }, ...adds.map((add) => ({ add }))].map((action) => JSON.stringify(action)).join('\n');
 
   it('names each, in a batch partition or not', () => {
-    expect(addedFiles(uri, replaceWhere)).toEqual([`${uri}/batch_id=20261202T072755Z-71f4ce/part-00000.snappy.parquet`]);
+    const partition = { path: 'batch_id=20261202T072755Z-71f4ce/part-00000.snappy.parquet', partitionValues: { batch_id: '20261202T072755Z-71f4ce' } };
+    expect(addedFiles(uri, commitOfAdds(partition))).toEqual([`${uri}/batch_id=20261202T072755Z-71f4ce/part-00000.snappy.parquet`]);
     expect(addedFiles(uri, commitOfAdds({ path: 'part-00000-a1.c000.snappy.parquet' }, { path: 'part-00001-b2.c000.snappy.parquet' }))).toEqual([
       `${uri}/part-00000-a1.c000.snappy.parquet`,
       `${uri}/part-00001-b2.c000.snappy.parquet`,
@@ -149,7 +150,10 @@ describe('the files a write added', () => {
 
   it('names none when a file is not one to read as it is: a deletion vector, an escaped or absolute path', () => {
     expect(addedFiles(uri, commitOfAdds({ path: 'part-0.parquet' }, { path: 'part-1.parquet', deletionVector: { storageType: 'u' } }))).toBeUndefined();
-    expect(addedFiles(uri, commitOfAdds({ path: 'batch_id=a%20b/part-0.parquet' }))).toBeUndefined();
+    expect(addedFiles(uri, commitOfAdds({ path: 'batch_id=a%20b/part-0.parquet', partitionValues: { batch_id: 'a b' } }))).toBeUndefined();
+    // A partition's file whose values the log does not give, or another partition column's.
+    expect(addedFiles(uri, commitOfAdds({ path: 'batch_id=b1/part-0.parquet' }))).toBeUndefined();
+    expect(addedFiles(uri, commitOfAdds({ path: 'day=1/part-0.parquet', partitionValues: { day: '1' } }))).toBeUndefined();
     expect(addedFiles(uri, commitOfAdds({ path: 'hdfs://elsewhere/part-0.parquet' }))).toBeUndefined();
   });
 });

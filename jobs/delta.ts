@@ -61,22 +61,23 @@ export async function commitWrite(
   execution: ExecuteOptions = {},
 ): Promise<DeltaCommit> {
   await session.sql(statement, undefined, execution);
-  const { commit, newest } = await lastRowsCommit(hdfs, uri);
+  const { commit, newest, text } = await findLastRowsCommit(hdfs, uri);
   const wrote = commit.operation === 'WRITE' && commit.runId === runId;
-  const files = wrote && commit.version === newest ? addedFiles(uri, await commitFile(hdfs, uri, newest)) : undefined;
+  const files = wrote && commit.version === newest ? addedFiles(uri, text) : undefined;
   return { version: newest, operation: commit.operation, rowsWritten: wrote ? commit.rowsWritten : 0, ...(files && { files }) };
 }
 
 /**
- * The data files a commit (the text of its file) added, under the table `uri`, when each is a
- * relative path without a deletion vector (a `batch_id=<value>/` folder included: the file holds
- * every other column); else undefined.
+ * The data files a commit (the text of its file) added, under the table `uri`, when each is a file
+ * a Parquet read takes as it is: a plain one, or one of a `batch_id` partition (plainFile,
+ * partitionFile; the latter without its partition's column); else undefined.
  */
 export function addedFiles(uri: string, commitFile: string): string[] | undefined {
   const paths: string[] = [];
   for (const add of actionsOf(commitFile).flatMap((action) => (action.add ? [action.add] : []))) {
-    if (typeof add.path !== 'string' || !/^([\w-]+=[\w-]+\/)?[\w.-]+$/.test(add.path) || add.deletionVector) return undefined;
-    paths.push(`${uri}/${add.path}`);
+    const path = plainFile(uri, add) ?? partitionFile(uri, add);
+    if (!path) return undefined;
+    paths.push(path);
   }
   return paths;
 }
@@ -94,10 +95,16 @@ async function commitAt(hdfs: WebHdfs, uri: string, version: number): Promise<De
  * latest (a commit with the table's metadata).
  */
 export async function lastRowsCommit(hdfs: WebHdfs, uri: string): Promise<{ commit: DeltaCommit & { runId: string | null }; newest: number }> {
+  const { commit, newest } = await findLastRowsCommit(hdfs, uri);
+  return { commit, newest };
+}
+
+/** lastRowsCommit, with the text of that commit's file. */
+async function findLastRowsCommit(hdfs: WebHdfs, uri: string): Promise<{ commit: DeltaCommit & { runId: string | null }; newest: number; text: string }> {
   const newest = await newestVersion(hdfs, uri);
   for (let version = newest; ; version -= 1) {
     const text = await commitFile(hdfs, uri, version);
-    if (version === 0 || changesRows(actionsOf(text))) return { commit: commitOf(version, text), newest };
+    if (version === 0 || changesRows(actionsOf(text))) return { commit: commitOf(version, text), newest, text };
   }
 }
 
