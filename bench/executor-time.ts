@@ -41,6 +41,12 @@ export async function newestStatement(): Promise<number> {
   return Math.max(-1, ...executions.map((execution) => execution.id));
 }
 
+/** The id of the newest Spark job so far (-1 before the first). */
+export async function newestJob(): Promise<number> {
+  const jobs = await api<{ jobId: number }[]>(`${await applicationPath()}/jobs`);
+  return Math.max(-1, ...jobs.map((job) => job.jobId));
+}
+
 /** The statements after `after` (an id of newestStatement), each with its executors' time. */
 export async function statementsAfter(after: number): Promise<StatementWork[]> {
   const app = await applicationPath();

@@ -12,21 +12,14 @@ import { runGold } from '../jobs/gold.js';
 import { runSilver } from '../jobs/silver.js';
 import { streamCompactFromFiles, streamKeepBytes } from '../jobs/stream.js';
 import { createBenchLake } from './bench-lake.js';
+import { newestJob } from './executor-time.js';
 import { recordSparkCalls } from './spark-plan.js';
 
 const cycles = Number(process.argv[2] ?? 5);
 const events = Number(process.argv[3] ?? 25_000);
-const sparkUi = process.env.SPARK_UI ?? 'http://127.0.0.1:4040';
 
 let step = '';
 const calls = recordSparkCalls(() => step);
-
-/** The id of the newest Spark job of the Connect server's application. */
-async function newestJob(): Promise<number> {
-  const [app] = (await (await fetch(`${sparkUi}/api/v1/applications`)).json()) as { id: string }[];
-  const jobs = (await (await fetch(`${sparkUi}/api/v1/applications/${app!.id}/jobs`)).json()) as { jobId: number }[];
-  return Math.max(-1, ...jobs.map((job) => job.jobId));
-}
 
 const layers: [string, (config: LakeConfig) => Promise<unknown>][] = [
   ['bronze', (config) => runBronze(config)],

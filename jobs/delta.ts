@@ -117,7 +117,7 @@ export function changesRows(actions: readonly DeltaAction[]): boolean {
 }
 
 /** The actions of a commit file, one JSON object a line. */
-function actionsOf(commitFile: string): DeltaAction[] {
+export function actionsOf(commitFile: string): DeltaAction[] {
   return commitFile
     .split('\n')
     .filter((line) => line.trim() !== '')
@@ -193,11 +193,7 @@ export async function commitFile(hdfs: WebHdfs, uri: string, version: number): P
 
 /** A commit as the lake needs it, from the text of its commit file (one JSON action a line). */
 export function commitOf(version: number, commitFile: string): DeltaCommit & { runId: string | null } {
-  const info = commitFile
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as { commitInfo?: { operation?: string; operationMetrics?: Record<string, string>; userMetadata?: string } })
-    .find((action) => action.commitInfo)?.commitInfo;
+  const info = actionsOf(commitFile).find((action) => action.commitInfo)?.commitInfo;
   if (!info?.operation) throw new Error(`the commit ${version} has no commitInfo with its operation`);
   const metric = (name: string) => Number(info.operationMetrics?.[name] ?? 0);
   return {
@@ -300,9 +296,10 @@ export async function batchPartitionFiles(hdfs: WebHdfs, uri: string, batches: r
 }
 
 /** The actions of a commit file that the lake reads. */
-interface DeltaAction {
-  commitInfo?: { operation?: string; operationParameters?: Record<string, string>; userMetadata?: string };
-  add?: DeltaFile & { size?: number; dataChange?: boolean };
+export interface DeltaAction {
+  commitInfo?: { operation?: string; operationParameters?: Record<string, string>; operationMetrics?: Record<string, string>; userMetadata?: string };
+  /** `stats`: the file's record count and per-column minimum, maximum and null count, as JSON. */
+  add?: DeltaFile & { size?: number; dataChange?: boolean; stats?: string };
   remove?: { dataChange?: boolean };
   metaData?: unknown;
   protocol?: unknown;
