@@ -23,7 +23,7 @@ const calls = recordSparkCalls(() => step);
 
 const layers: [string, (config: LakeConfig) => Promise<unknown>][] = [
   ['bronze', (config) => runBronze(config)],
-  ['silver', (config) => runSilver(config, { materializeFromBytes: streamKeepBytes, compactFromFiles: streamCompactFromFiles })],
+  ['silver', (config) => runSilver(config, { materializeFromBytes: streamKeepBytes, interpretBelowBytes: streamKeepBytes, compactFromFiles: streamCompactFromFiles })],
   ['gold', (config) => runGold(config)],
 ];
 

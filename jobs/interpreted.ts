@@ -14,6 +14,13 @@ import type { SparkSession } from '@lake/spark-connect';
  */
 export const interpretedExpressions = { 'spark.sql.codegen.wholeStage': false, 'spark.sql.codegen.factoryMode': 'NO_CODEGEN' } as const;
 
+/**
+ * Below this many bytes of new records in every source, a silver run is small data: a day of a few
+ * thousand records, whose compiled code would cost more than it saves. (A scale s day, 100 000
+ * records a source, is kept on the executors but compiled.)
+ */
+export const interpretBelowBytes = 4 * 1024 ** 2;
+
 /** Sets the session (one run's) to evaluate expressions interpreted rather than compiled. */
 export async function interpretExpressions(session: SparkSession): Promise<void> {
   await session.config.set(interpretedExpressions);

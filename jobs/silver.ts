@@ -22,7 +22,7 @@ import { landedRecords } from './silver/landed-records.js';
 import { isSmallDay, registerBronzeViews } from './silver/bronze-views.js';
 import { classify } from './silver/classify.js';
 import { positionColumns } from './silver/duplicates.js';
-import { interpretedExpressions } from './interpreted.js';
+import { interpretBelowBytes, interpretedExpressions } from './interpreted.js';
 
 /**
  * The quarantine rows of a source's verdicts, with `raw_record_bytes`: the size of a record whose
@@ -45,6 +45,8 @@ export interface SilverOptions {
   fullRefresh?: boolean;
   /** Below this many bytes of new records a source's lines and verdicts are kept on the executors, not in scratch Parquet (bronze-views.ts). */
   materializeFromBytes?: number;
+  /** Below this many bytes of new records in every source the run evaluates its expressions interpreted (interpreted.ts; 4 MiB unless given). */
+  interpretBelowBytes?: number;
   /**
    * Compact a silver table's small files once it holds this many (Delta's auto compaction, in the
    * write's own statement): what the many small appends of a stream need. Without it the run
@@ -104,7 +106,7 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
         // session's setting decides, whatever a table's properties say (tables made on
         // 2026-12-05 have `delta.autoOptimize.autoCompact`). One round trip for every setting.
         await session.config.set({
-          ...(smallDay.size === sources.length ? interpretedExpressions : {}),
+          ...(sources.every((table) => isSmallDay(table, batches, options.interpretBelowBytes ?? interpretBelowBytes)) ? interpretedExpressions : {}),
           ...(options.compactFromFiles === undefined
             ? { 'spark.databricks.delta.autoCompact.enabled': false }
             : { 'spark.databricks.delta.autoCompact.enabled': true, 'spark.databricks.delta.autoCompact.minNumFiles': options.compactFromFiles }),

@@ -263,7 +263,8 @@ async function computeSnapshotState(session: SparkSession, uri: string): Promise
  * What a stream's silver run keeps on the executors rather than in scratch Parquet: a cycle cleans
  * the seconds of events landed since the last one, which the executors hold in memory (spilling to
  * their disks if they must); writing them to HDFS and reading them back (two Spark jobs and a commit
- * of files each) would be much of the cycle. 256 MiB is about 500 000 events.
+ * of files each) would be much of the cycle. 256 MiB is about 500 000 events. Below it a cycle
+ * also evaluates its expressions interpreted (interpreted.ts), as the landings after the first do.
  */
 export const streamKeepBytes = 256 * 1024 ** 2;
 
@@ -336,7 +337,7 @@ async function landInCycles(
     }
     // A landing that found nothing new: nothing to say.
     if (!owed) return;
-    turn.silver = await runSilver(config, { log: options.runLog, materializeFromBytes: streamKeepBytes, compactFromFiles: streamCompactFromFiles });
+    turn.silver = await runSilver(config, { log: options.runLog, materializeFromBytes: streamKeepBytes, interpretBelowBytes: streamKeepBytes, compactFromFiles: streamCompactFromFiles });
     await goldReady;
     turn.gold = await runGold(config, { log: options.runLog });
     const published = turn.gold.published;
