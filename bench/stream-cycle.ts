@@ -10,7 +10,7 @@ import { produceAdEvents } from '../control/kafka/produce-ad-events.js';
 import { runBronze } from '../jobs/bronze.js';
 import { runGold } from '../jobs/gold.js';
 import { runSilver } from '../jobs/silver.js';
-import { streamCompactFromFiles, streamKeepBytes } from '../jobs/stream.js';
+import { streamSilverOptions } from '../jobs/stream.js';
 import { createBenchLake } from './bench-lake.js';
 import { newestJob } from './executor-time.js';
 import { recordSparkCalls } from './spark-plan.js';
@@ -23,7 +23,7 @@ const calls = recordSparkCalls(() => step);
 
 const layers: [string, (config: LakeConfig) => Promise<unknown>][] = [
   ['bronze', (config) => runBronze(config)],
-  ['silver', (config) => runSilver(config, { materializeFromBytes: streamKeepBytes, interpretBelowBytes: streamKeepBytes, compactFromFiles: streamCompactFromFiles })],
+  ['silver', (config) => runSilver(config, streamSilverOptions)],
   ['gold', (config) => runGold(config)],
 ];
 

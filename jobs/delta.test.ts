@@ -119,10 +119,14 @@ describe('the batches a table appended between two versions, from its log', () =
   });
 
   it('finds the newest commit that changed rows, passing over compactions and vacuums', async () => {
-    expect(await lastRowsCommit(hdfs, uri)).toEqual({ commit: { version: 12, operation: 'WRITE', rowsWritten: 0, runId: 'r3' }, newest: 12 });
+    const write = { version: 12, operation: 'WRITE', rowsWritten: 0, runId: 'r3' };
+    expect(await lastRowsCommit(hdfs, uri)).toEqual({ commit: write, newest: 12, text: expect.any(String) });
     commit(13, compaction('r3'));
     commit(14, vacuum);
-    expect(await lastRowsCommit(hdfs, uri)).toEqual({ commit: { version: 12, operation: 'WRITE', rowsWritten: 0, runId: 'r3' }, newest: 14 });
+    const { commit: last, newest, text } = await lastRowsCommit(hdfs, uri);
+    expect({ last, newest }).toEqual({ last: write, newest: 14 });
+    // The text is that commit's file, not the newest one's.
+    expect(commitOf(12, text)).toEqual(write);
   });
 
   it('ends the walk back at the first commit of the log, whatever it did', async () => {

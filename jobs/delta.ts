@@ -61,7 +61,7 @@ export async function commitWrite(
   execution: ExecuteOptions = {},
 ): Promise<DeltaCommit> {
   await session.sql(statement, undefined, execution);
-  const { commit, newest, text } = await findLastRowsCommit(hdfs, uri);
+  const { commit, newest, text } = await lastRowsCommit(hdfs, uri);
   const wrote = commit.operation === 'WRITE' && commit.runId === runId;
   const files = wrote && commit.version === newest ? addedFiles(uri, text) : undefined;
   return { version: newest, operation: commit.operation, rowsWritten: wrote ? commit.rowsWritten : 0, ...(files && { files }) };
@@ -92,15 +92,9 @@ async function commitAt(hdfs: WebHdfs, uri: string, version: number): Promise<De
  * after it only compacted files or vacuumed (`lake maintain`, Delta's auto compaction): every file
  * they added or removed says `dataChange: false`, and they changed neither schema nor protocol, so
  * the table holds the rows that commit left. The walk back ends at the table's creation at the
- * latest (a commit with the table's metadata).
+ * latest (a commit with the table's metadata). `text`: that commit's file.
  */
-export async function lastRowsCommit(hdfs: WebHdfs, uri: string): Promise<{ commit: DeltaCommit & { runId: string | null }; newest: number }> {
-  const { commit, newest } = await findLastRowsCommit(hdfs, uri);
-  return { commit, newest };
-}
-
-/** lastRowsCommit, with the text of that commit's file. */
-async function findLastRowsCommit(hdfs: WebHdfs, uri: string): Promise<{ commit: DeltaCommit & { runId: string | null }; newest: number; text: string }> {
+export async function lastRowsCommit(hdfs: WebHdfs, uri: string): Promise<{ commit: DeltaCommit & { runId: string | null }; newest: number; text: string }> {
   const newest = await newestVersion(hdfs, uri);
   for (let version = newest; ; version -= 1) {
     const text = await commitFile(hdfs, uri, version);

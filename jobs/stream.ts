@@ -276,6 +276,9 @@ export const streamKeepBytes = 256 * 1024 ** 2;
  */
 export const streamCompactFromFiles = 50;
 
+/** The options of a stream cycle's silver run. */
+export const streamSilverOptions = { materializeFromBytes: streamKeepBytes, interpretBelowBytes: streamKeepBytes, compactFromFiles: streamCompactFromFiles } as const;
+
 /**
  * The stream's cycles: the landing query lands what the topic holds (Spark's available-now trigger,
  * from its checkpoint), then the landed epochs are recorded, cleaned and published, and the query
@@ -337,7 +340,7 @@ async function landInCycles(
     }
     // A landing that found nothing new: nothing to say.
     if (!owed) return;
-    turn.silver = await runSilver(config, { log: options.runLog, materializeFromBytes: streamKeepBytes, interpretBelowBytes: streamKeepBytes, compactFromFiles: streamCompactFromFiles });
+    turn.silver = await runSilver(config, { log: options.runLog, ...streamSilverOptions });
     await goldReady;
     turn.gold = await runGold(config, { log: options.runLog });
     const published = turn.gold.published;

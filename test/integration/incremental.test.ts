@@ -19,7 +19,7 @@ import { heldBatches } from '../../control/runs/silver-batches.js';
 import { SparkSession, type Row } from '@lake/spark-connect';
 import { runBronze } from '../../jobs/bronze.js';
 import { layerTables } from '../../jobs/catalog.js';
-import { actionsOf, logFile } from '../../jobs/delta.js';
+import { actionsOf, commitFile } from '../../jobs/delta.js';
 import { lakeAsOf } from '../../jobs/as-of.js';
 import { runGold } from '../../jobs/gold.js';
 import { runSilver } from '../../jobs/silver.js';
@@ -212,7 +212,7 @@ describe('incremental runs on Delta tables', () => {
     const expected = { transactions: ['batch_id', 'date_transaction'], transactions_quarantine: ['batch_id', 'run_id'], ad_events: ['batch_id', 'ts'] };
     for (const [table, columns] of Object.entries(expected)) {
       const published = current.tables[table]!;
-      const commit = (await hdfs.read(logFile(tableUri(lake.config, published), published.version, 'json')))!.toString('utf8');
+      const commit = await commitFile(hdfs, tableUri(lake.config, published), published.version);
       const stats = actionsOf(commit).flatMap(({ add }) => (add ? [JSON.parse(add.stats!) as { numRecords: number; nullCount: Record<string, number> }] : []));
       expect(stats.length, table).toBeGreaterThan(0);
       for (const file of stats) expect(Object.keys(file.nullCount).sort(), table).toEqual(columns);
