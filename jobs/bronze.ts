@@ -14,7 +14,8 @@ import { allEnded, sideBySide } from '../control/side-by-side.js';
 import { type BronzeRun, type FileSourceManifest, type KafkaManifest } from '../control/runs/manifest.js';
 import type { ExecuteOptions } from '@lake/spark-connect';
 import { BATCH_PREFIX, batchFolder } from './bronze/batches.js';
-import { factsOf, fileSources, listInputFiles, type FileTable } from './bronze/file-sources.js';
+import { fileSources, listInputFiles, type FileTable } from './bronze/file-sources.js';
+import { recordedFiles, seeFile, type RecordedFile, type SeenFile } from './bronze/file-stamps.js';
 import { adEventsArePlainParquet, convertAdEventsToDelta, hasNewRecords, landKafka, planOffsets, removeUncommittedAdEventsLog } from './bronze/kafka-source.js';
 import { OldLayoutError } from '../control/runs/published.js';
 
@@ -82,7 +83,10 @@ export async function runBronze(config: LakeConfig, options: BronzeOptions = {})
         log(`landing ad events ${describeRanges(offsetPlan.ranges)} from Kafka through Spark`);
         return landKafka(await spark(), hdfs, config, offsetPlan, committedOffsets, runId, committedRuns, options.execution ?? {});
       };
-      const [files, kafka] = await allEnded([landAllFiles(hdfs, root, config, fileTables, runId, knownFiles(committedRuns), log), landEvents()]);
+      // The runs that read the whole input, landing something or not, recorded the newest stamps.
+      const readRuns = (await runs.list()).filter((run): run is BronzeRun => run.layer === 'bronze' && run.outcome !== 'failed');
+      const lake = { known: knownFiles(committedRuns), recorded: recordedFiles(readRuns) };
+      const [files, kafka] = await allEnded([landAllFiles(hdfs, root, config, fileTables, runId, lake, log), landEvents()]);
       manifest.files = files;
       if (kafka) manifest.kafka = kafka;
 
@@ -102,9 +106,10 @@ function knownFiles(committedRuns: readonly BronzeRun[]): Map<string, string> {
 }
 
 /**
- * Lands the new files of each table: their facts (hash, lines) first, the tables side by side;
- * then which are new, in table and path order (a file whose content the lake or an earlier file
- * of the run holds is skipped); then the uploads, the tables side by side.
+ * Lands the new files of each table: their facts (hash, lines) first, the tables side by side,
+ * reading only the files whose stamps are not the ones `recorded`; then which are new, in table and path order (a file
+ * whose content the lake or an earlier file of the run holds is skipped); then the uploads, the
+ * tables side by side.
  */
 async function landAllFiles(
   hdfs: WebHdfs,
@@ -112,25 +117,32 @@ async function landAllFiles(
   config: LakeConfig,
   tables: readonly FileTable[],
   runId: string,
-  known: Map<string, string>,
+  { known, recorded }: { known: Map<string, string>; recorded: ReadonlyMap<string, RecordedFile> },
   log: (line: string) => void,
 ): Promise<Record<string, FileSourceManifest>> {
   const found = await sideBySide(tables, async (table) => {
-    const files = [];
-    for (const file of await listInputFiles(path.join(config.inputDir, fileSources[table]))) files.push({ file, facts: await factsOf(file.absolutePath) });
+    const files: SeenFile[] = [];
+    for (const file of await listInputFiles(path.join(config.inputDir, fileSources[table]))) files.push(await seeFile(file, recorded.get(`${table}/${file.relativePath}`), known));
     return { table, files };
   });
   const decided = found.map(({ table, files }) => {
     const manifest: FileSourceManifest = { landed: [], skipped: [] };
-    for (const { file, facts } of files) {
-      const sameAs = known.get(facts.sha256);
-      if (sameAs) {
-        manifest.skipped.push({ path: file.relativePath, sha256: facts.sha256, sameAs });
+    for (const seen of files) {
+      const relativePath = seen.file.relativePath;
+      const stamp = seen.stamp ? { stamp: seen.stamp } : {};
+      if (!('facts' in seen)) {
+        manifest.skipped.push({ path: relativePath, sha256: seen.sha256, sameAs: seen.sameAs, ...stamp });
         continue;
       }
-      const landedAt = `${batchFolder(table, runId)}/${file.relativePath}`;
+      const { facts } = seen;
+      const sameAs = known.get(facts.sha256);
+      if (sameAs) {
+        manifest.skipped.push({ path: relativePath, sha256: facts.sha256, sameAs, ...stamp });
+        continue;
+      }
+      const landedAt = `${batchFolder(table, runId)}/${relativePath}`;
       known.set(facts.sha256, landedAt);
-      manifest.landed.push({ path: file.relativePath, landedAt, ...facts });
+      manifest.landed.push({ path: relativePath, landedAt, ...facts, ...stamp });
     }
     return { table, manifest };
   });

@@ -22,12 +22,26 @@ export interface LandedFile {
   sha256: string;
   lines: number;
   blankLines: number;
+  /** The file's metadata when bronze read it, if it had settled (jobs/bronze/file-stamps.ts). */
+  stamp?: FileStamp;
+}
+
+/**
+ * What the file system said of an input file when bronze read it: while it says the same, the
+ * file holds the same bytes, and the next run need not read it again.
+ */
+export interface FileStamp {
+  size: number;
+  /** Modification and status-change times in nanoseconds, and the inode number (decimal strings). */
+  mtimeNs: string;
+  ctimeNs: string;
+  ino: string;
 }
 
 export interface FileSourceManifest {
   landed: LandedFile[];
   /** Files of the input already in the lake (same SHA-256), not landed again. */
-  skipped: Array<{ path: string; sha256: string; sameAs: string }>;
+  skipped: Array<{ path: string; sha256: string; sameAs: string; stamp?: FileStamp }>;
 }
 
 export interface KafkaManifest {

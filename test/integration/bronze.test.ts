@@ -1,7 +1,8 @@
 // Bronze against the real stack: files land byte for byte and once, Kafka records land once
 // between committed offsets, and failures leave the lake as it was.
 import { randomUUID } from 'node:crypto';
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
@@ -91,6 +92,24 @@ describe('bronze', () => {
     expect(run.outcome).toBe('nothing new');
     expect(run.files?.transactions?.skipped.map((f) => f.path)).toEqual(['a.csv', 'renamed-copy.csv']);
     expect(run.kafka?.records).toBe(0);
+  });
+
+  it('knows an unchanged file by its stamp, and reads a file rewritten in place with its old size and time', async () => {
+    const log = path.join(input, 'server_logs', '2026', 'access.log');
+    // A stamp is recorded for a file left alone for two seconds (jobs/bronze/file-stamps.ts).
+    await sleep(Math.max(0, (await stat(log)).ctimeMs + 2100 - Date.now()));
+    const stamped = await runBronze(config());
+    expect(stamped.outcome).toBe('nothing new');
+    expect(stamped.files?.server_logs?.skipped).toMatchObject([{ path: '2026/access.log', stamp: { size: 3 } }]);
+
+    const { atime, mtime } = await stat(log);
+    await writeFile(log, '2\n\n');
+    await utimes(log, atime, mtime);
+    const next = await runBronze(config());
+    expect(next.outcome).toBe('succeeded');
+    const [landed] = next.files?.server_logs?.landed ?? [];
+    expect(landed).toMatchObject({ path: '2026/access.log', size: 3, lines: 2, blankLines: 1 });
+    expect((await hdfs.read(`${hdfsPath(config().lakeRoot)}/${landed?.landedAt}`))?.toString()).toBe('2\n\n');
   });
 
   it('after a crash between the Kafka write and the commit, the next run lands each record once', async () => {
