@@ -22,7 +22,8 @@ export type Staging = { folder: string } | 'executors';
  */
 export async function classify(session: SparkSession, table: SilverTable, staging: Staging, withHistory: boolean, execution: ExecuteOptions = {}): Promise<string> {
   const staged = await stage(session, await layerSql('silver', table), staging, `staged_${table}`, '', execution);
-  const duplicateKeys = duplicateKeysSql(table, staged, withHistory);
+  // A day kept on the executors is small (bronze-views.ts): its keys are few enough to broadcast.
+  const duplicateKeys = duplicateKeysSql(table, staged, withHistory, staging === 'executors');
   if (!duplicateKeys) return verdictsSql(table, staged, undefined);
   return verdictsSql(table, staged, await stage(session, duplicateKeys, staging, `staged_${table}_duplicates`, '_duplicates', execution));
 }

@@ -24,17 +24,24 @@ const position = (alias: string) => `struct(${positionColumns.map((column) => `$
  * that more than one valid record carries, or that published silver holds (its view
  * `silver_<table>`, when `withHistory`), with the position of its first valid record and whether
  * silver holds it. Undefined for a source without a key.
+ *
+ * `fewNewKeys`: the run's keys are few enough to send to every task (a small day's, kept on the
+ * executors). Then silver's keys are only scanned and probed against them. Without the hint Spark
+ * plans a sort-merge join, because it cannot size the staged rows, and shuffles all of silver's
+ * keys on every run, a cost that grows with the history instead of the day. Adaptive execution
+ * turns the join into a broadcast only after that shuffle.
  */
-export function duplicateKeysSql(table: SilverTable, staged: string, withHistory: boolean): string | undefined {
+export function duplicateKeysSql(table: SilverTable, staged: string, withHistory: boolean, fewNewKeys = false): string | undefined {
   const key = silver[table].key;
   if (!key) return undefined;
   const valid = `SELECT ${key} AS key, min(${position('s')}) AS first, count(*) AS n FROM ${staged} s WHERE s.reason IS NULL GROUP BY ${key}`;
   if (!withHistory) return `SELECT key, first, false AS in_silver FROM (${valid}) WHERE n > 1`;
+  const broadcast = (relation: string) => (fewNewKeys ? `/*+ BROADCAST(${relation}) */ ` : '');
   // Which new keys silver holds: a semi join that keeps silver's side streaming and the new keys
-  // as its build side, so a small day never shuffles all of silver's keys.
+  // as its build side. The keys it finds are at most the new ones.
   return `WITH valid AS (${valid}),
-    held AS (SELECT h.${key} AS key FROM silver_${table} h LEFT SEMI JOIN valid v ON h.${key} = v.key)
-    SELECT v.key, v.first, held.key IS NOT NULL AS in_silver
+    held AS (SELECT ${broadcast('v')}h.${key} AS key FROM silver_${table} h LEFT SEMI JOIN valid v ON h.${key} = v.key)
+    SELECT ${broadcast('held')}v.key, v.first, held.key IS NOT NULL AS in_silver
     FROM valid v LEFT JOIN held ON v.key = held.key
     WHERE v.n > 1 OR held.key IS NOT NULL`;
 }
