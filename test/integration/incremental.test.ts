@@ -38,6 +38,12 @@ async function writeSales(day: string, rows: string[]): Promise<void> {
   await writeFile(path.join(folder, 'ventes.csv'), ['transaction_id,client_id,produit,quantite,prix,date_transaction', ...rows, ''].join('\n'));
 }
 
+async function writeLog(day: string, lines: string[]): Promise<void> {
+  const folder = path.join(lake.config.inputDir, 'server_logs', `zz-${day}`);
+  await mkdir(folder, { recursive: true });
+  await writeFile(path.join(folder, 'access.log'), [...lines, ''].join('\n'));
+}
+
 /** Hand-written ad events, each a valid click or impression of the campaign `Campagne Test`. */
 async function sendEvents(events: Array<{ id: string; type: 'click' | 'impression' }>): Promise<void> {
   const producer = createKafka(lake.config).producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true });
@@ -205,6 +211,36 @@ describe('incremental runs on Delta tables', () => {
     expect((await runGold(lake.config)).outcome).toBe('nothing new');
   });
 
+  it('day 4: gold merges the sales and the requests that silver appended', async () => {
+    await writeSales('day4', ['D4-1,c4,Produit Jour,2,2.25,2026-12-04']);
+    await writeLog('day4', ['203.0.113.9 - - [04/Dec/2026:10:00:00 +0000] "GET /teapot HTTP/1.1" 418 12', '203.0.113.9 - - [04/Dec/2026:10:00:01 +0000] "GET / HTTP/1.1" 200 512']);
+    expect((await runBronze(lake.config)).outcome).toBe('succeeded');
+    const silver = await runSilver(lake.config);
+    silverRuns.push(silver);
+    expect(silver.silver?.server_logs).toMatchObject({ silverRows: 2, quarantined: 0 });
+
+    const goldLog: string[] = [];
+    const gold = await runGold(lake.config, { log: (line) => goldLog.push(line) });
+    // Since their last computation silver only appended day 4's batch to each table they read.
+    expect(goldLog).toEqual(
+      expect.arrayContaining(['gold total_sales_per_product: merged with the 1 silver batch added since', 'gold status_code_counts: merged with the 1 silver batch added since']),
+    );
+    const product = await rowsOf<Record<string, unknown>>(
+      `SELECT CAST(total_ventes AS STRING) AS total, nb_transactions, quantite_totale FROM ${publishedTableSql(lake.config, gold.published!, 'total_sales_per_product')} WHERE produit = 'Produit Jour'`,
+    );
+    // Days 2 and 3 kept 2 + 10.00, 1 + 5.50 and 1 + 4.50 (above); day 4 adds 2 + 2.25.
+    expect(product).toEqual([{ total: '34.50', nb_transactions: 4n, quantite_totale: 6n }]);
+    // Day 1's requests from the generator's truth, plus day 4's two lines.
+    const dayOne = (code: number) => lake.expected.gold.status_code_counts.find((row) => row.status_code === code)?.count_requests ?? 0;
+    const counts = await rowsOf<{ status_code: number; count_requests: bigint }>(
+      `SELECT status_code, count_requests FROM ${publishedTableSql(lake.config, gold.published!, 'status_code_counts')} WHERE status_code IN (200, 418) ORDER BY status_code`,
+    );
+    expect(counts.map((row) => [row.status_code, Number(row.count_requests)])).toEqual([
+      [200, dayOne(200) + 1],
+      [418, dayOne(418) + 1],
+    ]);
+  });
+
   it('keeps file statistics on the batch, the run and the times only', async () => {
     // What each file of the published tables' last writes says of its rows, from the Delta log:
     // minimum, maximum and null count of these columns alone (jobs/silver.ts, statisticsColumns).
@@ -224,14 +260,14 @@ describe('incremental runs on Delta tables', () => {
     // The small days read their lines in place; the refresh copies them to scratch Parquet first,
     // as a large run does: both ways must give the same rows.
     const silver = await runSilver(lake.config, { fullRefresh: true, materializeFromBytes: 0 });
-    expect(silver.madeFrom).toHaveLength(3);
+    expect(silver.madeFrom).toHaveLength(4);
     expect(silver.builtOn).toBeUndefined();
     expect(lakeAsOf(await runStore().list(), silver.runId).silver.madeFrom).toEqual((await runStore().succeeded('bronze')).map((run) => run.runId));
-    // Every record of the three days: day 1's as the generator and the producer made them, and the
-    // two hand-written sales and two events of each later day.
+    // Every record of the four days: day 1's as the generator and the producer made them, the two
+    // hand-written sales and two events of days 2 and 3, and day 4's sale and two log lines.
     expect(Object.fromEntries(Object.entries(silver.silver ?? {}).map(([table, counts]) => [table, counts.bronzeRecords]))).toEqual({
-      transactions: lake.expected.sources.transactions.bronze_records + 2 + 2,
-      server_logs: lake.expected.sources.server_logs.bronze_records,
+      transactions: lake.expected.sources.transactions.bronze_records + 2 + 2 + 1,
+      server_logs: lake.expected.sources.server_logs.bronze_records + 2,
       social_posts: lake.expected.sources.social_posts.bronze_records,
       ad_events: lake.produced.expected.bronze_records + 2 + 2,
     });
