@@ -107,9 +107,9 @@ function knownFiles(committedRuns: readonly BronzeRun[]): Map<string, string> {
 
 /**
  * Lands the new files of each table: their facts (hash, lines) first, the tables side by side,
- * reading only the files whose stamps are not the ones `recorded`; then which are new, in table and path order (a file
- * whose content the lake or an earlier file of the run holds is skipped); then the uploads, the
- * tables side by side.
+ * reading only the files whose stamps are not the ones `recorded`; then which are new, in table
+ * and path order (a file whose content the lake or an earlier file of the run holds is skipped);
+ * then the uploads, the tables side by side.
  */
 async function landAllFiles(
   hdfs: WebHdfs,
