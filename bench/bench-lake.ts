@@ -18,8 +18,8 @@ export interface BenchLake {
   records: number;
   /**
    * Lands a second day's inputs beside the first's: files of scale `dayScale` (default xs) of
-   * another seed, in a sub-folder per source, and as many events as a source has records; returns
-   * how many records that is in all.
+   * another seed, whose sales and posts have ids the first day's do not, in a sub-folder per
+   * source, and as many events as a source has records; returns how many records that is in all.
    */
   addSecondDay(dayScale?: Scale): Promise<number>;
   destroy(): Promise<void>;
@@ -45,7 +45,9 @@ export async function createBenchLake(scale: Scale): Promise<BenchLake> {
       const day = await mkdtemp(path.join(os.tmpdir(), 'lake-bench-day2-'));
       const dayRecords = scales[dayScale].records;
       try {
-        await generateSample({ outDir: day, scale: dayScale, seed: 2, dirtyRate: 0.02, force: false });
+        // New sales and posts, as a real next day brings: their ids follow the first day's (the
+        // events' ids are seeded by the producer's seed, 2 here).
+        await generateSample({ outDir: day, scale: dayScale, seed: 2, dirtyRate: 0.02, force: false, firstId: 10 * records + 1 });
         for (const source of ['transactions', 'server_logs', 'social']) await cp(path.join(day, source), path.join(input, source, 'day-2'), { recursive: true });
       } finally {
         await rm(day, { recursive: true, force: true });

@@ -89,6 +89,34 @@ describe('generateSample', () => {
     }
   });
 
+  it('numbers a later day from firstId: other keys, the same records otherwise', async () => {
+    const first = await generate('a');
+    const later = await generate('b', { firstId: 1_000_001 });
+    const ids = async (folder: string) => {
+      const texts = await Promise.all(
+        ['transactions', 'social'].map(async (source) => {
+          // Hidden files (fixed text the lake ignores) aside.
+          const files = (await readdir(path.join(dir, folder, source))).filter((file) => !file.startsWith('.'));
+          return (await Promise.all(files.map((file) => readFile(path.join(dir, folder, source, file), 'utf8')))).join('\n');
+        }),
+      );
+      const sales = [...(texts[0] ?? '').matchAll(/TX(\d{8})/g)].map((match) => Number(match[1]));
+      const posts = [...(texts[1] ?? '').matchAll(/"post_id"\s*:\s*"?(\d{9})/g)].map((match) => Number(match[1]) - 100_000_000);
+      return { sales, posts };
+    };
+    const [a, b] = [await ids('a'), await ids('b')];
+    for (const source of ['sales', 'posts'] as const) {
+      expect(a[source].length, source).toBeGreaterThan(100);
+      expect(Math.min(...a[source]), source).toBe(1);
+      expect(Math.min(...b[source]), source).toBe(1_000_001);
+      expect(b[source].map((id) => id - 1_000_000), source).toEqual(a[source]);
+    }
+    // What the lake should make of them does not depend on the ids (the files' hashes do).
+    const withoutHashes = (expected: ExpectedFiles) => JSON.parse(JSON.stringify(expected.sources, (key, value: unknown) => (key === 'sha256' ? undefined : value))) as unknown;
+    expect(withoutHashes(later)).toEqual(withoutHashes(first));
+    await expect(generate('c', { firstId: 0 })).rejects.toThrow(/the first id must be a positive integer, not 0/);
+  });
+
   it.each([1, 2, 3])('makes every quarantine reason and every kind of record of each source at xs (seed %i)', async (seed) => {
     const expected = await generate('sample', { seed });
     for (const [table, reasons] of Object.entries(reasonsBySource) as [FileSourceTable, string[]][]) {

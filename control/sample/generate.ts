@@ -26,6 +26,12 @@ export interface GenerateOptions {
   dirtyRate: number;
   /** Replace the generated folders when they already hold files. */
   force: boolean;
+  /**
+   * The number in the first record's key, in the sources with a key (transactions, social posts):
+   * 1 unless given. A later day's sample starts after the earlier days' ids, so that its records
+   * are new ones, not copies of the first day's.
+   */
+  firstId?: number;
   /** Called after each file is written. */
   onFile?: (file: WrittenFile) => void;
 }
@@ -54,6 +60,9 @@ function checkOptions(options: GenerateOptions): void {
   }
   if (!Number.isInteger(options.seed) || options.seed < 0 || options.seed >= 2 ** 32) {
     throw new LakeError(`the seed must be an integer from 0 to ${2 ** 32 - 1}, not ${options.seed}`);
+  }
+  if (options.firstId !== undefined && !(Number.isInteger(options.firstId) && options.firstId >= 1)) {
+    throw new LakeError(`the first id must be a positive integer, not ${options.firstId}`);
   }
   if (!(options.dirtyRate >= 0 && options.dirtyRate <= maxDirtyRate)) {
     throw new LakeError(`the dirty rate must be between 0 and ${maxDirtyRate}, not ${options.dirtyRate}`, 'give it as a fraction (0.02) or a percentage (2%)');
@@ -114,9 +123,9 @@ async function writeSources(inputDir: string, options: GenerateOptions) {
   const likes = new LikesTally();
   // Each source draws from its own stream: changing one source leaves the others' bytes alone.
   const makers: [FileSourceTable, (random: Random, fileRecords: number[]) => SampleSource][] = [
-    ['transactions', (random, fileRecords) => transactionsSource(random, fileRecords, sales)],
+    ['transactions', (random, fileRecords) => transactionsSource(random, fileRecords, sales, options.firstId)],
     ['server_logs', (random, fileRecords) => serverLogsSource(random, fileRecords, statuses)],
-    ['social_posts', (random, fileRecords) => socialPostsSource(random, fileRecords, likes)],
+    ['social_posts', (random, fileRecords) => socialPostsSource(random, fileRecords, likes, options.firstId)],
   ];
   const expectedSources: Partial<ExpectedFiles['sources']> = {};
   const ignored: string[] = [];

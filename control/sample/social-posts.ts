@@ -91,7 +91,8 @@ export interface SocialPostsSource extends SampleSource {
   likes: LikesTally;
 }
 
-export function socialPostsSource(random: Random, fileRecords: readonly number[], likes: LikesTally): SocialPostsSource {
+/** `firstId`: the number of the first fresh post (its id is 100 000 000 more). */
+export function socialPostsSource(random: Random, fileRecords: readonly number[], likes: LikesTally, firstId = 1): SocialPostsSource {
   const files: SampleFile[] = fileRecords.map((records, index) => ({
     name: `posts-${localDateTime(monthStart(2024, index + 1)).slice(0, 7)}.json`,
     records,
@@ -103,7 +104,7 @@ export function socialPostsSource(random: Random, fileRecords: readonly number[]
   const memory = new KeptRecords<Post>(random);
   let file = files[0] as SampleFile;
   let style = arrayStyle;
-  let counter = 0;
+  let counter = firstId - 1;
   let fileStart = 0;
   let step = 1;
   let madeInFile = 0;

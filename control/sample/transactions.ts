@@ -147,7 +147,8 @@ export interface TransactionsSource extends SampleSource {
   sales: SalesTally;
 }
 
-export function transactionsSource(random: Random, fileRecords: readonly number[], sales: SalesTally): TransactionsSource {
+/** `firstId`: the number of the first fresh sale (TX00000001 for 1). */
+export function transactionsSource(random: Random, fileRecords: readonly number[], sales: SalesTally, firstId = 1): TransactionsSource {
   const files: SampleFile[] = fileRecords.map((records, index) => ({
     name: `ventes-${localDateTime(monthStart(2024, index + 1)).slice(0, 7)}.csv`,
     records,
@@ -156,7 +157,7 @@ export function transactionsSource(random: Random, fileRecords: readonly number[
   }));
   const memory = new KeptRecords<Sale>(random);
   let layout = layouts[0] as Layout;
-  let counter = 0;
+  let counter = firstId - 1;
   let fileStart = 0;
   let step = 1;
   let madeInFile = 0;
