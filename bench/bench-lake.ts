@@ -45,8 +45,9 @@ export async function createBenchLake(scale: Scale): Promise<BenchLake> {
       const day = await mkdtemp(path.join(os.tmpdir(), 'lake-bench-day2-'));
       const dayRecords = scales[dayScale].records;
       try {
-        // New sales and posts, as a real next day brings: their ids follow the first day's (the
-        // events' ids are seeded by the producer's seed, 2 here).
+        // New sales and posts, as a real next day brings: their ids start well past the first
+        // day's, which number at most its records (the events' ids are seeded by the producer's
+        // seed, 2 here).
         await generateSample({ outDir: day, scale: dayScale, seed: 2, dirtyRate: 0.02, force: false, firstId: 10 * records + 1 });
         for (const source of ['transactions', 'server_logs', 'social']) await cp(path.join(day, source), path.join(input, source, 'day-2'), { recursive: true });
       } finally {

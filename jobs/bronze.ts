@@ -51,7 +51,10 @@ export async function runBronze(config: LakeConfig, options: BronzeOptions = {})
     undo: ({ hdfs, root, runId }) => removeBatch(hdfs, root, runId),
     work: async (run) => {
       const { hdfs, root, runs, runId, manifest, spark } = run;
-      const committedRuns = await runs.succeeded('bronze');
+      // The runs that read the whole input, landing something or not (they recorded the newest
+      // stamps), and of them the committed ones, from one listing of the run record.
+      const finishedRuns = (await runs.list()).filter((run): run is BronzeRun => run.layer === 'bronze' && run.outcome !== 'failed');
+      const committedRuns = finishedRuns.filter((run) => run.outcome === 'succeeded');
       await removeUncommittedBatches(hdfs, root, new Set(committedRuns.map((run) => run.runId)), log);
       if (await removeUncommittedAdEventsLog(hdfs, root)) log('bronze/ad_events: removed the Delta log of a creation that never committed');
       if (await adEventsArePlainParquet(hdfs, root)) {
@@ -83,9 +86,7 @@ export async function runBronze(config: LakeConfig, options: BronzeOptions = {})
         log(`landing ad events ${describeRanges(offsetPlan.ranges)} from Kafka through Spark`);
         return landKafka(await spark(), hdfs, config, offsetPlan, committedOffsets, runId, committedRuns, options.execution ?? {});
       };
-      // The runs that read the whole input, landing something or not, recorded the newest stamps.
-      const readRuns = (await runs.list()).filter((run): run is BronzeRun => run.layer === 'bronze' && run.outcome !== 'failed');
-      const lake = { known: knownFiles(committedRuns), recorded: recordedFiles(readRuns) };
+      const lake = { known: knownFiles(committedRuns), recorded: recordedFiles(finishedRuns) };
       const [files, kafka] = await allEnded([landAllFiles(hdfs, root, config, fileTables, runId, lake, log), landEvents()]);
       manifest.files = files;
       if (kafka) manifest.kafka = kafka;
