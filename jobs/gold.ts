@@ -22,7 +22,7 @@ import { lakeViewsNamedIn } from './lake-views.js';
 import { sideBySide } from '../control/side-by-side.js';
 import { layerSql, mergeSql } from './sql-files.js';
 import { appendedBatches, commitWrite, deltaTable, ensureDeltaTable, registerPublishedTables, registerTableAt, sqlString, tableSizeBytes, type Appended } from './delta.js';
-import { interpretExpressions } from './interpreted.js';
+import { interpretedExpressions } from './interpreted.js';
 
 export { goldTables, type GoldTable } from './catalog.js';
 
@@ -156,10 +156,12 @@ export async function runGold(config: LakeConfig, options: GoldOptions = {}): Pr
       const session = stale.length > 0 ? await run.spark() : undefined;
       if (session) {
         const bytes = await bytesRead(stale);
-        if (bytes < interpretBelowBytes) {
-          log(`gold: ${(bytes / 1024 ** 2).toFixed(1)} MiB of silver to read, expressions interpreted`);
-          await interpretExpressions(session);
-        }
+        const interpreted = bytes < interpretBelowBytes;
+        if (interpreted) log(`gold: ${(bytes / 1024 ** 2).toFixed(1)} MiB of silver to read, expressions interpreted`);
+        // A metric is a few rows a key, and its aggregation adds up the partial sums each task made:
+        // one reduce task gathers them, and the metric's sort needs no sampling job to split its
+        // keys into ranges (one Spark job less for each metric written; docs/benchmarks.md).
+        await session.config.set({ 'spark.sql.shuffle.partitions': 1, ...(interpreted ? interpretedExpressions : {}) });
       }
       const commits = session ? await compute(session) : [];
       const tables: Record<string, PublishedTable> = {
