@@ -11,7 +11,7 @@ import type { WebHdfs } from '../control/hdfs/webhdfs.js';
 import { runLayer } from '../control/runs/layer-run.js';
 import { LayerLock, LockHeldError, describeOwner } from '../control/runs/lock.js';
 import { allEnded, sideBySide } from '../control/side-by-side.js';
-import { type BronzeRun, type FileSourceManifest, type KafkaManifest } from '../control/runs/manifest.js';
+import { runsOf, type BronzeRun, type FileSourceManifest, type KafkaManifest } from '../control/runs/manifest.js';
 import type { ExecuteOptions } from '@lake/spark-connect';
 import { BATCH_PREFIX, batchFolder } from './bronze/batches.js';
 import { fileSources, listInputFiles, type FileTable } from './bronze/file-sources.js';
@@ -53,8 +53,9 @@ export async function runBronze(config: LakeConfig, options: BronzeOptions = {})
       const { hdfs, root, runs, runId, manifest, spark } = run;
       // The runs that read the whole input, landing something or not (they recorded the newest
       // stamps), and of them the committed ones, from one listing of the run record.
-      const finishedRuns = (await runs.list()).filter((run): run is BronzeRun => run.layer === 'bronze' && run.outcome !== 'failed');
-      const committedRuns = finishedRuns.filter((run) => run.outcome === 'succeeded');
+      const record = await runs.list();
+      const finishedRuns = runsOf(record, 'bronze', ['succeeded', 'nothing new']);
+      const committedRuns = runsOf(record, 'bronze');
       await removeUncommittedBatches(hdfs, root, new Set(committedRuns.map((run) => run.runId)), log);
       if (await removeUncommittedAdEventsLog(hdfs, root)) log('bronze/ad_events: removed the Delta log of a creation that never committed');
       if (await adEventsArePlainParquet(hdfs, root)) {

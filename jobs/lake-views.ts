@@ -12,7 +12,7 @@
 import type { LakeConfig } from '../control/config.js';
 import { LakeError, describeError } from '../control/errors.js';
 import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
-import { RunStore, type BronzeRun } from '../control/runs/manifest.js';
+import { RunStore, runsOf } from '../control/runs/manifest.js';
 import { LayerPointer, registerPublishedViews, tableUri, type PublishedLayer, type PublishedLayerName } from '../control/runs/published.js';
 import { SparkAuthError, SparkError, SparkUnreachableError, type SparkSession } from '@lake/spark-connect';
 import { lakeAsOf } from './as-of.js';
@@ -86,7 +86,7 @@ export async function registerLakeViews(session: SparkSession, config: LakeConfi
   const wantsBronze = options.only === undefined || [...options.only].some((view) => view.startsWith('bronze_'));
   const bronze = await attempt('bronze', async () => {
     if (!wantsBronze) return [];
-    const committed = runs.filter((run): run is BronzeRun => run.layer === 'bronze' && run.outcome === 'succeeded');
+    const committed = runsOf(runs, 'bronze');
     const held = asOf ? new Set(asOf.silver.madeFrom) : undefined;
     const batches = held ? committed.filter((run) => held.has(run.runId)) : committed;
     if (batches.length === 0) return [];

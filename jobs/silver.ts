@@ -11,7 +11,7 @@
 import type { LakeConfig } from '../control/config.js';
 import { LakeError } from '../control/errors.js';
 import { runLayer, type LayerRunContext } from '../control/runs/layer-run.js';
-import type { BronzeRun, SilverCounts, SilverRun } from '../control/runs/manifest.js';
+import { runsOf, type BronzeRun, type SilverCounts, type SilverRun } from '../control/runs/manifest.js';
 import { LayerPointer, type PublishedLayer, type PublishedTable } from '../control/runs/published.js';
 import { heldBatches } from '../control/runs/silver-batches.js';
 import { SparkError, col, lit, type ExecuteOptions, type SparkSession } from '@lake/spark-connect';
@@ -80,7 +80,7 @@ export async function runSilver(config: LakeConfig, options: SilverOptions = {})
       const { hdfs, runs, runId, manifest } = run;
       const published = fullRefresh ? undefined : await pointer(run).current();
       const record = await runs.list();
-      const bronzeRuns = record.filter((entry): entry is BronzeRun => entry.layer === 'bronze' && entry.outcome === 'succeeded');
+      const bronzeRuns = runsOf(record, 'bronze');
       if (bronzeRuns.length === 0) throw new LakeError(`no bronze batch in ${config.lakeRoot} yet`, 'land the inputs first: `npm run job:bronze`');
       const held = new Set(heldBatches(record, published));
       const batches = bronzeRuns.filter((bronze) => !held.has(bronze.runId));

@@ -20,7 +20,7 @@ import { WebHdfs, hdfsPath } from '../control/hdfs/webhdfs.js';
 import { connectOrExplain, createKafka, kafkaUnreachable } from '../control/kafka/client.js';
 import { defaultTopicPartitions, ensureTopic } from '../control/kafka/topics.js';
 import { LayerLock, LockHeldError, describeOwner } from '../control/runs/lock.js';
-import { RunStore, type BronzeRun, type GoldRun, type SilverRun } from '../control/runs/manifest.js';
+import { RunStore, runsOf, type BronzeRun, type GoldRun, type SilverRun } from '../control/runs/manifest.js';
 import { LayerPointer, tableUri } from '../control/runs/published.js';
 import { heldBatches } from '../control/runs/silver-batches.js';
 import { newRunId } from '../control/runs/run-id.js';
@@ -485,7 +485,7 @@ async function layersBehind(hdfs: WebHdfs, root: string): Promise<boolean> {
     new LayerPointer(hdfs, root, 'silver').current(),
     new LayerPointer(hdfs, root, 'gold').current(),
   ]);
-  const bronze = runs.filter((run) => run.layer === 'bronze' && run.outcome === 'succeeded');
+  const bronze = runsOf(runs, 'bronze');
   if (bronze.length === 0) return false;
   const held = new Set(heldBatches(runs, silver));
   return bronze.some((run) => !held.has(run.runId)) || gold?.madeFrom?.[0] !== silver?.runId;

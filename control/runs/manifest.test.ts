@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HdfsFileStatus, WebHdfs } from '../hdfs/webhdfs.js';
 import { LayerLock } from './lock.js';
-import { RunStore, sealFrom, type RunManifest } from './manifest.js';
+import { RunStore, runsOf, sealFrom, type RunManifest } from './manifest.js';
 
 /**
  * A lake's files in memory, with HDFS's answers to the calls the run store makes, counting the
@@ -191,5 +191,15 @@ describe('sealing the run record', () => {
     const lake = lakeInMemory();
     lake.files.set('/lake-j/_runs/_sealed/a_b.jsonl', { text: '{"runId":\n', modificationTime: 1 });
     await expect(new RunStore(lake.hdfs, '/lake-j').list()).rejects.toThrow('run manifest file /lake-j/_runs/_sealed/a_b.jsonl is not valid JSON');
+  });
+});
+
+describe('the runs of a layer in a listing', () => {
+  it('keeps the committed runs of the layer by default, and the outcomes asked for otherwise, in the listing order', () => {
+    const silver = { ...run('s1'), layer: 'silver' } as RunManifest;
+    const listing = [run('b1'), run('b2', 'failed'), silver, run('b3', 'nothing new'), run('b4')];
+    expect(runsOf(listing, 'bronze').map((entry) => entry.runId)).toEqual(['b1', 'b4']);
+    expect(runsOf(listing, 'bronze', ['succeeded', 'nothing new']).map((entry) => entry.runId)).toEqual(['b1', 'b3', 'b4']);
+    expect(runsOf(listing, 'silver').map((entry) => entry.runId)).toEqual(['s1']);
   });
 });

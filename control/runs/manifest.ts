@@ -137,6 +137,11 @@ export type RunManifest = BronzeRun | SilverRun | GoldRun;
 /** The manifest of a run of `layer`. */
 export type RunOf<L extends Layer> = Extract<RunManifest, { layer: L }>;
 
+/** The runs of `layer` in a listing of the run record whose outcome is one of `outcomes` (by default the committed ones), in the listing's order. */
+export function runsOf<L extends Layer>(runs: readonly RunManifest[], layer: L, outcomes: readonly Outcome[] = ['succeeded']): RunOf<L>[] {
+  return runs.filter((run): run is RunOf<L> => run.layer === layer && outcomes.includes(run.outcome));
+}
+
 /** How long a run took, for people: `12.3 s`. */
 export function runDuration(run: Pick<RunManifest, 'startedAt' | 'endedAt'>): string {
   return `${((Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s`;
@@ -260,7 +265,7 @@ export class RunStore {
 
   /** The committed runs of a layer, oldest first. */
   async succeeded<L extends Layer>(layer: L): Promise<RunOf<L>[]> {
-    return (await this.list()).filter((run): run is RunOf<L> => run.layer === layer && run.outcome === 'succeeded');
+    return runsOf(await this.list(), layer);
   }
 
   /**
